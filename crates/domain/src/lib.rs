@@ -1,0 +1,40 @@
+//! Tertial's domain: the follow-up, its focus areas and questions, the bodies that answer,
+//! rounds, reports and their workflow, people and roles, and the audit trail.
+//!
+//! Pure types and rules; no I/O. Names are English; the UI's Swedish lives in `tertial-web`.
+
+pub mod access;
+pub mod audit;
+pub mod body;
+pub mod followup;
+pub mod ids;
+pub mod report;
+pub mod round;
+pub mod validate;
+
+pub use access::{Actor, Role};
+pub use audit::{AuditAction, NewAuditEntry};
+pub use body::{Body, BodyKind};
+pub use followup::{FocusArea, FollowUp, Question, QuestionKey};
+pub use ids::{BodyId, FollowUpId, ReportId, RoundId, UserId};
+pub use report::{
+    ContactPerson, Field, FieldValue, Problem, Report, ReportStatus, StoredField, SubmittedAnswer,
+    SubmittedContent, Submission,
+};
+pub use round::{Period, Round, RoundQuestion, RoundStatus};
+
+/// A point in time, stored as milliseconds since the Unix epoch.
+pub use jiff::Timestamp;
+
+/// Something a user typed or a file carried that the domain refuses.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Invalid {
+    #[error("text is {chars} characters, more than the {max} allowed")]
+    TooLong { chars: usize, max: usize },
+    #[error("text contains a control character")]
+    ControlCharacter,
+    #[error("not a valid key: {0:?}")]
+    Key(String),
+    #[error("unknown code {0:?}")]
+    Code(String),
+}
