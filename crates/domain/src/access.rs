@@ -86,7 +86,10 @@ mod tests {
         assert!(!reporter.reports_for(BodyId(2)));
         assert!(!reporter.reads_submissions_of(BodyId(2)));
         let coordinator = actor(Role::Coordinator, vec![BodyId(1)]);
-        assert!(!coordinator.reports_for(BodyId(1)), "coordinators never edit drafts");
+        assert!(
+            !coordinator.reports_for(BodyId(1)),
+            "coordinators never edit drafts"
+        );
         assert!(coordinator.reads_submissions_of(BodyId(2)));
         assert!(!actor(Role::Reader, vec![]).reads_submissions_of(BodyId(1)));
     }

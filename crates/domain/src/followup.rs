@@ -4,7 +4,9 @@ use crate::{BodyKind, FollowUpId, Invalid};
 
 /// A question's stable key, e.g. `samverkan-lokalt-naringsliv`: lowercase ASCII letters,
 /// digits and hyphens. Keys survive rewording, so answers can be compared across rounds.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(try_from = "String", into = "String")]
 pub struct QuestionKey(String);
 
@@ -67,7 +69,8 @@ pub struct FocusArea {
     pub label: String,
 }
 
-/// A question of a follow-up.
+/// A question of a follow-up. A round freezes copies of its questions when it opens, so
+/// later edits of the follow-up never change what a round asked.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Question {
     pub key: QuestionKey,
@@ -81,6 +84,12 @@ pub struct Question {
     /// Whether "Ej aktuellt" is an acceptable answer.
     #[serde(default = "yes")]
     pub not_applicable_allowed: bool,
+}
+
+impl Question {
+    pub fn applies_to_kind(&self, kind: BodyKind) -> bool {
+        self.applies_to.contains(&kind)
+    }
 }
 
 fn yes() -> bool {

@@ -18,10 +18,10 @@ pub use body::{Body, BodyKind};
 pub use followup::{FocusArea, FollowUp, Question, QuestionKey};
 pub use ids::{BodyId, FollowUpId, ReportId, RoundId, UserId};
 pub use report::{
-    ContactPerson, Field, FieldValue, Problem, Report, ReportStatus, StoredField, SubmittedAnswer,
-    SubmittedContent, Submission,
+    ContactPerson, Field, FieldValue, Problem, Report, ReportStatus, StoredField, Submission,
+    SubmittedAnswer, SubmittedContent,
 };
-pub use round::{Period, Round, RoundQuestion, RoundStatus};
+pub use round::{Period, Round, RoundStatus};
 
 /// A point in time, stored as milliseconds since the Unix epoch.
 pub use jiff::Timestamp;

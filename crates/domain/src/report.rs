@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use crate::validate::{is_valid_email, is_valid_phone};
-use crate::{BodyId, Invalid, QuestionKey, ReportId, RoundId, RoundQuestion, Timestamp, UserId};
+use crate::{BodyId, Invalid, Question, QuestionKey, ReportId, RoundId, Timestamp, UserId};
 
 /// `ej påbörjad` → `utkast` → `inskickad` → (`återsänd` → `utkast` → `inskickad`)* → `godkänd`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -233,7 +233,7 @@ pub type Fields = HashMap<Field, FieldValue>;
 /// Checks that a report can be submitted: every question answered or, where allowed,
 /// marked "Ej aktuellt", and a contact person with a valid phone number and e-mail address.
 /// Returns the problems in form order.
-pub fn check_submission(questions: &[&RoundQuestion], fields: &Fields) -> Vec<Problem> {
+pub fn check_submission(questions: &[&Question], fields: &Fields) -> Vec<Problem> {
     let empty = FieldValue::default();
     let get = |f: &Field| fields.get(f).unwrap_or(&empty);
     let mut problems: Vec<Problem> = questions
@@ -264,7 +264,7 @@ pub fn check_submission(questions: &[&RoundQuestion], fields: &Fields) -> Vec<Pr
 }
 
 /// Freezes the current fields into what a submission holds.
-pub fn freeze(questions: &[&RoundQuestion], fields: &Fields) -> SubmittedContent {
+pub fn freeze(questions: &[&Question], fields: &Fields) -> SubmittedContent {
     let text = |f: Field| {
         fields
             .get(&f)
@@ -304,8 +304,8 @@ mod tests {
     use super::*;
     use crate::BodyKind;
 
-    fn question(key: &str, na: bool) -> RoundQuestion {
-        RoundQuestion {
+    fn question(key: &str, na: bool) -> Question {
+        Question {
             key: QuestionKey::parse(key).expect("key"),
             focus_area: 1,
             position: 1,
@@ -326,7 +326,11 @@ mod tests {
 
     #[test]
     fn every_question_must_be_answered_or_not_applicable() {
-        let (a, b, c) = (question("a", true), question("b", false), question("c", true));
+        let (a, b, c) = (
+            question("a", true),
+            question("b", false),
+            question("c", true),
+        );
         let qs = [&a, &b, &c];
         let mut fields = complete_contact();
         fields.insert(Field::Answer(a.key.clone()), FieldValue::not_applicable());

@@ -1,6 +1,6 @@
 //! Rounds (omgångar): a follow-up in one period of one year.
 
-use crate::{BodyKind, FollowUpId, Invalid, QuestionKey, RoundId};
+use crate::{FollowUpId, Invalid, RoundId};
 use jiff::civil::Date;
 
 /// The reporting period of a round.
@@ -77,24 +77,5 @@ impl Round {
     /// Whether an answer given on `today` is late. Late answers are allowed, and marked.
     pub fn is_late(&self, today: Date) -> bool {
         today > self.deadline
-    }
-}
-
-/// A question as frozen into a round when it opened. Later edits of the follow-up do not
-/// change what a round asked.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct RoundQuestion {
-    pub key: QuestionKey,
-    pub focus_area: u32,
-    pub position: u32,
-    pub text: String,
-    pub help: Option<String>,
-    pub applies_to: Vec<BodyKind>,
-    pub not_applicable_allowed: bool,
-}
-
-impl RoundQuestion {
-    pub fn applies_to(&self, kind: BodyKind) -> bool {
-        self.applies_to.contains(&kind)
     }
 }

@@ -9,7 +9,10 @@ pub const DEFAULT_MAX_ANSWER_CHARS: usize = 20_000;
 /// tab) and text longer than `max_chars` characters.
 pub fn clean_text(input: &str, max_chars: usize) -> Result<String, Invalid> {
     let text = input.replace("\r\n", "\n").replace('\r', "\n");
-    if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+    if text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
         return Err(Invalid::ControlCharacter);
     }
     let chars = text.chars().count();
@@ -66,7 +69,15 @@ mod tests {
     #[test]
     fn emails_and_phones() {
         assert!(is_valid_email("kontaktperson@example.se"));
-        for bad in ["", "a", "a@b", "@example.se", "a b@example.se", "a@@b.se", "a@b."] {
+        for bad in [
+            "",
+            "a",
+            "a@b",
+            "@example.se",
+            "a b@example.se",
+            "a@@b.se",
+            "a@b.",
+        ] {
             assert!(!is_valid_email(bad), "{bad:?}");
         }
         assert!(is_valid_phone("08-000 00 00"));

@@ -1,1 +1,296 @@
-//! placeholder
+//! Tertial's persistence on SQLite (embedded, the default) and PostgreSQL (for scale).
+//!
+//! Every query is written once, in the SQL both databases share, with `$1`-style parameters,
+//! and runs through sqlx's `Any` driver; the backend is chosen once, from the URL. Times are
+//! stored as milliseconds since the Unix epoch and flags as 0/1, so both backends hold the same
+//! values. Migrations are embedded per backend and run at start.
+//!
+//! SQLite allows one writer at a time. Rather than let connections race for the lock (and
+//! fail with `SQLITE_BUSY` when a read transaction tries to upgrade), writes go through a pool
+//! of exactly one connection, and reads through a pool of several. On PostgreSQL both are the
+//! same pool.
+//!
+//! Every change that is an action of a person takes the audit entry that records it and
+//! writes both in one transaction: the action and its record land together or not at all.
+
+mod audit;
+mod followups;
+mod reports;
+mod rounds;
+mod sessions;
+mod users;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{Any, AnyPool, Transaction};
+use tertial_domain::{NewAuditEntry, Timestamp};
+
+pub use audit::AuditRecord;
+pub use reports::{ReportOverview, SaveOutcome, SubmitOutcome};
+pub use sessions::SessionRecord;
+pub use users::{NewUser, UserRecord};
+
+/// Which database a store talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("the database holds a value this version does not understand: {0}")]
+    Corrupt(String),
+    #[error("unsupported database URL {0:?}: use sqlite:PATH or postgres://HOST/NAME")]
+    Url(String),
+    #[error("{0} already exists")]
+    Duplicate(&'static str),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The connection to Tertial's database.
+#[derive(Clone)]
+pub struct Store {
+    backend: Backend,
+    read: AnyPool,
+    write: AnyPool,
+}
+
+/// How many connections serve reads on SQLite.
+const SQLITE_READERS: u32 = 8;
+
+impl Store {
+    /// Connects to the database at `url` (`sqlite:PATH` or `postgres://…`), creating a SQLite
+    /// file if there is none, and brings the schema up to date.
+    pub async fn connect(url: &str) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::of_url(url)?;
+        let store = match backend {
+            Backend::Sqlite => {
+                let url = sqlite_url(url);
+                let options = AnyConnectOptions::from_str(&url)?;
+                let write = sqlite_pool(1).connect_with(options.clone()).await?;
+                // Create the schema before readers open the file.
+                let store = Store {
+                    backend,
+                    read: write.clone(),
+                    write,
+                };
+                store.migrate().await?;
+                Store {
+                    read: sqlite_pool(SQLITE_READERS).connect_with(options).await?,
+                    ..store
+                }
+            }
+            Backend::Postgres => {
+                let pool = AnyPoolOptions::new()
+                    .max_connections(32)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect(url)
+                    .await?;
+                let store = Store {
+                    backend,
+                    read: pool.clone(),
+                    write: pool,
+                };
+                store.migrate().await?;
+                store
+            }
+        };
+        Ok(store)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    async fn migrate(&self) -> Result<()> {
+        match self.backend {
+            Backend::Sqlite => sqlx::migrate!("migrations/sqlite").run(&self.write).await?,
+            Backend::Postgres => {
+                sqlx::migrate!("migrations/postgres")
+                    .run(&self.write)
+                    .await?
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the database holds anything but an empty schema.
+    pub async fn is_empty(&self) -> Result<bool> {
+        let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(&self.read)
+            .await?;
+        let bodies: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM bodies")
+            .fetch_one(&self.read)
+            .await?;
+        Ok(users == 0 && bodies == 0)
+    }
+
+    /// Whether this database was built by `tertial demo`.
+    pub async fn is_demo(&self) -> Result<bool> {
+        let value: Option<String> =
+            sqlx::query_scalar("SELECT value FROM settings WHERE key = 'demo'")
+                .fetch_optional(&self.read)
+                .await?;
+        Ok(value.as_deref() == Some("true"))
+    }
+
+    pub async fn mark_demo(&self) -> Result<()> {
+        sqlx::query("INSERT INTO settings (key, value) VALUES ('demo', 'true')")
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    /// Drops every table, so that the next [`Store::connect`] starts afresh. Only for
+    /// rebuilding a demo; the caller checks [`Store::is_demo`] first.
+    pub async fn drop_everything(self) -> Result<()> {
+        const TABLES: [&str; 16] = [
+            "DROP TABLE IF EXISTS audit_log",
+            "DROP TABLE IF EXISTS submissions",
+            "DROP TABLE IF EXISTS answers",
+            "DROP TABLE IF EXISTS reports",
+            "DROP TABLE IF EXISTS round_questions",
+            "DROP TABLE IF EXISTS round_focus_areas",
+            "DROP TABLE IF EXISTS rounds",
+            "DROP TABLE IF EXISTS questions",
+            "DROP TABLE IF EXISTS focus_areas",
+            "DROP TABLE IF EXISTS follow_ups",
+            "DROP TABLE IF EXISTS sessions",
+            "DROP TABLE IF EXISTS user_bodies",
+            "DROP TABLE IF EXISTS bodies",
+            "DROP TABLE IF EXISTS users",
+            "DROP TABLE IF EXISTS settings",
+            "DROP TABLE IF EXISTS _sqlx_migrations",
+        ];
+        for statement in TABLES {
+            sqlx::query(statement).execute(&self.write).await?;
+        }
+        if self.backend == Backend::Postgres {
+            sqlx::query("DROP FUNCTION IF EXISTS tertial_refuse_change()")
+                .execute(&self.write)
+                .await?;
+        }
+        self.close().await;
+        Ok(())
+    }
+
+    /// Checks the database's own consistency (SQLite's `integrity_check`; PostgreSQL keeps
+    /// its own and answers with a trivial query). Returns the problems found.
+    pub async fn integrity_problems(&self) -> Result<Vec<String>> {
+        match self.backend {
+            Backend::Sqlite => {
+                let rows: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+                    .fetch_all(&self.read)
+                    .await?;
+                Ok(rows.into_iter().filter(|r| r != "ok").collect())
+            }
+            Backend::Postgres => {
+                sqlx::query("SELECT 1").execute(&self.read).await?;
+                Ok(Vec::new())
+            }
+        }
+    }
+
+    /// A trivial round trip, for readiness checks.
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.read).await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.read.close().await;
+        self.write.close().await;
+    }
+
+    async fn begin(&self) -> Result<Transaction<'static, Any>> {
+        Ok(self.write.begin().await?)
+    }
+
+    /// Appends an audit entry on its own.
+    pub async fn append_audit(&self, entry: &NewAuditEntry, at: Timestamp) -> Result<()> {
+        let mut tx = self.begin().await?;
+        audit::append(&mut tx, entry, at).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl Backend {
+    /// The backend a URL names. A URL without a known scheme is refused rather than taken
+    /// for a file name, so a typo never silently creates an empty database.
+    pub fn of_url(url: &str) -> Result<Backend> {
+        if url.starts_with("sqlite:") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(StoreError::Url(url.to_owned()))
+        }
+    }
+}
+
+/// Adds `mode=rwc` (create the file if missing) unless the URL sets a mode itself.
+fn sqlite_url(url: &str) -> String {
+    if url.contains("mode=") {
+        url.to_owned()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    }
+}
+
+fn sqlite_pool(connections: u32) -> AnyPoolOptions {
+    AnyPoolOptions::new()
+        .max_connections(connections)
+        .min_connections(connections)
+        .acquire_timeout(Duration::from_secs(30))
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                use sqlx::Executor;
+                // WAL lets readers work while the writer writes. synchronous=FULL syncs the
+                // log at every commit, so an acknowledged save survives even a power cut.
+                for pragma in [
+                    "PRAGMA journal_mode = WAL",
+                    "PRAGMA synchronous = FULL",
+                    "PRAGMA foreign_keys = ON",
+                    "PRAGMA busy_timeout = 10000",
+                ] {
+                    conn.execute(pragma).await?;
+                }
+                Ok(())
+            })
+        })
+}
+
+/// Milliseconds since the epoch, as stored.
+fn millis(t: Timestamp) -> i64 {
+    t.as_millisecond()
+}
+
+fn timestamp(ms: i64) -> Result<Timestamp> {
+    Timestamp::from_millisecond(ms).map_err(|_| StoreError::Corrupt(format!("time {ms}")))
+}
+
+/// The time as it will read back from the database (whole milliseconds).
+fn stored_precision(t: Timestamp) -> Result<Timestamp> {
+    timestamp(millis(t))
+}
+
+fn corrupt(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+/// Whether an error is a unique-constraint violation.
+fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
+}

@@ -1,0 +1,91 @@
+//! Sign-in sessions, kept in the database so that any instance can serve any request.
+//! Only a hash of the session token is stored: a copy of the database signs no one in.
+
+use sqlx::Row;
+use tertial_domain::{Actor, Timestamp, UserId};
+
+use crate::{Result, Store, millis, timestamp};
+
+/// A live session and who it belongs to.
+#[derive(Debug, Clone)]
+pub struct SessionRecord {
+    pub actor: Actor,
+    pub csrf_token: String,
+    pub last_seen_at: Timestamp,
+}
+
+impl Store {
+    pub async fn insert_session(
+        &self,
+        token_hash: &str,
+        user: UserId,
+        csrf_token: &str,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at)
+             VALUES ($1, $2, $3, $4, $4, $5)",
+        )
+        .bind(token_hash)
+        .bind(user.0)
+        .bind(csrf_token)
+        .bind(millis(now))
+        .bind(millis(expires_at))
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    /// The unexpired session with this token hash, if its account is active.
+    pub async fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<SessionRecord>> {
+        let row = sqlx::query(
+            "SELECT u.id, u.email, u.name, u.role, s.csrf_token, s.last_seen_at
+             FROM sessions s JOIN users u ON u.id = s.user_id
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1",
+        )
+        .bind(token_hash)
+        .bind(millis(now))
+        .fetch_optional(&self.read)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        Ok(Some(SessionRecord {
+            actor: self.actor_from_row(&row).await?,
+            csrf_token: row.try_get("csrf_token")?,
+            last_seen_at: timestamp(row.try_get("last_seen_at")?)?,
+        }))
+    }
+
+    /// Extends a session that is still in use.
+    pub async fn touch_session(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<()> {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE token_hash = $3")
+            .bind(millis(now))
+            .bind(millis(expires_at))
+            .bind(token_hash)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    /// Removes expired sessions; returns how many.
+    pub async fn delete_expired_sessions(&self, now: Timestamp) -> Result<u64> {
+        let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(millis(now))
+            .execute(&self.write)
+            .await?;
+        Ok(done.rows_affected())
+    }
+}

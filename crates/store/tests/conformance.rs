@@ -1,0 +1,560 @@
+//! The store's conformance suite: every operation, run alike on SQLite and on PostgreSQL.
+//!
+//! PostgreSQL tests need `TEST_DATABASE_URL` (a server where the user may create
+//! databases); `scripts/test` starts a throw-away cluster and sets it. Without it they are
+//! skipped with a notice, unless `TERTIAL_REQUIRE_POSTGRES=1` makes that an error.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use sqlx::AnyPool;
+use tertial_domain::report::{check_submission, freeze};
+use tertial_domain::{
+    AuditAction, BodyKind, Field, FieldValue, FocusArea, NewAuditEntry, Period, Problem, Question,
+    QuestionKey, ReportStatus, Role, RoundStatus, Timestamp, UserId,
+};
+use tertial_store::{Backend, NewUser, SaveOutcome, Store, StoreError, SubmitOutcome};
+
+/// A fresh, empty database of the given backend, and its URL.
+async fn fresh(backend: Backend) -> Option<(Store, String)> {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let url = match backend {
+        Backend::Sqlite => {
+            let dir = std::env::temp_dir().join(format!("tertial-store-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).expect("temp dir");
+            let path = dir.join(format!("db{n}.sqlite"));
+            let _ = std::fs::remove_file(&path);
+            format!("sqlite:{}", path.display())
+        }
+        Backend::Postgres => {
+            let Ok(admin) = std::env::var("TEST_DATABASE_URL") else {
+                if std::env::var("TERTIAL_REQUIRE_POSTGRES").is_ok_and(|v| v == "1") {
+                    panic!("TEST_DATABASE_URL is not set but TERTIAL_REQUIRE_POSTGRES=1");
+                }
+                eprintln!("skipped: set TEST_DATABASE_URL to run the PostgreSQL conformance tests");
+                return None;
+            };
+            sqlx::any::install_default_drivers();
+            let pool = AnyPool::connect(&admin)
+                .await
+                .expect("connect to TEST_DATABASE_URL");
+            let name = format!("tertial_test_{}_{n}", std::process::id());
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name}"
+            )))
+            .execute(&pool)
+            .await
+            .expect("drop");
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(&pool)
+                .await
+                .expect("create database");
+            pool.close().await;
+            let (base, _) = admin.rsplit_once('/').expect("URL with a database name");
+            format!("{base}/{name}")
+        }
+    };
+    let store = Store::connect(&url).await.expect("connect");
+    Some((store, url))
+}
+
+/// Declares a scenario that runs once per backend.
+macro_rules! conformance {
+    ($name:ident, $body:ident) => {
+        mod $name {
+            use super::*;
+            #[tokio::test]
+            async fn sqlite() {
+                let (store, url) = fresh(Backend::Sqlite).await.expect("sqlite");
+                $body(store, url).await;
+            }
+            #[tokio::test]
+            async fn postgres() {
+                if let Some((store, url)) = fresh(Backend::Postgres).await {
+                    $body(store, url).await;
+                }
+            }
+        }
+    };
+}
+
+fn now() -> Timestamp {
+    Timestamp::now()
+}
+
+fn key(k: &str) -> QuestionKey {
+    QuestionKey::parse(k).expect("key")
+}
+
+fn question(k: &str, area: u32, position: u32, kinds: &[BodyKind]) -> Question {
+    Question {
+        key: key(k),
+        focus_area: area,
+        position,
+        text: format!("Fråga {k}"),
+        help: None,
+        applies_to: kinds.to_vec(),
+        not_applicable_allowed: true,
+    }
+}
+
+fn audit(action: AuditAction) -> NewAuditEntry {
+    NewAuditEntry::new(None, action, "test")
+}
+
+/// Two district committees and a company board; a follow-up with two questions for
+/// districts and one for boards; an open round. Returns the store's reporter and report ids.
+struct World {
+    reporter: UserId,
+    district_report: tertial_domain::ReportId,
+    round: tertial_domain::RoundId,
+    questions: Vec<Question>,
+}
+
+async fn world(store: &Store) -> World {
+    let d1 = store
+        .insert_body(
+            "Skärholmens stadsdelsnämnd",
+            "Skärholmen",
+            BodyKind::DistrictCommittee,
+        )
+        .await
+        .expect("body");
+    store
+        .insert_body(
+            "Bromma stadsdelsnämnd",
+            "Bromma",
+            BodyKind::DistrictCommittee,
+        )
+        .await
+        .expect("body");
+    store
+        .insert_body(
+            "Stockholm Business Region AB",
+            "SBR",
+            BodyKind::CompanyBoard,
+        )
+        .await
+        .expect("body");
+    let questions = vec![
+        question("samverkan", 1, 1, &[BodyKind::DistrictCommittee]),
+        question("vaxla-upp", 1, 2, &[BodyKind::DistrictCommittee]),
+        question("bolag", 2, 1, &[BodyKind::CompanyBoard]),
+    ];
+    let areas = vec![
+        FocusArea {
+            number: 1,
+            official_name: "Stimulera tillväxt och företagsamhet".into(),
+            label: "Stimulera tillväxt och företagsamhet".into(),
+        },
+        FocusArea {
+            number: 2,
+            official_name: "Förbättra service, tillgänglighet och myndighetsutövning".into(),
+            label: "Förbättra service".into(),
+        },
+    ];
+    let follow_up = store
+        .insert_follow_up("Uppföljning", "Syfte", &areas, &questions)
+        .await
+        .expect("follow-up");
+    let deadline = jiff::civil::date(2022, 5, 10);
+    let round = store
+        .insert_round(follow_up, Period::T1, 2022, deadline)
+        .await
+        .expect("round");
+    let created = store
+        .open_round(round, now(), &audit(AuditAction::RoundOpened))
+        .await
+        .expect("open");
+    assert_eq!(created, Some(3));
+    let reporter = store
+        .insert_user(
+            &NewUser {
+                email: "skarholmen@example.se".into(),
+                name: "Rapportör Skärholmen".into(),
+                role: Role::Reporter,
+                password_hash: Some("$argon2id$fake".into()),
+                bodies: vec![d1],
+            },
+            now(),
+            &audit(AuditAction::UserAdded),
+        )
+        .await
+        .expect("user");
+    let overview = store.round_overview(round).await.expect("overview");
+    let district_report = overview
+        .iter()
+        .find(|o| o.body.id == d1)
+        .expect("report for Skärholmen")
+        .report
+        .id;
+    World {
+        reporter,
+        district_report,
+        round,
+        questions,
+    }
+}
+
+async fn opening_a_round_freezes_questions_and_creates_reports(store: Store, _url: String) {
+    let w = world(&store).await;
+    let round = store.round(w.round).await.expect("round").expect("exists");
+    assert_eq!(round.status, RoundStatus::Open);
+    assert_eq!(round.deadline, jiff::civil::date(2022, 5, 10));
+    let snapshot = store.round_snapshot(w.round).await.expect("snapshot");
+    assert_eq!(snapshot.questions, w.questions);
+    assert_eq!(snapshot.focus_areas.len(), 2);
+    assert_eq!(snapshot.focus_areas[1].label, "Förbättra service");
+    let overview = store.round_overview(w.round).await.expect("overview");
+    assert!(
+        overview
+            .iter()
+            .all(|o| o.report.status == ReportStatus::NotStarted)
+    );
+    let kinds: Vec<_> = overview.iter().map(|o| o.body.kind).collect();
+    assert_eq!(
+        kinds
+            .iter()
+            .filter(|k| **k == BodyKind::CompanyBoard)
+            .count(),
+        1
+    );
+    // Opening twice does nothing.
+    let again = store
+        .open_round(w.round, now(), &audit(AuditAction::RoundOpened))
+        .await
+        .expect("open again");
+    assert_eq!(again, None);
+    assert!(
+        store
+            .close_round(w.round, now(), &audit(AuditAction::RoundClosed))
+            .await
+            .expect("close")
+    );
+    let round = store.round(w.round).await.expect("round").expect("exists");
+    assert_eq!(round.status, RoundStatus::Closed);
+    assert_eq!(store.rounds().await.expect("rounds").len(), 1);
+    let audit = store.audit_of("test").await.expect("audit");
+    let actions: Vec<_> = audit.iter().map(|a| a.action.as_str()).collect();
+    assert_eq!(actions, ["round_opened", "round_closed"]);
+}
+conformance!(
+    opening_a_round,
+    opening_a_round_freezes_questions_and_creates_reports
+);
+
+async fn a_save_based_on_an_old_version_never_overwrites(store: Store, _url: String) {
+    let w = world(&store).await;
+    let field = Field::Answer(key("samverkan"));
+    let save = |value: &str, base: i64| {
+        let changes = vec![(field.clone(), FieldValue::text(value), base)];
+        let store = store.clone();
+        async move {
+            store
+                .save_fields(w.district_report, &changes, w.reporter, now())
+                .await
+                .expect("save")
+                .expect("editable")
+                .remove(0)
+        }
+    };
+    assert!(matches!(
+        save("Första", 0).await,
+        SaveOutcome::Saved { version: 1, .. }
+    ));
+    assert!(matches!(
+        save("Andra", 1).await,
+        SaveOutcome::Saved { version: 2, .. }
+    ));
+    // A colleague still on version 1 is told, and shown what is stored now.
+    match save("Kollegans", 1).await {
+        SaveOutcome::Conflict(current) => {
+            assert_eq!(current.version, 2);
+            assert_eq!(current.value.text, "Andra");
+        }
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    // So is someone who thinks the field was never saved.
+    assert!(matches!(save("Ny", 0).await, SaveOutcome::Conflict(_)));
+    let fields = store.fields(w.district_report).await.expect("fields");
+    assert_eq!(fields.len(), 1);
+    assert_eq!(fields[0].value.text, "Andra");
+    assert_eq!(fields[0].version, 2);
+    let report = store
+        .report(w.district_report)
+        .await
+        .expect("r")
+        .expect("exists");
+    assert_eq!(report.status, ReportStatus::Draft);
+    assert!(report.updated_at.is_some());
+    let audit = store
+        .audit_of(&format!("report:{}", w.district_report))
+        .await
+        .expect("audit");
+    let actions: Vec<_> = audit.iter().map(|a| a.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "answer_saved",
+            "answer_saved",
+            "save_conflict",
+            "save_conflict"
+        ]
+    );
+    assert_eq!(audit[1].detail, "field=samverkan version=2");
+    assert!(
+        audit.iter().all(|a| !a.detail.contains("Andra")),
+        "no draft text in the log"
+    );
+}
+conformance!(
+    versioned_saves,
+    a_save_based_on_an_old_version_never_overwrites
+);
+
+async fn concurrent_saves_from_one_version_let_exactly_one_win(store: Store, _url: String) {
+    let w = world(&store).await;
+    let field = Field::ContactEmail;
+    store
+        .save_fields(
+            w.district_report,
+            &[(field.clone(), FieldValue::text("a@example.se"), 0)],
+            w.reporter,
+            now(),
+        )
+        .await
+        .expect("save");
+    let tasks: Vec<_> = (0..12)
+        .map(|i| {
+            let store = store.clone();
+            let field = field.clone();
+            tokio::spawn(async move {
+                let changes = [(field, FieldValue::text(format!("{i}@example.se")), 1)];
+                store
+                    .save_fields(w.district_report, &changes, w.reporter, now())
+                    .await
+                    .expect("save")
+                    .expect("editable")
+                    .remove(0)
+            })
+        })
+        .collect();
+    let mut saved = 0;
+    for task in tasks {
+        if matches!(task.await.expect("task"), SaveOutcome::Saved { .. }) {
+            saved += 1;
+        }
+    }
+    assert_eq!(saved, 1);
+    let fields = store.fields(w.district_report).await.expect("fields");
+    assert_eq!(fields[0].version, 2);
+}
+conformance!(
+    concurrent_saves,
+    concurrent_saves_from_one_version_let_exactly_one_win
+);
+
+async fn submitting_freezes_numbered_immutable_versions(store: Store, url: String) {
+    let w = world(&store).await;
+    let snapshot = store.round_snapshot(w.round).await.expect("snapshot");
+    let mine: Vec<&Question> = snapshot
+        .questions
+        .iter()
+        .filter(|q| q.applies_to_kind(BodyKind::DistrictCommittee))
+        .collect();
+    let submit = || {
+        let store = store.clone();
+        let mine = mine.clone();
+        async move {
+            store
+                .submit(w.district_report, w.reporter, now(), false, |fields| {
+                    let problems = check_submission(&mine, fields);
+                    if problems.is_empty() {
+                        Ok(freeze(&mine, fields))
+                    } else {
+                        Err(problems)
+                    }
+                })
+                .await
+                .expect("submit")
+                .expect("report exists")
+        }
+    };
+    match submit().await {
+        SubmitOutcome::Incomplete(problems) => {
+            assert_eq!(problems.len(), 5);
+            assert_eq!(problems[0], Problem::Unanswered(key("samverkan")));
+        }
+        other => panic!("expected incomplete, got {other:?}"),
+    }
+    let changes = vec![
+        (
+            Field::Answer(key("samverkan")),
+            FieldValue::text("Platssamverkan."),
+            0,
+        ),
+        (
+            Field::Answer(key("vaxla-upp")),
+            FieldValue::not_applicable(),
+            0,
+        ),
+        (
+            Field::ContactName,
+            FieldValue::text("Kontaktperson Exempel"),
+            0,
+        ),
+        (Field::ContactPhone, FieldValue::text("08-000 00 00"), 0),
+        (
+            Field::ContactEmail,
+            FieldValue::text("kontaktperson@example.se"),
+            0,
+        ),
+    ];
+    store
+        .save_fields(w.district_report, &changes, w.reporter, now())
+        .await
+        .expect("save")
+        .expect("editable");
+    let submission = match submit().await {
+        SubmitOutcome::Submitted(s) => s,
+        other => panic!("expected a submission, got {other:?}"),
+    };
+    assert_eq!(submission.number, 1);
+    assert_eq!(submission.submitted_by_name, "Rapportör Skärholmen");
+    assert_eq!(submission.content.answers.len(), 2);
+    assert!(submission.content.answers[1].not_applicable);
+    // Read-only now: saving and submitting again are refused.
+    let refused = store
+        .save_fields(w.district_report, &changes[..1], w.reporter, now())
+        .await
+        .expect("save");
+    assert_eq!(refused, None);
+    assert_eq!(
+        submit().await,
+        SubmitOutcome::NotEditable(ReportStatus::Submitted)
+    );
+    let stored = store
+        .submissions(w.district_report)
+        .await
+        .expect("submissions");
+    assert_eq!(stored, vec![submission]);
+    let report = store
+        .report(w.district_report)
+        .await
+        .expect("r")
+        .expect("exists");
+    assert_eq!(report.status, ReportStatus::Submitted);
+    assert_eq!(report.submitted_at, Some(stored[0].submitted_at));
+    // The database itself refuses to change a submission or the audit log.
+    let pool = AnyPool::connect(&url).await.expect("connect");
+    for statement in [
+        "UPDATE submissions SET content = '{}'",
+        "DELETE FROM submissions",
+        "UPDATE audit_log SET detail = ''",
+        "DELETE FROM audit_log",
+    ] {
+        assert!(
+            sqlx::query(statement).execute(&pool).await.is_err(),
+            "{statement} was allowed"
+        );
+    }
+    pool.close().await;
+    assert_eq!(
+        store.submissions(w.district_report).await.expect("s").len(),
+        1
+    );
+}
+conformance!(submissions, submitting_freezes_numbered_immutable_versions);
+
+async fn accounts_and_sessions(store: Store, _url: String) {
+    let w = world(&store).await;
+    let duplicate = store
+        .insert_user(
+            &NewUser {
+                email: "skarholmen@example.se".into(),
+                name: "Dubblett".into(),
+                role: Role::Reader,
+                password_hash: None,
+                bodies: vec![],
+            },
+            now(),
+            &audit(AuditAction::UserAdded),
+        )
+        .await;
+    assert!(matches!(duplicate, Err(StoreError::Duplicate("user"))));
+    let user = store
+        .user_by_email(" Skarholmen@Example.se ")
+        .await
+        .expect("lookup")
+        .expect("found");
+    assert_eq!(user.actor.id, w.reporter);
+    assert_eq!(user.actor.role, Role::Reporter);
+    assert_eq!(user.actor.bodies.len(), 1);
+    assert!(user.active);
+    assert!(
+        store
+            .user_by_email("nobody@example.se")
+            .await
+            .expect("lookup")
+            .is_none()
+    );
+
+    let t0 = now();
+    let later = t0 + jiff::SignedDuration::from_hours(1);
+    store
+        .insert_session("hash-1", w.reporter, "csrf-1", t0, later)
+        .await
+        .expect("session");
+    let session = store.session("hash-1", t0).await.expect("s").expect("live");
+    assert_eq!(session.actor.id, w.reporter);
+    assert_eq!(session.csrf_token, "csrf-1");
+    assert!(
+        store.session("hash-1", later).await.expect("s").is_none(),
+        "expired"
+    );
+    assert!(store.session("hash-2", t0).await.expect("s").is_none());
+    let much_later = later + jiff::SignedDuration::from_hours(1);
+    store
+        .touch_session("hash-1", later, much_later)
+        .await
+        .expect("touch");
+    assert!(store.session("hash-1", later).await.expect("s").is_some());
+    assert_eq!(
+        store.delete_expired_sessions(much_later).await.expect("gc"),
+        1
+    );
+    assert!(store.session("hash-1", later).await.expect("s").is_none());
+    store
+        .insert_session("hash-3", w.reporter, "csrf-3", t0, later)
+        .await
+        .expect("session");
+    store.delete_session("hash-3").await.expect("delete");
+    assert!(store.session("hash-3", t0).await.expect("s").is_none());
+}
+conformance!(accounts, accounts_and_sessions);
+
+async fn a_demo_can_be_rebuilt_but_nothing_else_is_dropped(store: Store, url: String) {
+    assert!(store.is_empty().await.expect("empty"));
+    world(&store).await;
+    assert!(!store.is_empty().await.expect("empty"));
+    assert!(!store.is_demo().await.expect("demo"));
+    store.mark_demo().await.expect("mark");
+    assert!(store.is_demo().await.expect("demo"));
+    assert!(store.integrity_problems().await.expect("check").is_empty());
+    store.drop_everything().await.expect("drop");
+    let store = Store::connect(&url).await.expect("reconnect");
+    assert!(store.is_empty().await.expect("empty"));
+    assert!(!store.is_demo().await.expect("demo"));
+}
+conformance!(demo, a_demo_can_be_rebuilt_but_nothing_else_is_dropped);
+
+#[test]
+fn urls_without_a_known_scheme_are_refused() {
+    assert_eq!(Backend::of_url("sqlite:x.db").ok(), Some(Backend::Sqlite));
+    assert_eq!(
+        Backend::of_url("postgres://h/db").ok(),
+        Some(Backend::Postgres)
+    );
+    assert!(Backend::of_url("tertial.db").is_err());
+    assert!(Backend::of_url("mysql://h/db").is_err());
+}
