@@ -145,6 +145,20 @@ impl FieldValue {
         }
     }
 
+    /// A short fingerprint of the value. A form carries the fingerprint of what it showed,
+    /// so a save of the whole form can tell the fields the person changed from those they
+    /// left alone (which must not be written back over a colleague's newer text).
+    pub fn fingerprint(&self) -> String {
+        // FNV-1a, 64 bits: not a security measure, only change detection.
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        let bytes = std::iter::once(u8::from(self.not_applicable)).chain(self.text.bytes());
+        for byte in bytes {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        format!("{hash:016x}")
+    }
+
     fn is_answered(&self) -> bool {
         self.not_applicable || !self.text.trim().is_empty()
     }
@@ -383,6 +397,18 @@ mod tests {
         assert_eq!(frozen.answers[0].text, "");
         assert!(frozen.answers[0].not_applicable);
         assert_eq!(frozen.contact.email, "kim@example.se");
+    }
+
+    #[test]
+    fn fingerprints_tell_values_apart() {
+        let a = FieldValue::text("Svar");
+        assert_eq!(a.fingerprint(), FieldValue::text("Svar").fingerprint());
+        assert_ne!(a.fingerprint(), FieldValue::text("Svar.").fingerprint());
+        let na = FieldValue {
+            text: "Svar".into(),
+            not_applicable: true,
+        };
+        assert_ne!(a.fingerprint(), na.fingerprint());
     }
 
     #[test]

@@ -79,3 +79,14 @@ impl Round {
         today > self.deadline
     }
 }
+
+/// The municipality's time zone: deadlines are Swedish dates, and times are shown as
+/// Swedes read them.
+pub fn stockholm() -> jiff::tz::TimeZone {
+    jiff::tz::TimeZone::get("Europe/Stockholm").unwrap_or(jiff::tz::TimeZone::UTC)
+}
+
+/// The Swedish calendar date at a point in time.
+pub fn swedish_date(t: crate::Timestamp) -> Date {
+    t.to_zoned_datetime(stockholm()).date()
+}

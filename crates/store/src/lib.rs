@@ -29,6 +29,7 @@ use tertial_domain::{NewAuditEntry, Timestamp};
 
 pub use audit::AuditRecord;
 pub use reports::{ReportOverview, SaveOutcome, SubmitOutcome};
+pub use rounds::RoundSnapshot;
 pub use sessions::SessionRecord;
 pub use users::{NewUser, UserRecord};
 

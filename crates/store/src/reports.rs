@@ -5,10 +5,11 @@ use sqlx::{Any, Row, Transaction};
 use tertial_domain::report::Fields;
 use tertial_domain::{
     AuditAction, Body, BodyId, Field, FieldValue, NewAuditEntry, Problem, Report, ReportId,
-    ReportStatus, RoundId, StoredField, Submission, SubmittedContent, Timestamp, UserId,
+    ReportStatus, Round, RoundId, StoredField, Submission, SubmittedContent, Timestamp, UserId,
 };
 
 use crate::followups::body_with_id_column;
+use crate::rounds::round_from_columns;
 use crate::{Result, Store, audit, corrupt, millis, stored_precision, timestamp};
 
 /// A report with the body it belongs to, for overviews.
@@ -48,6 +49,28 @@ impl Store {
         .fetch_optional(&self.read)
         .await?;
         row.as_ref().map(report_from_row).transpose()
+    }
+
+    /// A report with its round and body, in one query: every request about a report needs
+    /// all three.
+    pub async fn report_with_round(&self, id: ReportId) -> Result<Option<(Report, Round, Body)>> {
+        let row = sqlx::query(
+            "SELECT r.id, r.round_id, r.body_id, r.status, r.updated_at, r.submitted_at,
+                    o.follow_up_id, o.period, o.year, o.deadline, o.status AS round_status,
+                    b.name, b.short_name, b.kind, b.active
+             FROM reports r
+             JOIN rounds o ON o.id = r.round_id
+             JOIN bodies b ON b.id = r.body_id
+             WHERE r.id = $1",
+        )
+        .bind(id.0)
+        .fetch_optional(&self.read)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let report = report_from_row(&row)?;
+        let round = round_from_columns(&row, "round_id", "round_status")?;
+        let body = body_with_id_column(&row, "body_id")?;
+        Ok(Some((report, round, body)))
     }
 
     /// Every report of a round with its body, in body order.

@@ -198,8 +198,13 @@ impl Store {
 }
 
 fn round_from_row(row: &AnyRow) -> Result<Round> {
+    round_from_columns(row, "id", "status")
+}
+
+/// Reads a round from a row that names its id and status columns as given (joins rename them).
+pub(crate) fn round_from_columns(row: &AnyRow, id: &str, status: &str) -> Result<Round> {
     Ok(Round {
-        id: RoundId(row.try_get("id")?),
+        id: RoundId(row.try_get(id)?),
         follow_up_id: FollowUpId(row.try_get("follow_up_id")?),
         period: Period::from_code(row.try_get("period")?).map_err(corrupt)?,
         year: i32::try_from(row.try_get::<i64, _>("year")?).map_err(corrupt)?,
@@ -207,6 +212,6 @@ fn round_from_row(row: &AnyRow) -> Result<Round> {
             .try_get::<String, _>("deadline")?
             .parse()
             .map_err(corrupt)?,
-        status: RoundStatus::from_code(row.try_get("status")?).map_err(corrupt)?,
+        status: RoundStatus::from_code(row.try_get(status)?).map_err(corrupt)?,
     })
 }

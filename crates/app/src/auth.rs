@@ -1,0 +1,140 @@
+//! Signing in and out: local accounts with argon2id passwords, sessions in the database.
+
+use std::sync::OnceLock;
+
+use argon2::{Argon2, PasswordHasher, PasswordVerifier};
+use sha2::{Digest, Sha256};
+use tertial_domain::{AuditAction, NewAuditEntry};
+use tertial_store::SessionRecord;
+
+use crate::{App, AppError, Result, now};
+
+/// A new session: the token goes in the cookie, the CSRF token in every form.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub token: String,
+    pub csrf_token: String,
+}
+
+/// A session is extended at most this often, so that reads stay reads.
+const TOUCH_INTERVAL: jiff::SignedDuration = jiff::SignedDuration::from_mins(5);
+
+impl App {
+    /// Signs a person in. Unknown e-mail and wrong password take the same time and give the
+    /// same answer, so the form does not reveal who has an account.
+    pub async fn sign_in(&self, email: &str, password: &str) -> Result<(NewSession, String)> {
+        let user = self.store.user_by_email(email).await?;
+        let hash = user
+            .as_ref()
+            .and_then(|u| u.password_hash.clone())
+            .unwrap_or_else(|| dummy_hash().to_owned());
+        let matches = verify_password(password.to_owned(), hash).await?;
+        let user = match user {
+            Some(user) if matches && user.active => user,
+            _ => {
+                let entry = NewAuditEntry::new(None, AuditAction::SignInFailed, "auth")
+                    .with_detail(format!("email={}", email.trim().to_lowercase()));
+                self.store.append_audit(&entry, now()).await?;
+                return Err(AppError::BadCredentials);
+            }
+        };
+        let session = NewSession {
+            token: random_token()?,
+            csrf_token: random_token()?,
+        };
+        let at = now();
+        self.store
+            .insert_session(
+                &token_hash(&session.token),
+                user.actor.id,
+                &session.csrf_token,
+                at,
+                at + self.settings.session_idle,
+            )
+            .await?;
+        let entry = NewAuditEntry::new(
+            Some(user.actor.id),
+            AuditAction::SignedIn,
+            format!("user:{}", user.actor.id),
+        );
+        self.store.append_audit(&entry, at).await?;
+        Ok((session, user.actor.name))
+    }
+
+    /// The live session for a cookie's token, extended if it has not been for a while.
+    pub async fn session(&self, token: &str) -> Result<Option<SessionRecord>> {
+        let hash = token_hash(token);
+        let at = now();
+        let session = self.store.session(&hash, at).await?;
+        if let Some(s) = &session
+            && at.duration_since(s.last_seen_at) > TOUCH_INTERVAL
+        {
+            self.store
+                .touch_session(&hash, at, at + self.settings.session_idle)
+                .await?;
+        }
+        Ok(session)
+    }
+
+    pub async fn sign_out(&self, token: &str, session: &SessionRecord) -> Result<()> {
+        self.store.delete_session(&token_hash(token)).await?;
+        let entry = NewAuditEntry::new(
+            Some(session.actor.id),
+            AuditAction::SignedOut,
+            format!("user:{}", session.actor.id),
+        );
+        self.store.append_audit(&entry, now()).await?;
+        Ok(())
+    }
+}
+
+/// Hashes a password with argon2id and a random salt, off the async threads.
+pub async fn hash_password(password: String) -> Result<String> {
+    tokio::task::spawn_blocking(move || {
+        Argon2::default()
+            .hash_password(password.as_bytes())
+            .map(|h| h.to_string())
+            .map_err(|e| AppError::Internal(format!("hashing: {e}")))
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))?
+}
+
+async fn verify_password(password: String, hash: String) -> Result<bool> {
+    tokio::task::spawn_blocking(move || {
+        Argon2::default()
+            .verify_password(password.as_bytes(), hash.as_str())
+            .is_ok()
+    })
+    .await
+    .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// A valid hash of nothing anyone knows, to verify against when the account is unknown.
+fn dummy_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| {
+        let mut salt = [0u8; 16];
+        let _ = getrandom::fill(&mut salt);
+        Argon2::default()
+            .hash_password_with_salt(&salt, &salt)
+            .map(|h| h.to_string())
+            .unwrap_or_default()
+    })
+}
+
+/// 256 random bits, hex-encoded.
+pub fn random_token() -> Result<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| AppError::Internal(format!("randomness: {e}")))?;
+    Ok(hex(&bytes))
+}
+
+/// What the database keeps of a session token.
+fn token_hash(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

@@ -1,0 +1,233 @@
+//! The demo: a follow-up, bodies, accounts and rounds read from a data file, loaded through
+//! the same store operations the product uses, so the demo is also a test of them.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Deserialize;
+use tertial_domain::report::{check_submission, freeze};
+use tertial_domain::round::swedish_date;
+use tertial_domain::{
+    AuditAction, BodyId, BodyKind, ContactPerson, Field, FieldValue, FocusArea, NewAuditEntry,
+    Period, Question, QuestionKey, Role, RoundStatus, Timestamp,
+};
+use tertial_store::{NewUser, Store, SubmitOutcome};
+
+use crate::auth::hash_password;
+use crate::{AppError, Result, now};
+
+/// The demo data file's contents.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemoData {
+    /// Every demo account's password.
+    pub password: String,
+    pub follow_up: DemoFollowUp,
+    pub focus_areas: Vec<FocusArea>,
+    pub questions: Vec<Question>,
+    pub bodies: Vec<DemoBody>,
+    pub users: Vec<DemoUser>,
+    pub rounds: Vec<DemoRound>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemoFollowUp {
+    pub title: String,
+    pub purpose: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemoBody {
+    pub name: String,
+    pub short_name: String,
+    pub kind: BodyKind,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemoUser {
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    /// Short names of the bodies a reporter reports for.
+    #[serde(default)]
+    pub bodies: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemoRound {
+    pub period: Period,
+    pub year: i32,
+    /// A fixed deadline, or
+    pub deadline: Option<jiff::civil::Date>,
+    /// a deadline this many days after the demo is built (so it stays in the future).
+    pub deadline_in_days: Option<i64>,
+    pub status: RoundStatus,
+    #[serde(default)]
+    pub submissions: Vec<DemoSubmission>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemoSubmission {
+    /// The body's short name.
+    pub body: String,
+    /// The submitting reporter's e-mail.
+    pub by: String,
+    pub submitted_at: Timestamp,
+    pub contact: ContactPerson,
+    #[serde(default)]
+    pub other_information: String,
+    #[serde(default)]
+    pub not_applicable: Vec<QuestionKey>,
+    pub answers: BTreeMap<QuestionKey, String>,
+}
+
+impl DemoData {
+    pub fn parse(toml_text: &str) -> Result<DemoData> {
+        toml::from_str(toml_text).map_err(|e| AppError::Internal(format!("demo data: {e}")))
+    }
+}
+
+/// Loads the demo into an empty store. Returns the accounts created.
+pub async fn load(store: &Store, data: &DemoData) -> Result<Vec<DemoUser>> {
+    let bad = |what: String| AppError::Internal(format!("demo data: {what}"));
+    let audit = |action| NewAuditEntry::new(None, action, "demo");
+    let mut bodies: HashMap<&str, (BodyId, BodyKind)> = HashMap::new();
+    for body in &data.bodies {
+        let id = store
+            .insert_body(&body.name, &body.short_name, body.kind)
+            .await?;
+        bodies.insert(body.short_name.as_str(), (id, body.kind));
+    }
+    let follow_up = store
+        .insert_follow_up(
+            &data.follow_up.title,
+            &data.follow_up.purpose,
+            &data.focus_areas,
+            &data.questions,
+        )
+        .await?;
+    let mut users = HashMap::new();
+    for user in &data.users {
+        let body_ids = user
+            .bodies
+            .iter()
+            .map(|b| bodies.get(b.as_str()).map(|(id, _)| *id))
+            .collect::<Option<Vec<_>>>()
+            .ok_or_else(|| bad(format!("unknown body for {}", user.email)))?;
+        let id = store
+            .insert_user(
+                &NewUser {
+                    email: user.email.clone(),
+                    name: user.name.clone(),
+                    role: user.role,
+                    password_hash: Some(hash_password(data.password.clone()).await?),
+                    bodies: body_ids,
+                },
+                now(),
+                &audit(AuditAction::UserAdded),
+            )
+            .await?;
+        users.insert(user.email.as_str(), id);
+    }
+    let today = swedish_date(now());
+    for round in &data.rounds {
+        let deadline = match (round.deadline, round.deadline_in_days) {
+            (Some(date), None) => date,
+            (None, Some(days)) => today
+                .checked_add(jiff::Span::new().days(days))
+                .map_err(|e| bad(e.to_string()))?,
+            _ => return Err(bad("a round needs deadline or deadline_in_days".into())),
+        };
+        let id = store
+            .insert_round(follow_up, round.period, round.year, deadline)
+            .await?;
+        if round.status == RoundStatus::Planned {
+            continue;
+        }
+        store
+            .open_round(id, now(), &audit(AuditAction::RoundOpened))
+            .await?;
+        let overview = store.round_overview(id).await?;
+        let snapshot = store.round_snapshot(id).await?;
+        for submission in &round.submissions {
+            let (body, kind) = *bodies
+                .get(submission.body.as_str())
+                .ok_or_else(|| bad(format!("unknown body {}", submission.body)))?;
+            let by = *users
+                .get(submission.by.as_str())
+                .ok_or_else(|| bad(format!("unknown user {}", submission.by)))?;
+            let report = overview
+                .iter()
+                .find(|o| o.body.id == body)
+                .ok_or_else(|| bad(format!("{} gets no questions", submission.body)))?
+                .report
+                .id;
+            let mut changes = vec![
+                (
+                    Field::ContactName,
+                    FieldValue::text(&submission.contact.name),
+                    0,
+                ),
+                (
+                    Field::ContactPhone,
+                    FieldValue::text(&submission.contact.phone),
+                    0,
+                ),
+                (
+                    Field::ContactEmail,
+                    FieldValue::text(&submission.contact.email),
+                    0,
+                ),
+                (
+                    Field::OtherInformation,
+                    FieldValue::text(&submission.other_information),
+                    0,
+                ),
+            ];
+            for (key, text) in &submission.answers {
+                changes.push((Field::Answer(key.clone()), FieldValue::text(text), 0));
+            }
+            for key in &submission.not_applicable {
+                changes.push((Field::Answer(key.clone()), FieldValue::not_applicable(), 0));
+            }
+            let at = submission.submitted_at;
+            store.save_fields(report, &changes, by, at).await?;
+            let questions: Vec<&Question> = snapshot
+                .questions
+                .iter()
+                .filter(|q| q.applies_to_kind(kind))
+                .collect();
+            let late = swedish_date(at) > deadline;
+            let outcome = store
+                .submit(report, by, at, late, |fields| {
+                    let problems = check_submission(&questions, fields);
+                    if problems.is_empty() {
+                        Ok(freeze(&questions, fields))
+                    } else {
+                        Err(problems)
+                    }
+                })
+                .await?;
+            if !matches!(outcome, Some(SubmitOutcome::Submitted(_))) {
+                return Err(bad(format!(
+                    "{}'s answers are incomplete: {outcome:?}",
+                    submission.body
+                )));
+            }
+        }
+        if round.status == RoundStatus::Closed {
+            store
+                .close_round(id, now(), &audit(AuditAction::RoundClosed))
+                .await?;
+        }
+    }
+    store.mark_demo().await?;
+    store
+        .append_audit(&audit(AuditAction::DemoLoaded), now())
+        .await?;
+    Ok(data.users.clone())
+}

@@ -1,0 +1,45 @@
+//! The use cases' errors. The web layer turns each into a status and a Swedish message.
+
+use tertial_domain::{Invalid, ReportStatus};
+use tertial_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// No valid session.
+    #[error("not signed in")]
+    Unauthenticated,
+    /// Wrong e-mail or password, or an inactive account.
+    #[error("wrong e-mail or password")]
+    BadCredentials,
+    /// Does not exist, or exists but is not this person's to know about.
+    #[error("not found")]
+    NotFound,
+    /// Exists and the person knows it, but may not do this.
+    #[error("forbidden")]
+    Forbidden,
+    /// The report is not open for changes.
+    #[error("report is {0:?}")]
+    NotEditable(ReportStatus),
+    /// The round is not open.
+    #[error("round is not open")]
+    RoundNotOpen,
+    /// Input the domain refuses.
+    #[error("invalid input: {0}")]
+    Invalid(#[from] Invalid),
+    /// Something that already exists.
+    #[error("{0} already exists")]
+    Duplicate(&'static str),
+    #[error(transparent)]
+    Store(StoreError),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Duplicate(what) => AppError::Duplicate(what),
+            e => AppError::Store(e),
+        }
+    }
+}

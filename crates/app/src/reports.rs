@@ -1,0 +1,411 @@
+//! Use cases about one report: open it, save fields, submit, read submissions.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use tertial_domain::report::{Fields, check_submission, freeze};
+use tertial_domain::round::swedish_date;
+use tertial_domain::validate::clean_text;
+use tertial_domain::{
+    Actor, AuditAction, Body, Field, FieldValue, FocusArea, FollowUp, NewAuditEntry, Question,
+    Report, ReportId, Round, RoundStatus, StoredField, Submission,
+};
+use tertial_store::{ReportOverview, RoundSnapshot, SaveOutcome, SubmitOutcome};
+
+use crate::{App, AppError, Result, now};
+
+/// A report with everything around it.
+#[derive(Debug, Clone)]
+pub struct ReportContext {
+    pub report: Report,
+    pub round: Round,
+    pub body: Body,
+    pub snapshot: Arc<RoundSnapshot>,
+}
+
+impl ReportContext {
+    /// The questions this body answers in this round, in form order.
+    pub fn questions(&self) -> Vec<&Question> {
+        self.snapshot
+            .questions
+            .iter()
+            .filter(|q| q.applies_to_kind(self.body.kind))
+            .collect()
+    }
+
+    /// Whether the body can change the report now.
+    pub fn editable(&self) -> bool {
+        self.round.status == RoundStatus::Open && self.report.status.editable()
+    }
+}
+
+/// How much of a report a person sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportAccess {
+    /// The body's reporter, report open for changes.
+    Edit,
+    /// The body's reporter, report submitted or round closed.
+    Read,
+    /// A coordinator: status and submitted versions, never the draft.
+    StatusOnly,
+}
+
+/// A question with its number on the form ("1.2") and its current answer.
+#[derive(Debug, Clone)]
+pub struct QuestionView {
+    pub number: String,
+    pub question: Question,
+    pub answer: StoredField,
+}
+
+/// A focus area with the questions the body answers in it.
+#[derive(Debug, Clone)]
+pub struct SectionView {
+    pub area: FocusArea,
+    pub questions: Vec<QuestionView>,
+}
+
+/// A report as a person may see it.
+#[derive(Debug, Clone)]
+pub struct ReportPage {
+    pub context: ReportContext,
+    pub follow_up: FollowUp,
+    pub access: ReportAccess,
+    /// Empty unless the person may see the content.
+    pub sections: Vec<SectionView>,
+    fixed: HashMap<Field, StoredField>,
+    pub submissions: Vec<Submission>,
+}
+
+impl ReportPage {
+    /// One of the fixed fields (contact person, other information), empty if never saved.
+    pub fn fixed(&self, field: &Field) -> StoredField {
+        self.fixed
+            .get(field)
+            .cloned()
+            .unwrap_or_else(|| unsaved(field))
+    }
+}
+
+fn unsaved(field: &Field) -> StoredField {
+    StoredField {
+        field: field.clone(),
+        value: FieldValue::default(),
+        version: 0,
+        updated_at: tertial_domain::Timestamp::UNIX_EPOCH,
+    }
+}
+
+/// One field of a posted form.
+#[derive(Debug, Clone)]
+pub struct FieldEntry {
+    pub code: String,
+    pub text: String,
+    pub not_applicable: bool,
+    pub base_version: i64,
+    /// The fingerprint of the value the form showed; `None` saves unconditionally.
+    pub shown: Option<String>,
+}
+
+/// The outcome of saving one field.
+#[derive(Debug, Clone)]
+pub struct FieldSaved {
+    pub field: Field,
+    pub mine: FieldValue,
+    pub outcome: SaveOutcome,
+}
+
+/// The outcome of saving a whole form.
+#[derive(Debug, Clone, Default)]
+pub struct FormSaved {
+    pub saved: usize,
+    /// Fields where a colleague saved in between: nothing was overwritten.
+    pub conflicts: Vec<FieldSaved>,
+}
+
+/// The outcome of a submission attempt.
+#[derive(Debug, Clone)]
+pub enum SubmitResult {
+    Submitted(Submission),
+    Incomplete(Vec<tertial_domain::Problem>),
+}
+
+impl App {
+    /// Loads a report the actor may see at all, with its round and body. Someone with no
+    /// business with the report is told it does not exist, as if it did not.
+    async fn report_context(&self, actor: &Actor, id: ReportId) -> Result<ReportContext> {
+        let (report, round, body) = self
+            .store
+            .report_with_round(id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if !actor.reads_submissions_of(body.id) {
+            return Err(AppError::NotFound);
+        }
+        let snapshot = self.snapshot(round.id).await?;
+        Ok(ReportContext {
+            report,
+            round,
+            body,
+            snapshot,
+        })
+    }
+
+    /// A report, as this person may see it.
+    pub async fn report_page(&self, actor: &Actor, id: ReportId) -> Result<ReportPage> {
+        let context = self.report_context(actor, id).await?;
+        let follow_up = self
+            .store
+            .follow_up(context.round.follow_up_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let submissions = self.store.submissions(id).await?;
+        let access = if !actor.reports_for(context.body.id) {
+            ReportAccess::StatusOnly
+        } else if context.editable() {
+            ReportAccess::Edit
+        } else {
+            ReportAccess::Read
+        };
+        let (sections, fixed) = if access == ReportAccess::StatusOnly {
+            // Public-records law: a coordinator never reads a draft.
+            (Vec::new(), HashMap::new())
+        } else {
+            let mut stored: HashMap<Field, StoredField> = self
+                .store
+                .fields(id)
+                .await?
+                .into_iter()
+                .map(|f| (f.field.clone(), f))
+                .collect();
+            let sections = sections(&context, &mut stored);
+            (sections, stored)
+        };
+        Ok(ReportPage {
+            context,
+            follow_up,
+            access,
+            sections,
+            fixed,
+            submissions,
+        })
+    }
+
+    /// Loads a report the actor may change, checking that it can be changed now.
+    async fn editable_report(&self, actor: &Actor, id: ReportId) -> Result<ReportContext> {
+        let context = self.report_context(actor, id).await?;
+        if !actor.reports_for(context.body.id) {
+            return Err(AppError::Forbidden);
+        }
+        if context.round.status != RoundStatus::Open {
+            return Err(AppError::RoundNotOpen);
+        }
+        if !context.report.status.editable() {
+            return Err(AppError::NotEditable(context.report.status));
+        }
+        Ok(context)
+    }
+
+    /// Saves one field (autosave). Conflicts are an outcome, not an error: nothing is
+    /// overwritten and the caller gets the newer text to show beside its own.
+    pub async fn save_field(
+        &self,
+        actor: &Actor,
+        id: ReportId,
+        entry: FieldEntry,
+    ) -> Result<FieldSaved> {
+        let context = self.editable_report(actor, id).await?;
+        let (field, value) = self.parse_entry(&context, &entry)?;
+        let outcome = self
+            .store_changes(
+                &context,
+                actor,
+                vec![(field.clone(), value.clone(), entry.base_version)],
+            )
+            .await?
+            .remove(0);
+        Ok(FieldSaved {
+            field,
+            mine: value,
+            outcome,
+        })
+    }
+
+    /// Saves a whole form (without JavaScript): the fields the person changed, each against
+    /// the version the form showed.
+    pub async fn save_form(
+        &self,
+        actor: &Actor,
+        id: ReportId,
+        entries: Vec<FieldEntry>,
+    ) -> Result<FormSaved> {
+        let context = self.editable_report(actor, id).await?;
+        let mut changes = Vec::new();
+        for entry in &entries {
+            let (field, value) = self.parse_entry(&context, entry)?;
+            if entry.shown.as_deref() != Some(value.fingerprint().as_str()) {
+                changes.push((field, value, entry.base_version));
+            }
+        }
+        if changes.is_empty() {
+            return Ok(FormSaved::default());
+        }
+        let mine: Vec<_> = changes
+            .iter()
+            .map(|(f, v, _)| (f.clone(), v.clone()))
+            .collect();
+        let outcomes = self.store_changes(&context, actor, changes).await?;
+        let mut result = FormSaved::default();
+        for ((field, mine), outcome) in mine.into_iter().zip(outcomes) {
+            match outcome {
+                SaveOutcome::Saved { .. } => result.saved += 1,
+                conflict @ SaveOutcome::Conflict(_) => result.conflicts.push(FieldSaved {
+                    field,
+                    mine,
+                    outcome: conflict,
+                }),
+            }
+        }
+        Ok(result)
+    }
+
+    async fn store_changes(
+        &self,
+        context: &ReportContext,
+        actor: &Actor,
+        changes: Vec<(Field, FieldValue, i64)>,
+    ) -> Result<Vec<SaveOutcome>> {
+        self.store
+            .save_fields(context.report.id, &changes, actor.id, now())
+            .await?
+            // Submitted by a colleague since we looked.
+            .ok_or(AppError::NotEditable(
+                tertial_domain::ReportStatus::Submitted,
+            ))
+    }
+
+    /// Checks that a posted field belongs to this report and its value is acceptable.
+    fn parse_entry(
+        &self,
+        context: &ReportContext,
+        entry: &FieldEntry,
+    ) -> Result<(Field, FieldValue)> {
+        let field = Field::parse(&entry.code)?;
+        let na_allowed = match &field {
+            Field::Answer(key) => {
+                context
+                    .questions()
+                    .iter()
+                    .find(|q| &q.key == key)
+                    .ok_or(AppError::NotFound)?
+                    .not_applicable_allowed
+            }
+            _ => false,
+        };
+        let text = clean_text(&entry.text, self.settings.max_answer_chars)?;
+        Ok((
+            field,
+            FieldValue {
+                text,
+                not_applicable: entry.not_applicable && na_allowed,
+            },
+        ))
+    }
+
+    /// Submits the report: checks it is complete and freezes the next numbered version.
+    pub async fn submit_report(&self, actor: &Actor, id: ReportId) -> Result<SubmitResult> {
+        let context = self.editable_report(actor, id).await?;
+        let at = now();
+        let today = swedish_date(at);
+        let late = context.round.is_late(today);
+        let questions = context.questions();
+        let outcome = self
+            .store
+            .submit(id, actor.id, at, late, |fields: &Fields| {
+                let problems = check_submission(&questions, fields);
+                if problems.is_empty() {
+                    Ok(freeze(&questions, fields))
+                } else {
+                    Err(problems)
+                }
+            })
+            .await?
+            .ok_or(AppError::NotFound)?;
+        match outcome {
+            SubmitOutcome::Submitted(submission) => Ok(SubmitResult::Submitted(submission)),
+            SubmitOutcome::Incomplete(problems) => Ok(SubmitResult::Incomplete(problems)),
+            SubmitOutcome::NotEditable(status) => Err(AppError::NotEditable(status)),
+        }
+    }
+
+    /// A submitted version of a report, for the body and for coordinators. Reading it is
+    /// recorded in the audit log.
+    pub async fn submission(
+        &self,
+        actor: &Actor,
+        id: ReportId,
+        number: i64,
+    ) -> Result<(ReportContext, Submission)> {
+        let context = self.report_context(actor, id).await?;
+        let submission = self
+            .store
+            .submissions(id)
+            .await?
+            .into_iter()
+            .find(|s| s.number == number)
+            .ok_or(AppError::NotFound)?;
+        let entry = NewAuditEntry::new(
+            Some(actor.id),
+            AuditAction::SubmissionRead,
+            format!("report:{id}"),
+        )
+        .with_detail(format!("version={number}"));
+        self.store.append_audit(&entry, now()).await?;
+        Ok((context, submission))
+    }
+
+    /// The reports of the bodies a reporter reports for, newest round first.
+    pub async fn my_reports(&self, actor: &Actor) -> Result<Vec<(ReportOverview, Round)>> {
+        let rounds = self.store.rounds().await?;
+        let mut listing = Vec::new();
+        for body in &actor.bodies {
+            for overview in self.store.reports_of_body(*body).await? {
+                if let Some(round) = rounds.iter().find(|r| r.id == overview.report.round_id) {
+                    listing.push((overview, round.clone()));
+                }
+            }
+        }
+        listing.sort_by_key(|(o, r)| (std::cmp::Reverse((r.year, r.period.code())), o.body.id));
+        Ok(listing)
+    }
+}
+
+/// Numbers each question within its focus area ("1.1", "1.2", "3.1") and pairs it with its
+/// answer, taking the answers out of `stored` so only the fixed fields remain there.
+fn sections(context: &ReportContext, stored: &mut HashMap<Field, StoredField>) -> Vec<SectionView> {
+    let questions = context.questions();
+    context
+        .snapshot
+        .focus_areas
+        .iter()
+        .filter_map(|area| {
+            let views: Vec<QuestionView> = questions
+                .iter()
+                .filter(|q| q.focus_area == area.number)
+                .enumerate()
+                .map(|(i, q)| {
+                    let field = Field::Answer(q.key.clone());
+                    QuestionView {
+                        number: format!("{}.{}", area.number, i + 1),
+                        question: (*q).clone(),
+                        answer: stored.remove(&field).unwrap_or_else(|| unsaved(&field)),
+                    }
+                })
+                .collect();
+            (!views.is_empty()).then(|| SectionView {
+                area: area.clone(),
+                questions: views,
+            })
+        })
+        .collect()
+}
