@@ -225,9 +225,43 @@ pub async fn load(store: &Store, data: &DemoData) -> Result<Vec<DemoUser>> {
                 .await?;
         }
     }
-    store.mark_demo().await?;
+    store.mark_demo(&data.password).await?;
     store
         .append_audit(&audit(AuditAction::DemoLoaded), now())
         .await?;
     Ok(data.users.clone())
+}
+
+/// A demo's accounts, to show on the sign-in page.
+#[derive(Debug, Clone)]
+pub struct DemoAccounts {
+    pub password: String,
+    /// E-mail, role and the short names of the bodies a reporter reports for.
+    pub accounts: Vec<(String, Role, Vec<String>)>,
+}
+
+impl crate::App {
+    /// The demo's accounts, or `None` if this is not a demo.
+    pub async fn demo_accounts(&self) -> Result<Option<DemoAccounts>> {
+        let Some(password) = self.store.demo_password().await? else {
+            return Ok(None);
+        };
+        let bodies = self.store.bodies().await?;
+        let accounts = self
+            .store
+            .users()
+            .await?
+            .into_iter()
+            .map(|user| {
+                let names = user
+                    .bodies
+                    .iter()
+                    .filter_map(|id| bodies.iter().find(|b| b.id == *id))
+                    .map(|b| b.short_name.clone())
+                    .collect();
+                (user.email, user.role, names)
+            })
+            .collect();
+        Ok(Some(DemoAccounts { password, accounts }))
+    }
 }

@@ -33,6 +33,26 @@ impl ReportContext {
             .collect()
     }
 
+    /// The body's questions grouped by focus area and numbered within it ("1.1", "1.2",
+    /// "3.1"), as the form shows them. Focus areas without questions for the body are left out.
+    pub fn numbered_sections(&self) -> Vec<(&FocusArea, Vec<(String, &Question)>)> {
+        let questions = self.questions();
+        self.snapshot
+            .focus_areas
+            .iter()
+            .map(|area| {
+                let numbered = questions
+                    .iter()
+                    .filter(|q| q.focus_area == area.number)
+                    .enumerate()
+                    .map(|(i, q)| (format!("{}.{}", area.number, i + 1), *q))
+                    .collect::<Vec<_>>();
+                (area, numbered)
+            })
+            .filter(|(_, numbered)| !numbered.is_empty())
+            .collect()
+    }
+
     /// Whether the body can change the report now.
     pub fn editable(&self) -> bool {
         self.round.status == RoundStatus::Open && self.report.status.editable()
@@ -380,32 +400,25 @@ impl App {
     }
 }
 
-/// Numbers each question within its focus area ("1.1", "1.2", "3.1") and pairs it with its
-/// answer, taking the answers out of `stored` so only the fixed fields remain there.
+/// Pairs each numbered question with its answer, taking the answers out of `stored` so
+/// only the fixed fields remain there.
 fn sections(context: &ReportContext, stored: &mut HashMap<Field, StoredField>) -> Vec<SectionView> {
-    let questions = context.questions();
     context
-        .snapshot
-        .focus_areas
-        .iter()
-        .filter_map(|area| {
-            let views: Vec<QuestionView> = questions
-                .iter()
-                .filter(|q| q.focus_area == area.number)
-                .enumerate()
-                .map(|(i, q)| {
+        .numbered_sections()
+        .into_iter()
+        .map(|(area, questions)| SectionView {
+            area: area.clone(),
+            questions: questions
+                .into_iter()
+                .map(|(number, q)| {
                     let field = Field::Answer(q.key.clone());
                     QuestionView {
-                        number: format!("{}.{}", area.number, i + 1),
-                        question: (*q).clone(),
+                        number,
+                        question: q.clone(),
                         answer: stored.remove(&field).unwrap_or_else(|| unsaved(&field)),
                     }
                 })
-                .collect();
-            (!views.is_empty()).then(|| SectionView {
-                area: area.clone(),
-                questions: views,
-            })
+                .collect(),
         })
         .collect()
 }

@@ -1,1 +1,127 @@
-fn main() {}
+//! `tertial`: the command line. Runs the server, builds the demo, manages accounts.
+
+mod commands;
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Tertial: follow up municipal policies with the committees and company boards that carry
+/// them out.
+#[derive(Debug, Parser)]
+#[command(name = "tertial", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the web application.
+    Serve(ServeArgs),
+    /// Build a fresh demo database (business-policy follow-up 2022, Stockholm's 13
+    /// district committees, demo accounts) and run the web application on it.
+    Demo(DemoArgs),
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Check the database's integrity (SQLite's integrity_check) and exit non-zero on
+    /// problems.
+    Check(DatabaseArgs),
+}
+
+#[derive(Debug, Args)]
+struct DatabaseArgs {
+    /// Database URL: `sqlite:PATH` (embedded, created if missing) or
+    /// `postgres://USER@HOST:PORT/NAME`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite:tertial.db")]
+    database_url: String,
+}
+
+#[derive(Debug, Args)]
+struct ServerArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "TERTIAL_BIND", default_value = "127.0.0.1:8080")]
+    bind: SocketAddr,
+    /// The longest answer accepted, in characters.
+    #[arg(long, env = "TERTIAL_MAX_ANSWER_CHARS", default_value_t = tertial_domain::validate::DEFAULT_MAX_ANSWER_CHARS)]
+    max_answer_chars: usize,
+    /// The largest request accepted, in bytes.
+    #[arg(long, env = "TERTIAL_MAX_REQUEST_BYTES", default_value_t = 4 * 1024 * 1024)]
+    max_request_bytes: usize,
+    /// Mark cookies Secure; set this when Tertial is served over HTTPS.
+    #[arg(long, env = "TERTIAL_SECURE_COOKIES")]
+    secure_cookies: bool,
+    /// Sign people out after this many minutes without activity.
+    #[arg(long, env = "TERTIAL_SESSION_MINUTES", default_value_t = 480)]
+    session_minutes: i64,
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    database: DatabaseArgs,
+    #[command(flatten)]
+    server: ServerArgs,
+}
+
+#[derive(Debug, Args)]
+struct DemoArgs {
+    /// Where to build the demo. An existing demo there is replaced; any other database is
+    /// left alone and the command refuses.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite:tertial-demo.db")]
+    database_url: String,
+    #[command(flatten)]
+    server: ServerArgs,
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Add a local account. The password is read from TERTIAL_PASSWORD or, if unset, from
+    /// the first line of standard input.
+    Add(UserAddArgs),
+}
+
+#[derive(Debug, Args)]
+struct UserAddArgs {
+    #[command(flatten)]
+    database: DatabaseArgs,
+    /// E-mail address; also the sign-in name.
+    #[arg(long)]
+    email: String,
+    /// The person's name as shown in the application.
+    #[arg(long)]
+    name: String,
+    /// admin, coordinator (samordnare), reporter (rapportör) or reader (läsare).
+    #[arg(long)]
+    role: String,
+    /// A body the reporter reports for, by name or short name; repeat for several.
+    #[arg(long = "body")]
+    bodies: Vec<String>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(commands::run(cli.command)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -137,15 +137,23 @@ impl Store {
 
     /// Whether this database was built by `tertial demo`.
     pub async fn is_demo(&self) -> Result<bool> {
-        let value: Option<String> =
-            sqlx::query_scalar("SELECT value FROM settings WHERE key = 'demo'")
-                .fetch_optional(&self.read)
-                .await?;
-        Ok(value.as_deref() == Some("true"))
+        Ok(self.demo_password().await?.is_some())
     }
 
-    pub async fn mark_demo(&self) -> Result<()> {
-        sqlx::query("INSERT INTO settings (key, value) VALUES ('demo', 'true')")
+    /// The shared password of a demo's accounts; `None` if this is not a demo.
+    pub async fn demo_password(&self) -> Result<Option<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT value FROM settings WHERE key = 'demo_password'")
+                .fetch_optional(&self.read)
+                .await?,
+        )
+    }
+
+    /// Marks the database as a demo, whose accounts all have `password` (shown on the
+    /// sign-in page so a visitor can try it).
+    pub async fn mark_demo(&self, password: &str) -> Result<()> {
+        sqlx::query("INSERT INTO settings (key, value) VALUES ('demo_password', $1)")
+            .bind(password)
             .execute(&self.write)
             .await?;
         Ok(())

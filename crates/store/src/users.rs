@@ -89,6 +89,18 @@ impl Store {
         }
     }
 
+    /// Every account, by e-mail address.
+    pub async fn users(&self) -> Result<Vec<Actor>> {
+        let rows = sqlx::query("SELECT id, email, name, role FROM users ORDER BY id")
+            .fetch_all(&self.read)
+            .await?;
+        let mut users = Vec::with_capacity(rows.len());
+        for row in &rows {
+            users.push(self.actor_from_row(row).await?);
+        }
+        Ok(users)
+    }
+
     /// Builds an actor from a row with `id, email, name, role`, loading their bodies.
     pub(crate) async fn actor_from_row(&self, row: &AnyRow) -> Result<Actor> {
         let id = UserId(row.try_get("id")?);

@@ -538,7 +538,11 @@ async fn a_demo_can_be_rebuilt_but_nothing_else_is_dropped(store: Store, url: St
     world(&store).await;
     assert!(!store.is_empty().await.expect("empty"));
     assert!(!store.is_demo().await.expect("demo"));
-    store.mark_demo().await.expect("mark");
+    store.mark_demo("demo-password").await.expect("mark");
+    assert_eq!(
+        store.demo_password().await.expect("pw").as_deref(),
+        Some("demo-password")
+    );
     assert!(store.is_demo().await.expect("demo"));
     assert!(store.integrity_problems().await.expect("check").is_empty());
     store.drop_everything().await.expect("drop");

@@ -1,0 +1,181 @@
+//! What each command does: wiring the store, the use cases and the router.
+
+use std::io::BufRead;
+
+use tertial_app::{App, Settings, demo};
+use tertial_domain::Role;
+use tertial_store::Store;
+use tertial_web::WebSettings;
+
+use crate::{Command, ServerArgs, UserAddArgs, UserCommand};
+
+/// The demo's data: a file, not code.
+const DEMO_DATA: &str = include_str!("../demo/naringsliv-2022.toml");
+
+pub async fn run(command: Command) -> Result<(), String> {
+    match command {
+        Command::Serve(args) => {
+            let store = connect(&args.database.database_url).await?;
+            serve(store, &args.server).await
+        }
+        Command::Demo(args) => {
+            let store = build_demo(&args.database_url).await?;
+            serve(store, &args.server).await
+        }
+        Command::User(UserCommand::Add(args)) => add_user(args).await,
+        Command::Check(args) => {
+            let store = connect(&args.database_url).await?;
+            let problems = store
+                .integrity_problems()
+                .await
+                .map_err(|e| e.to_string())?;
+            if problems.is_empty() {
+                println!("ok");
+                Ok(())
+            } else {
+                Err(format!("integrity check failed:\n{}", problems.join("\n")))
+            }
+        }
+    }
+}
+
+async fn connect(url: &str) -> Result<Store, String> {
+    Store::connect(url)
+        .await
+        .map_err(|e| format!("cannot open the database {url}: {}", chain(&e)))
+}
+
+/// Builds the demo fresh at `url`: an empty database is filled, an earlier demo is replaced,
+/// anything else is refused.
+async fn build_demo(url: &str) -> Result<Store, String> {
+    let store = connect(url).await?;
+    let is_demo = store.is_demo().await.map_err(|e| e.to_string())?;
+    let is_empty = store.is_empty().await.map_err(|e| e.to_string())?;
+    let store = if is_demo {
+        store.drop_everything().await.map_err(|e| e.to_string())?;
+        connect(url).await?
+    } else if is_empty {
+        store
+    } else {
+        return Err(format!(
+            "{url} holds data that is not a demo; refusing to replace it. \
+             Give another --database-url."
+        ));
+    };
+    let data = demo::DemoData::parse(DEMO_DATA).map_err(|e| e.to_string())?;
+    let users = demo::load(&store, &data).await.map_err(|e| chain(&e))?;
+    println!("Demo database built at {url}.");
+    println!("Demo accounts (password: {}):", data.password);
+    for user in users {
+        let bodies = if user.bodies.is_empty() {
+            String::new()
+        } else {
+            format!(" for {}", user.bodies.join(", "))
+        };
+        println!("  {:<26} {}{bodies}", user.email, user.role.code());
+    }
+    Ok(store)
+}
+
+async fn serve(store: Store, args: &ServerArgs) -> Result<(), String> {
+    let settings = Settings {
+        max_answer_chars: args.max_answer_chars,
+        session_idle: jiff::SignedDuration::from_mins(args.session_minutes),
+    };
+    let app = App::new(store.clone(), settings);
+    let router = tertial_web::router(
+        app,
+        WebSettings {
+            max_request_bytes: args.max_request_bytes,
+            secure_cookies: args.secure_cookies,
+        },
+    );
+    let listener = tokio::net::TcpListener::bind(args.bind)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.bind))?;
+    let address = listener.local_addr().map_err(|e| e.to_string())?;
+    println!("Tertial is listening on http://{address}");
+    tokio::spawn(sweep_sessions(store.clone()));
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown())
+        .await
+        .map_err(|e| e.to_string())?;
+    store.close().await;
+    Ok(())
+}
+
+/// Removes expired sessions once an hour.
+async fn sweep_sessions(store: Store) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        if let Err(e) = store.delete_expired_sessions(tertial_app::now()).await {
+            tracing::warn!(error = %e, "could not remove expired sessions");
+        }
+    }
+}
+
+async fn shutdown() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(term) => term,
+                Err(_) => return std::future::pending().await,
+            };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}
+
+async fn add_user(args: UserAddArgs) -> Result<(), String> {
+    let role = Role::from_code(&args.role).map_err(|_| {
+        format!(
+            "unknown role {:?}: use admin, coordinator, reporter or reader",
+            args.role
+        )
+    })?;
+    let store = connect(&args.database.database_url).await?;
+    let all = store.bodies().await.map_err(|e| e.to_string())?;
+    let mut bodies = Vec::new();
+    for wanted in &args.bodies {
+        let body = all
+            .iter()
+            .find(|b| b.name == *wanted || b.short_name == *wanted)
+            .ok_or_else(|| format!("no body named {wanted:?}"))?;
+        bodies.push(body.id);
+    }
+    let password = match std::env::var("TERTIAL_PASSWORD") {
+        Ok(password) => password,
+        Err(_) => {
+            eprintln!("Password (one line):");
+            let mut line = String::new();
+            std::io::stdin()
+                .lock()
+                .read_line(&mut line)
+                .map_err(|e| e.to_string())?;
+            line.trim_end_matches(['\r', '\n']).to_owned()
+        }
+    };
+    let id = tertial_app::users::add_user(&store, &args.email, &args.name, role, bodies, &password)
+        .await
+        .map_err(|e| chain(&e))?;
+    println!("Added user {id}: {}", args.email.trim().to_lowercase());
+    Ok(())
+}
+
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut out = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        out.push_str(": ");
+        out.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    out
+}

@@ -1,0 +1,232 @@
+// Tertial's form script: autosave, the conflict dialog, and keeping typed text when the
+// session ends. Progressive enhancement only: without it the form saves with its buttons.
+(function () {
+  'use strict';
+  var form = document.getElementById('rapport');
+  if (!form || !window.fetch || !window.URLSearchParams) return;
+
+  var reportId = form.getAttribute('data-report');
+  var csrf = form.getAttribute('data-csrf');
+  var storageKey = 'tertial:osparat:' + reportId;
+  var TYPING_PAUSE = 1000;
+  var timers = {};
+  var inflight = {};
+  var conflicts = [];
+  var dialog = document.getElementById('konflikt');
+  var hint = document.getElementById('autosave-hint');
+  if (hint) hint.hidden = false;
+
+  function el(id) { return document.getElementById(id); }
+  function field(code) { return el('field-' + code); }
+  function naBox(code) { return el('na-' + code); }
+  function hidden(name) { return form.querySelector('input[name="' + name + '"]'); }
+  function codeOf(target) {
+    var wrap = target.closest('[data-field]');
+    return wrap ? wrap.getAttribute('data-field') : null;
+  }
+  function valueOf(code) {
+    var na = naBox(code);
+    return { text: field(code).value, na: !!(na && na.checked), version: hidden('version.' + code).value };
+  }
+  function setStatus(code, text, kind) {
+    var s = el('status-' + code);
+    if (!s) return;
+    s.textContent = text;
+    s.className = 'save-status' + (kind ? ' ' + kind : '');
+  }
+
+  // Unsaved text lives in the browser until the server acknowledges it, so that neither
+  // an expired session nor a lost connection loses what someone typed.
+  function readUnsaved() {
+    try { return JSON.parse(window.localStorage.getItem(storageKey) || '{}'); } catch (e) { return {}; }
+  }
+  function writeUnsaved(map) {
+    try {
+      if (Object.keys(map).length) window.localStorage.setItem(storageKey, JSON.stringify(map));
+      else window.localStorage.removeItem(storageKey);
+    } catch (e) { /* storage full or disabled: autosave still works */ }
+  }
+  function remember(code) {
+    var map = readUnsaved();
+    map[code] = valueOf(code);
+    writeUnsaved(map);
+  }
+  function acknowledged(code, saved, version) {
+    var map = readUnsaved();
+    var entry = map[code];
+    if (!entry) return;
+    if (entry.text === saved.text && entry.na === saved.na) delete map[code];
+    else entry.version = String(version);
+    writeUnsaved(map);
+  }
+  function discardUnsaved(code) {
+    var map = readUnsaved();
+    delete map[code];
+    writeUnsaved(map);
+  }
+
+  function schedule(code, delay) {
+    remember(code);
+    clearTimeout(timers[code]);
+    timers[code] = setTimeout(function () {
+      delete timers[code];
+      save(code);
+    }, delay);
+  }
+
+  // Saves of one field run one after another, each from the version the last one made.
+  function save(code) {
+    var previous = inflight[code] || Promise.resolve();
+    var next = previous.then(function () { return send(code); });
+    inflight[code] = next;
+    return next.then(function () { if (inflight[code] === next) delete inflight[code]; });
+  }
+
+  function send(code) {
+    var mine = valueOf(code);
+    var body = new URLSearchParams();
+    body.set('text', mine.text);
+    body.set('na', mine.na ? '1' : '');
+    body.set('version', mine.version);
+    return fetch('/rapporter/' + reportId + '/falt/' + encodeURIComponent(code), {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Accept': 'application/json', 'X-CSRF-Token': csrf },
+      body: body
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        if (response.ok) {
+          hidden('version.' + code).value = data.version;
+          hidden('shown.' + code).value = data.fingerprint;
+          acknowledged(code, mine, data.version);
+          setStatus(code, 'Sparat ' + data.saved_at, '');
+        } else if (response.status === 409 && data.status === 'conflict') {
+          conflict(code, data);
+        } else if (response.status === 401) {
+          signedOut();
+          setStatus(code, 'Inte sparat: du är utloggad. Texten finns kvar i webbläsaren.', 'failed');
+        } else {
+          setStatus(code, 'Inte sparat: ' + (data.error || 'något gick fel.'), 'failed');
+        }
+      });
+    }, function () {
+      setStatus(code, 'Inte sparat: ingen kontakt med servern. Texten finns kvar i webbläsaren och sparas när du skriver igen.', 'failed');
+    });
+  }
+
+  function signedOut() {
+    var banner = el('offline-banner');
+    if (!banner || !banner.hidden) return;
+    var p = document.createElement('p');
+    p.textContent = 'Du har blivit utloggad. Det du har skrivit finns kvar i den här webbläsaren och sparas när du loggar in igen. ';
+    var a = document.createElement('a');
+    a.href = '/logga-in?next=' + encodeURIComponent(window.location.pathname);
+    a.textContent = 'Logga in igen';
+    p.appendChild(a);
+    banner.appendChild(p);
+    banner.hidden = false;
+  }
+
+  // Someone saved a newer version: show both texts and let the person choose or merge.
+  function conflict(code, theirs) {
+    setStatus(code, 'Inte sparat: någon annan har ändrat svaret.', 'failed');
+    conflicts.push({ code: code, theirs: theirs });
+    if (!dialog.open) showConflict();
+  }
+  function showConflict() {
+    var c = conflicts[0];
+    if (!c) return;
+    var label = form.querySelector('label[for="field-' + c.code + '"]');
+    var mine = valueOf(c.code);
+    el('konflikt-fraga').textContent = label ? label.textContent.replace(/\s+/g, ' ').trim() : '';
+    el('konflikt-din').value = mine.na ? 'Ej aktuellt' : mine.text;
+    el('konflikt-sparad').value = c.theirs.not_applicable ? 'Ej aktuellt' : c.theirs.text;
+    el('konflikt-tid').textContent = '(sparad ' + c.theirs.saved_at + ')';
+    dialog.showModal();
+  }
+  function resolve(choice) {
+    var c = conflicts.shift();
+    dialog.close();
+    if (!c) return;
+    var f = field(c.code);
+    var na = naBox(c.code);
+    var theirs = c.theirs;
+    // Whatever is chosen is based on the newer version now.
+    hidden('version.' + c.code).value = theirs.version;
+    hidden('shown.' + c.code).value = theirs.fingerprint;
+    if (choice === 'mine') {
+      remember(c.code);
+      save(c.code);
+    } else if (choice === 'theirs') {
+      f.value = theirs.text;
+      if (na) na.checked = theirs.not_applicable;
+      discardUnsaved(c.code);
+      setStatus(c.code, 'Den sparade texten används.', '');
+    } else {
+      f.value = f.value + (f.value && theirs.text ? '\n\n' : '') + theirs.text;
+      schedule(c.code, TYPING_PAUSE);
+      setStatus(c.code, 'Texterna är sammanslagna. Redigera dem; ändringarna sparas när du slutar skriva.', 'pending');
+    }
+    f.focus();
+    if (conflicts.length) showConflict();
+  }
+  if (dialog) {
+    el('behall-min').addEventListener('click', function () { resolve('mine'); });
+    el('anvand-sparad').addEventListener('click', function () { resolve('theirs'); });
+    el('sla-ihop').addEventListener('click', function () { resolve('merge'); });
+    dialog.addEventListener('cancel', function (event) {
+      // Closing with Escape keeps the person's text in the field, unsaved; the next save
+      // asks again.
+      var c = conflicts.shift();
+      if (c) {
+        event.preventDefault();
+        dialog.close();
+        field(c.code).focus();
+        if (conflicts.length) showConflict();
+      }
+    });
+  }
+
+  form.addEventListener('input', function (event) {
+    var code = codeOf(event.target);
+    if (!code || event.target.type === 'checkbox') return;
+    schedule(code, TYPING_PAUSE);
+  });
+  form.addEventListener('change', function (event) {
+    var code = codeOf(event.target);
+    if (code && event.target.type === 'checkbox') schedule(code, 0);
+  });
+
+  // Before the form is posted (Spara or Skicka in), finish pending saves so the post does
+  // not race them.
+  form.addEventListener('submit', function (event) {
+    var pending = Object.keys(timers);
+    if (!pending.length && !Object.keys(inflight).length) return;
+    event.preventDefault();
+    var submitter = event.submitter;
+    pending.forEach(function (code) { clearTimeout(timers[code]); delete timers[code]; save(code); });
+    var all = Object.keys(inflight).map(function (code) { return inflight[code]; });
+    Promise.all(all).then(function () {
+      if (form.requestSubmit) form.requestSubmit(submitter); else form.submit();
+    });
+  });
+
+  // Text typed before the session ended (or the tab closed) is put back and saved, based on
+  // the version it was typed against: if a colleague saved since, the conflict dialog shows.
+  var unsaved = readUnsaved();
+  Object.keys(unsaved).forEach(function (code) {
+    var f = field(code);
+    if (!f) return;
+    var u = unsaved[code];
+    var na = naBox(code);
+    if (f.value === u.text && (!na || na.checked === u.na)) {
+      discardUnsaved(code);
+      return;
+    }
+    f.value = u.text;
+    if (na) na.checked = u.na;
+    hidden('version.' + code).value = u.version;
+    setStatus(code, 'Text som inte hann sparas förra gången är återställd.', 'pending');
+    save(code);
+  });
+})();

@@ -1,0 +1,119 @@
+//! Errors as the person sees them: a status and a clear Swedish message, as a page or, for
+//! the autosave calls, as JSON. Internal causes are logged, never shown.
+
+use askama::Template;
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use tertial_app::AppError;
+use tertial_domain::Invalid;
+
+use crate::text;
+
+/// An error page.
+#[derive(Debug)]
+pub struct WebError {
+    pub status: StatusCode,
+    pub message: String,
+}
+
+impl WebError {
+    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        WebError {
+            status,
+            message: message.into(),
+        }
+    }
+}
+
+/// The same error, answered as JSON (for the form's own scripts).
+#[derive(Debug)]
+pub struct JsonError(pub WebError);
+
+impl<E: Into<WebError>> From<E> for JsonError {
+    fn from(e: E) -> Self {
+        JsonError(e.into())
+    }
+}
+
+pub fn status_of(error: &AppError) -> StatusCode {
+    match error {
+        AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+        AppError::BadCredentials => StatusCode::BAD_REQUEST,
+        AppError::NotFound | AppError::Invalid(Invalid::Key(_) | Invalid::Code(_)) => {
+            StatusCode::NOT_FOUND
+        }
+        AppError::Forbidden => StatusCode::FORBIDDEN,
+        AppError::NotEditable(_) | AppError::RoundNotOpen | AppError::Duplicate(_) => {
+            StatusCode::CONFLICT
+        }
+        AppError::Invalid(Invalid::TooLong { .. }) => StatusCode::PAYLOAD_TOO_LARGE,
+        AppError::Invalid(Invalid::ControlCharacter) => StatusCode::BAD_REQUEST,
+        AppError::Store(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+impl From<AppError> for WebError {
+    fn from(error: AppError) -> Self {
+        let status = status_of(&error);
+        if status == StatusCode::INTERNAL_SERVER_ERROR {
+            tracing::error!(error = %error_chain(&error), "request failed");
+        }
+        WebError::new(status, text::error_message(&error))
+    }
+}
+
+impl From<askama::Error> for WebError {
+    fn from(error: askama::Error) -> Self {
+        tracing::error!(error = %error, "rendering failed");
+        WebError::new(StatusCode::INTERNAL_SERVER_ERROR, text::INTERNAL)
+    }
+}
+
+/// "outer: inner: innermost".
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut out = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        out.push_str(": ");
+        out.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    out
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    title: &'a str,
+    message: &'a str,
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let title = match self.status {
+            StatusCode::NOT_FOUND => "Sidan finns inte",
+            StatusCode::FORBIDDEN => "Ingen behörighet",
+            StatusCode::CONFLICT => "Det gick inte att spara",
+            StatusCode::PAYLOAD_TOO_LARGE => "För stort",
+            StatusCode::UNAUTHORIZED => "Du är utloggad",
+            s if s.is_server_error() => "Något gick fel",
+            _ => "Det gick inte",
+        };
+        let page = ErrorPage {
+            title,
+            message: &self.message,
+        };
+        match page.render() {
+            Ok(html) => (self.status, Html(html)).into_response(),
+            Err(_) => (self.status, self.message).into_response(),
+        }
+    }
+}
+
+impl IntoResponse for JsonError {
+    fn into_response(self) -> Response {
+        let body = serde_json::json!({ "error": self.0.message });
+        (self.0.status, Json(body)).into_response()
+    }
+}

@@ -1,0 +1,59 @@
+//! Page handlers, one module per part of the product.
+
+pub mod auth;
+pub mod home;
+pub mod report;
+pub mod rounds;
+
+use askama::Template;
+use axum::response::{Html, IntoResponse, Response};
+use tertial_domain::Role;
+
+use crate::error::WebError;
+use crate::session::Signed;
+use crate::text;
+
+/// What the page frame shows: who is signed in, their menu and the sign-out form.
+pub struct Chrome {
+    pub user: Option<UserChrome>,
+}
+
+pub struct UserChrome {
+    pub name: String,
+    pub role: &'static str,
+    pub csrf: String,
+    pub links: Vec<(&'static str, &'static str)>,
+}
+
+impl Chrome {
+    pub fn anonymous() -> Chrome {
+        Chrome { user: None }
+    }
+
+    pub fn of(signed: &Signed) -> Chrome {
+        let actor = signed.actor();
+        let links = match actor.role {
+            Role::Reporter => vec![("/rapporter", "Mina rapporter")],
+            Role::Coordinator | Role::Admin => vec![("/omgangar", "Omgångar")],
+            Role::Reader => vec![],
+        };
+        Chrome {
+            user: Some(UserChrome {
+                name: actor.name.clone(),
+                role: text::role(actor.role),
+                csrf: signed.csrf().to_owned(),
+                links,
+            }),
+        }
+    }
+}
+
+/// Renders a template as an HTML response with the given status.
+pub fn render(status: axum::http::StatusCode, page: &impl Template) -> Result<Response, WebError> {
+    Ok((status, Html(page.render()?)).into_response())
+}
+
+/// Renders a template as a 200 response.
+pub fn ok(page: &impl Template) -> Result<Response, WebError> {
+    render(axum::http::StatusCode::OK, page)
+}

@@ -1,0 +1,538 @@
+//! The report: the reporter's form (autosave, conflicts, submit), its read-only views, the
+//! receipt, and the coordinator's status-only view.
+
+use askama::Template;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use tertial_app::tertial_store::SaveOutcome;
+use tertial_app::{FieldEntry, FieldSaved, ReportAccess, ReportContext, ReportPage, SubmitResult};
+use tertial_domain::{Field, FieldValue, Problem, Question, ReportId, StoredField};
+
+use super::{Chrome, render};
+use crate::error::{JsonError, WebError};
+use crate::form::FormData;
+use crate::session::Signed;
+use crate::{AppState, text, time};
+
+/// One field as the templates show it, in the form or read-only.
+pub struct FieldView {
+    pub code: String,
+    pub label: String,
+    pub number: String,
+    pub is_question: bool,
+    pub help: Option<String>,
+    pub text: String,
+    pub not_applicable: bool,
+    pub na_allowed: bool,
+    pub version: i64,
+    pub fingerprint: String,
+    pub error: Option<String>,
+    pub conflict: Option<ConflictView>,
+    pub multiline: bool,
+    pub rows: u32,
+    pub input_type: &'static str,
+    pub autocomplete: &'static str,
+    pub describedby: String,
+}
+
+/// A colleague's newer text, shown beside the person's own.
+pub struct ConflictView {
+    pub text: String,
+    pub not_applicable: bool,
+    pub at: String,
+}
+
+pub struct SectionView {
+    pub number: u32,
+    pub heading: String,
+    pub fields: Vec<FieldView>,
+}
+
+impl FieldView {
+    fn new(field: &Field, label: String, value: &FieldValue, version: i64) -> FieldView {
+        let (input_type, autocomplete, multiline) = match field {
+            Field::ContactName => ("text", "name", false),
+            Field::ContactPhone => ("tel", "tel", false),
+            Field::ContactEmail => ("email", "email", false),
+            Field::Answer(_) | Field::OtherInformation => ("text", "off", true),
+        };
+        FieldView {
+            code: field.code().to_owned(),
+            label,
+            number: String::new(),
+            is_question: field.is_answer(),
+            help: None,
+            text: value.text.clone(),
+            not_applicable: value.not_applicable,
+            na_allowed: false,
+            version,
+            fingerprint: value.fingerprint(),
+            error: None,
+            conflict: None,
+            multiline,
+            rows: if field.is_answer() { 8 } else { 4 },
+            input_type,
+            autocomplete,
+            describedby: String::new(),
+        }
+    }
+
+    fn question(number: String, question: &Question, value: &FieldValue, version: i64) -> Self {
+        let field = Field::Answer(question.key.clone());
+        FieldView {
+            number,
+            help: question.help.clone(),
+            na_allowed: question.not_applicable_allowed,
+            ..FieldView::new(&field, question.text.clone(), value, version)
+        }
+    }
+
+    fn stored(stored: &StoredField, label: &str) -> Self {
+        FieldView::new(
+            &stored.field,
+            label.to_owned(),
+            &stored.value,
+            stored.version,
+        )
+    }
+
+    /// Links the hint, error and save status to the field for screen readers.
+    fn finish(mut self) -> Self {
+        let mut ids = Vec::new();
+        if self.help.is_some() {
+            ids.push(format!("hint-{}", self.code));
+        }
+        if self.conflict.is_some() {
+            ids.push(format!("conflict-{}", self.code));
+        }
+        if self.error.is_some() {
+            ids.push(format!("error-{}", self.code));
+        }
+        self.describedby = ids.join(" ");
+        self
+    }
+}
+
+fn contact_label(field: &Field) -> &'static str {
+    match field {
+        Field::ContactName => "Kontaktperson",
+        Field::ContactPhone => "Telefon",
+        Field::ContactEmail => "E-post",
+        Field::OtherInformation => "Övriga upplysningar (frivilligt)",
+        Field::Answer(_) => "",
+    }
+}
+
+/// What a re-rendered form adds: problems to fix, conflicts to resolve, a notice.
+#[derive(Default)]
+struct Overlay {
+    problems_title: &'static str,
+    problems: Vec<(Field, String)>,
+    conflicts: Vec<FieldSaved>,
+    notice: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct ReportTemplate {
+    chrome: Chrome,
+    report_id: i64,
+    body_name: String,
+    round_name: String,
+    follow_up_title: String,
+    purpose: String,
+    status_code: &'static str,
+    status_label: &'static str,
+    deadline: String,
+    late: bool,
+    updated_at: Option<String>,
+    problems_title: &'static str,
+    problems: Vec<(String, String)>,
+    notice: Option<String>,
+    access_status_only: bool,
+    editable: bool,
+    csrf: String,
+    sections: Vec<SectionView>,
+    contact: Vec<FieldView>,
+    other: Vec<FieldView>,
+    /// Number, time, submitter, late.
+    submissions: Vec<(i64, String, String, bool)>,
+}
+
+fn report_view(page: ReportPage, signed: &Signed, overlay: Overlay) -> ReportTemplate {
+    let context = &page.context;
+    let today = tertial_domain::round::swedish_date(tertial_app::now());
+    let editable = page.access == ReportAccess::Edit;
+    let mut numbers = std::collections::HashMap::new();
+    let decorate = |mut view: FieldView, overlay: &Overlay| {
+        if let Some((_, message)) = overlay.problems.iter().find(|(f, _)| f.code() == view.code) {
+            view.error = Some(message.clone());
+        }
+        if let Some(conflict) = overlay
+            .conflicts
+            .iter()
+            .find(|c| c.field.code() == view.code)
+            && let SaveOutcome::Conflict(current) = &conflict.outcome
+        {
+            // The field keeps the person's own text, now based on the colleague's version:
+            // saving it again keeps theirs deliberately.
+            view.text = conflict.mine.text.clone();
+            view.not_applicable = conflict.mine.not_applicable;
+            view.version = current.version;
+            view.fingerprint = current.value.fingerprint();
+            view.conflict = Some(ConflictView {
+                text: current.value.text.clone(),
+                not_applicable: current.value.not_applicable,
+                at: time::date_time(current.updated_at),
+            });
+        }
+        view.finish()
+    };
+    let sections = page
+        .sections
+        .iter()
+        .map(|s| SectionView {
+            number: s.area.number,
+            heading: format!("{}. {}", s.area.number, s.area.label),
+            fields: s
+                .questions
+                .iter()
+                .map(|q| {
+                    numbers.insert(q.question.key.clone(), q.number.clone());
+                    decorate(
+                        FieldView::question(
+                            q.number.clone(),
+                            &q.question,
+                            &q.answer.value,
+                            q.answer.version,
+                        ),
+                        &overlay,
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+    let contact = [Field::ContactName, Field::ContactPhone, Field::ContactEmail]
+        .iter()
+        .map(|f| {
+            decorate(
+                FieldView::stored(&page.fixed(f), contact_label(f)),
+                &overlay,
+            )
+        })
+        .collect();
+    let other = vec![decorate(
+        FieldView::stored(
+            &page.fixed(&Field::OtherInformation),
+            contact_label(&Field::OtherInformation),
+        ),
+        &overlay,
+    )];
+    let mut problems: Vec<(String, String)> = overlay
+        .problems
+        .iter()
+        .map(|(field, message)| (field.code().to_owned(), message.clone()))
+        .collect();
+    for conflict in &overlay.conflicts {
+        let what = match &conflict.field {
+            Field::Answer(key) => format!("svaret på fråga {}", numbers.get(key).map_or("", |n| n)),
+            other => contact_label(other).to_lowercase(),
+        };
+        problems.push((
+            conflict.field.code().to_owned(),
+            format!("En kollega har ändrat {what} medan du skrev. Jämför och spara igen."),
+        ));
+    }
+    ReportTemplate {
+        chrome: Chrome::of(signed),
+        report_id: context.report.id.0,
+        body_name: context.body.name.clone(),
+        round_name: text::round_name(&context.round),
+        follow_up_title: page.follow_up.title.clone(),
+        purpose: page.follow_up.purpose.clone(),
+        status_code: context.report.status.code(),
+        status_label: text::report_status(context.report.status),
+        deadline: context.round.deadline.to_string(),
+        late: editable && context.round.is_late(today),
+        updated_at: context.report.updated_at.map(time::date_time),
+        problems_title: overlay.problems_title,
+        problems,
+        notice: overlay.notice,
+        access_status_only: page.access == ReportAccess::StatusOnly,
+        editable,
+        csrf: signed.csrf().to_owned(),
+        sections,
+        contact,
+        other,
+        submissions: page
+            .submissions
+            .iter()
+            .map(|s| {
+                (
+                    s.number,
+                    time::date_time(s.submitted_at),
+                    s.submitted_by_name.clone(),
+                    s.late,
+                )
+            })
+            .collect(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ShowQuery {
+    sparat: Option<String>,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Query(query): Query<ShowQuery>,
+    signed: Signed,
+) -> Result<Response, WebError> {
+    let page = state.app.report_page(signed.actor(), ReportId(id)).await?;
+    let notice = query
+        .sparat
+        .filter(|t| t.len() == 5 && t.chars().all(|c| c.is_ascii_digit() || c == ':'))
+        .map(|t| format!("Sparat {t}"));
+    let view = report_view(
+        page,
+        &signed,
+        Overlay {
+            notice,
+            ..Overlay::default()
+        },
+    );
+    render(StatusCode::OK, &view)
+}
+
+/// The whole form, posted without JavaScript (or with the submit button): saves what the
+/// person changed, then, if asked, submits.
+pub async fn post_form(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    signed: Signed,
+    form: FormData,
+) -> Result<Response, WebError> {
+    signed.check_csrf(form.get("csrf"))?;
+    let id = ReportId(id);
+    let entries = entries(&form)?;
+    let saved = state.app.save_form(signed.actor(), id, entries).await?;
+    if !saved.conflicts.is_empty() {
+        let page = state.app.report_page(signed.actor(), id).await?;
+        let overlay = Overlay {
+            problems_title: "Någon annan har ändrat samma svar",
+            conflicts: saved.conflicts,
+            ..Overlay::default()
+        };
+        return render(StatusCode::CONFLICT, &report_view(page, &signed, overlay));
+    }
+    if form.get("action") != Some("skicka-in") {
+        let at = time::clock(tertial_app::now());
+        return Ok(Redirect::to(&format!("/rapporter/{id}?sparat={at}")).into_response());
+    }
+    match state.app.submit_report(signed.actor(), id).await? {
+        SubmitResult::Submitted(submission) => Ok(Redirect::to(&format!(
+            "/rapporter/{id}/versioner/{}?kvittens=1",
+            submission.number
+        ))
+        .into_response()),
+        SubmitResult::Incomplete(problems) => {
+            let page = state.app.report_page(signed.actor(), id).await?;
+            let numbers: Vec<(String, String)> = page
+                .sections
+                .iter()
+                .flat_map(|s| &s.questions)
+                .map(|q| (q.question.key.to_string(), q.number.clone()))
+                .collect();
+            let problems = problems
+                .iter()
+                .map(|p| {
+                    let number = match p {
+                        Problem::Unanswered(key) => numbers
+                            .iter()
+                            .find(|(k, _)| k == key.as_str())
+                            .map(|(_, n)| n.as_str()),
+                        _ => None,
+                    };
+                    (p.field(), text::problem(p, number))
+                })
+                .collect();
+            let overlay = Overlay {
+                problems_title: "Rapporten kan inte skickas in än",
+                problems,
+                notice: Some("Dina ändringar är sparade.".into()),
+                ..Overlay::default()
+            };
+            render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &report_view(page, &signed, overlay),
+            )
+        }
+    }
+}
+
+/// The fields of a posted form: `text.CODE`, with `na.CODE`, `version.CODE` and `shown.CODE`.
+fn entries(form: &FormData) -> Result<Vec<FieldEntry>, WebError> {
+    let malformed = || WebError::new(StatusCode::BAD_REQUEST, text::MALFORMED);
+    form.0
+        .iter()
+        .filter_map(|(name, value)| name.strip_prefix("text.").map(|code| (code, value)))
+        .map(|(code, value)| {
+            let version = form
+                .get(&format!("version.{code}"))
+                .and_then(|v| v.parse().ok())
+                .ok_or_else(malformed)?;
+            Ok(FieldEntry {
+                code: code.to_owned(),
+                text: value.clone(),
+                not_applicable: form.get(&format!("na.{code}")).is_some(),
+                base_version: version,
+                shown: form.get(&format!("shown.{code}")).map(str::to_owned),
+            })
+        })
+        .collect()
+}
+
+/// One field, saved by the form's script a moment after the person stops typing.
+pub async fn autosave(
+    State(state): State<AppState>,
+    Path((id, code)): Path<(i64, String)>,
+    signed: Signed,
+    headers: HeaderMap,
+    form: Result<FormData, WebError>,
+) -> Result<Response, JsonError> {
+    let form = form?;
+    let token = headers
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .or(form.get("csrf"));
+    signed.check_csrf(token)?;
+    let base_version = form
+        .get("version")
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| WebError::new(StatusCode::BAD_REQUEST, text::MALFORMED))?;
+    let entry = FieldEntry {
+        code,
+        text: form.get("text").unwrap_or_default().to_owned(),
+        not_applicable: form.get("na") == Some("1"),
+        base_version,
+        shown: None,
+    };
+    let saved = state
+        .app
+        .save_field(signed.actor(), ReportId(id), entry)
+        .await
+        .map_err(WebError::from)?;
+    Ok(match saved.outcome {
+        SaveOutcome::Saved { version, at } => Json(serde_json::json!({
+            "status": "saved",
+            "version": version,
+            "saved_at": time::clock(at),
+            "fingerprint": saved.mine.fingerprint(),
+        }))
+        .into_response(),
+        SaveOutcome::Conflict(current) => (
+            StatusCode::CONFLICT,
+            Json(serde_json::json!({
+                "status": "conflict",
+                "version": current.version,
+                "text": current.value.text,
+                "not_applicable": current.value.not_applicable,
+                "saved_at": time::date_time(current.updated_at),
+                "fingerprint": current.value.fingerprint(),
+            })),
+        )
+            .into_response(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "submission.html")]
+struct SubmissionTemplate {
+    chrome: Chrome,
+    receipt: bool,
+    report_id: i64,
+    number: i64,
+    body_name: String,
+    round_name: String,
+    submitted_at: String,
+    submitted_by: String,
+    late: bool,
+    sections: Vec<SectionView>,
+    contact: Vec<FieldView>,
+    other_information: String,
+}
+
+#[derive(Deserialize)]
+pub struct SubmissionQuery {
+    kvittens: Option<String>,
+}
+
+/// A submitted version; with `?kvittens=1`, as the receipt right after submitting.
+pub async fn submission(
+    State(state): State<AppState>,
+    Path((id, number)): Path<(i64, i64)>,
+    Query(query): Query<SubmissionQuery>,
+    signed: Signed,
+) -> Result<Response, WebError> {
+    let (context, submission) = state
+        .app
+        .submission(signed.actor(), ReportId(id), number)
+        .await?;
+    let content = &submission.content;
+    let sections = answer_sections(&context, |question| {
+        content
+            .answer(&question.key)
+            .map(|a| FieldValue {
+                text: a.text.clone(),
+                not_applicable: a.not_applicable,
+            })
+            .unwrap_or_default()
+    });
+    let contact = [
+        (Field::ContactName, &content.contact.name),
+        (Field::ContactPhone, &content.contact.phone),
+        (Field::ContactEmail, &content.contact.email),
+    ]
+    .iter()
+    .map(|(f, v)| FieldView::new(f, contact_label(f).to_owned(), &FieldValue::text(*v), 0))
+    .collect();
+    let view = SubmissionTemplate {
+        chrome: Chrome::of(&signed),
+        receipt: query.kvittens.is_some() && signed.actor().reports_for(context.body.id),
+        report_id: id,
+        number,
+        body_name: context.body.name.clone(),
+        round_name: text::round_name(&context.round),
+        submitted_at: time::date_time(submission.submitted_at),
+        submitted_by: submission.submitted_by_name.clone(),
+        late: submission.late,
+        sections,
+        contact,
+        other_information: content.other_information.clone(),
+    };
+    render(StatusCode::OK, &view)
+}
+
+/// The body's questions grouped by focus area, each with the answer `answer` gives.
+fn answer_sections(
+    context: &ReportContext,
+    answer: impl Fn(&Question) -> FieldValue,
+) -> Vec<SectionView> {
+    context
+        .numbered_sections()
+        .into_iter()
+        .map(|(area, questions)| SectionView {
+            number: area.number,
+            heading: format!("{}. {}", area.number, area.label),
+            fields: questions
+                .into_iter()
+                .map(|(number, q)| FieldView::question(number, q, &answer(q), 0))
+                .collect(),
+        })
+        .collect()
+}

@@ -1,0 +1,177 @@
+//! Who is asking: the session cookie, the signed-in person, and CSRF checks.
+//!
+//! The session token lives in an HttpOnly cookie; the database keeps only its hash. Every
+//! form and every script call carries the session's CSRF token, which a page of another
+//! site cannot read, and a change without it is refused.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use tertial_app::tertial_store::SessionRecord;
+use tertial_domain::Actor;
+
+use crate::error::{JsonError, WebError};
+use crate::{AppState, text};
+
+pub const SESSION_COOKIE: &str = "tertial_session";
+pub const LOGIN_COOKIE: &str = "tertial_login";
+
+/// A signed-in person.
+#[derive(Debug, Clone)]
+pub struct Signed {
+    pub token: String,
+    pub session: SessionRecord,
+}
+
+impl Signed {
+    pub fn actor(&self) -> &Actor {
+        &self.session.actor
+    }
+
+    pub fn csrf(&self) -> &str {
+        &self.session.csrf_token
+    }
+
+    /// Refuses a change whose CSRF token is missing or wrong.
+    pub fn check_csrf(&self, given: Option<&str>) -> Result<(), WebError> {
+        match given {
+            Some(given) if constant_time_eq(given.as_bytes(), self.csrf().as_bytes()) => Ok(()),
+            _ => Err(WebError::new(StatusCode::FORBIDDEN, text::CSRF_FAILED)),
+        }
+    }
+}
+
+/// Not signed in: pages send the person to sign in and back; script calls get a 401 that
+/// the script understands (it keeps the text and asks the person to sign in again).
+pub struct NotSignedIn {
+    next: String,
+    json: bool,
+}
+
+impl IntoResponse for NotSignedIn {
+    fn into_response(self) -> Response {
+        if self.json {
+            JsonError(WebError::new(StatusCode::UNAUTHORIZED, text::SIGNED_OUT)).into_response()
+        } else {
+            let next = urlencode(&self.next);
+            Redirect::to(&format!("/logga-in?next={next}")).into_response()
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Signed {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let rejection = || {
+            let json = parts
+                .headers
+                .get(header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.contains("application/json"));
+            let next = if parts.method == axum::http::Method::GET {
+                parts.uri.path().to_owned()
+            } else {
+                // After signing in, go back to the page the form was on, not its action.
+                referer_path(&parts.headers).unwrap_or_else(|| "/".to_owned())
+            };
+            NotSignedIn { next, json }.into_response()
+        };
+        let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
+            return Err(rejection());
+        };
+        match state.app.session(&token).await {
+            Ok(Some(session)) => Ok(Signed { token, session }),
+            Ok(None) => Err(rejection()),
+            Err(e) => Err(WebError::from(e).into_response()),
+        }
+    }
+}
+
+/// A cookie's value from the request headers.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| v.to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, and Secure when served over HTTPS.
+pub fn set_cookie(
+    name: &str,
+    value: &str,
+    path: &str,
+    secure: bool,
+    max_age: Option<i64>,
+) -> String {
+    let mut cookie = format!("{name}={value}; Path={path}; HttpOnly; SameSite=Lax");
+    if secure {
+        cookie.push_str("; Secure");
+    }
+    if let Some(age) = max_age {
+        cookie.push_str(&format!("; Max-Age={age}"));
+    }
+    cookie
+}
+
+/// Only local paths are followed after signing in, so the sign-in page cannot be used to
+/// send someone to another site.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        _ => "/".to_owned(),
+    }
+}
+
+fn referer_path(headers: &HeaderMap) -> Option<String> {
+    let referer = headers.get(header::REFERER)?.to_str().ok()?;
+    let after_scheme = referer.split_once("://")?.1;
+    let path = &after_scheme[after_scheme.find('/')?..];
+    Some(path.split('?').next().unwrap_or(path).to_owned())
+}
+
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(safe_next(Some("/rapporter/3")), "/rapporter/3");
+        for bad in ["//evil.example", "https://evil.example", "/\\evil", ""] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn cookies_are_found_by_name() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::COOKIE,
+            "a=1; tertial_session=abc; b=2".parse().expect("header"),
+        );
+        assert_eq!(cookie(&headers, SESSION_COOKIE).as_deref(), Some("abc"));
+        assert_eq!(cookie(&headers, "c"), None);
+    }
+}

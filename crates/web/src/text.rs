@@ -1,0 +1,124 @@
+//! The UI's Swedish, in one place, so that another language can follow.
+
+use tertial_app::AppError;
+use tertial_domain::{Invalid, Period, Problem, ReportStatus, Role, Round, RoundStatus};
+
+pub fn round_name(round: &Round) -> String {
+    let period = match round.period {
+        Period::T1 => "Tertialrapport 1",
+        Period::T2 => "Tertialrapport 2",
+        Period::Vb => "Verksamhetsberättelse",
+    };
+    format!("{period} {}", round.year)
+}
+
+pub fn round_status(status: RoundStatus) -> &'static str {
+    match status {
+        RoundStatus::Planned => "Planerad",
+        RoundStatus::Open => "Öppen",
+        RoundStatus::Closed => "Stängd",
+    }
+}
+
+pub fn report_status(status: ReportStatus) -> &'static str {
+    match status {
+        ReportStatus::NotStarted => "Ej påbörjad",
+        ReportStatus::Draft => "Utkast",
+        ReportStatus::Submitted => "Inskickad",
+        ReportStatus::Returned => "Återsänd för komplettering",
+        ReportStatus::Approved => "Godkänd",
+    }
+}
+
+pub fn role(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "Administratör",
+        Role::Coordinator => "Samordnare",
+        Role::Reporter => "Rapportör",
+        Role::Reader => "Läsare",
+    }
+}
+
+/// What to tell the reporter about a problem that stops a submission; `number` is the
+/// question's number on the form.
+pub fn problem(problem: &Problem, number: Option<&str>) -> String {
+    match problem {
+        Problem::Unanswered(_) => format!(
+            "Besvara fråga {} eller markera den som Ej aktuellt",
+            number.unwrap_or("")
+        ),
+        Problem::ContactNameMissing => "Ange kontaktpersonens namn".into(),
+        Problem::ContactPhoneMissing => "Ange kontaktpersonens telefonnummer".into(),
+        Problem::ContactPhoneInvalid => {
+            "Ange telefonnumret med siffror, till exempel 08-508 000 00".into()
+        }
+        Problem::ContactEmailMissing => "Ange kontaktpersonens e-postadress".into(),
+        Problem::ContactEmailInvalid => {
+            "Ange e-postadressen i rätt format, till exempel namn@example.se".into()
+        }
+    }
+}
+
+pub const SIGN_IN_FAILED: &str = "Fel e-postadress eller lösenord.";
+pub const CSRF_FAILED: &str = "Formuläret har gått ut eller kommer från en annan webbplats. \
+     Ladda om sidan och försök igen.";
+pub const TOO_LARGE: &str = "Det du skickade är för stort. Korta texten och försök igen.";
+pub const MALFORMED: &str = "Formuläret kunde inte läsas. Ladda om sidan och försök igen.";
+pub const NOT_FOUND: &str = "Sidan finns inte, eller så har du inte tillgång till den.";
+pub const FORBIDDEN: &str = "Du har inte behörighet att göra det här.";
+pub const SIGNED_OUT: &str = "Du är utloggad. Logga in igen för att fortsätta.";
+pub const INTERNAL: &str = "Något gick fel hos oss. Försök igen om en stund.";
+
+/// The message and the kind of trouble an error means for the person.
+pub fn error_message(error: &AppError) -> String {
+    match error {
+        AppError::Unauthenticated => SIGNED_OUT.into(),
+        AppError::BadCredentials => SIGN_IN_FAILED.into(),
+        AppError::NotFound => NOT_FOUND.into(),
+        AppError::Forbidden => FORBIDDEN.into(),
+        AppError::NotEditable(ReportStatus::Approved) => {
+            "Rapporten är godkänd och kan inte längre ändras.".into()
+        }
+        AppError::NotEditable(_) => {
+            "Rapporten är redan inskickad och kan inte ändras. Samordnaren kan återsända den \
+             för komplettering."
+                .into()
+        }
+        AppError::RoundNotOpen => "Omgången är stängd. Svaren kan inte längre ändras.".into(),
+        AppError::Invalid(Invalid::TooLong { chars, max }) => format!(
+            "Texten är för lång: {} tecken. Högst {} tecken får plats.",
+            thousands(*chars),
+            thousands(*max)
+        ),
+        AppError::Invalid(Invalid::ControlCharacter) => {
+            "Texten innehåller otillåtna tecken (kontrolltecken). Ta bort dem och försök igen."
+                .into()
+        }
+        AppError::Invalid(Invalid::Key(_) | Invalid::Code(_)) => NOT_FOUND.into(),
+        AppError::Duplicate(_) => "Det finns redan.".into(),
+        AppError::Store(_) | AppError::Internal(_) => INTERNAL.into(),
+    }
+}
+
+/// 20000 → "20 000", as Swedish writes numbers.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('\u{a0}');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn numbers_are_grouped_in_thousands() {
+        assert_eq!(super::thousands(20000), "20\u{a0}000");
+        assert_eq!(super::thousands(999), "999");
+        assert_eq!(super::thousands(1234567), "1\u{a0}234\u{a0}567");
+    }
+}
