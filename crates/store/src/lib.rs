@@ -18,6 +18,8 @@ mod followups;
 mod reports;
 mod rounds;
 mod sessions;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod users;
 
 use std::str::FromStr;

@@ -1,10 +1,6 @@
 //! The store's conformance suite: every operation, run alike on SQLite and on PostgreSQL.
 //!
-//! PostgreSQL tests need `TEST_DATABASE_URL` (a server where the user may create
-//! databases); `scripts/test` starts a throw-away cluster and sets it. Without it they are
-//! skipped with a notice, unless `TERTIAL_REQUIRE_POSTGRES=1` makes that an error.
-
-use std::sync::atomic::{AtomicU32, Ordering};
+//! PostgreSQL needs `TEST_DATABASE_URL`; see `tertial_store::testing`.
 
 use sqlx::AnyPool;
 use tertial_domain::report::{check_submission, freeze};
@@ -16,44 +12,7 @@ use tertial_store::{Backend, NewUser, SaveOutcome, Store, StoreError, SubmitOutc
 
 /// A fresh, empty database of the given backend, and its URL.
 async fn fresh(backend: Backend) -> Option<(Store, String)> {
-    static COUNTER: AtomicU32 = AtomicU32::new(0);
-    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-    let url = match backend {
-        Backend::Sqlite => {
-            let dir = std::env::temp_dir().join(format!("tertial-store-{}", std::process::id()));
-            std::fs::create_dir_all(&dir).expect("temp dir");
-            let path = dir.join(format!("db{n}.sqlite"));
-            let _ = std::fs::remove_file(&path);
-            format!("sqlite:{}", path.display())
-        }
-        Backend::Postgres => {
-            let Ok(admin) = std::env::var("TEST_DATABASE_URL") else {
-                if std::env::var("TERTIAL_REQUIRE_POSTGRES").is_ok_and(|v| v == "1") {
-                    panic!("TEST_DATABASE_URL is not set but TERTIAL_REQUIRE_POSTGRES=1");
-                }
-                eprintln!("skipped: set TEST_DATABASE_URL to run the PostgreSQL conformance tests");
-                return None;
-            };
-            sqlx::any::install_default_drivers();
-            let pool = AnyPool::connect(&admin)
-                .await
-                .expect("connect to TEST_DATABASE_URL");
-            let name = format!("tertial_test_{}_{n}", std::process::id());
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "DROP DATABASE IF EXISTS {name}"
-            )))
-            .execute(&pool)
-            .await
-            .expect("drop");
-            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-                .execute(&pool)
-                .await
-                .expect("create database");
-            pool.close().await;
-            let (base, _) = admin.rsplit_once('/').expect("URL with a database name");
-            format!("{base}/{name}")
-        }
-    };
+    let url = tertial_store::testing::fresh_database_url(backend).await?;
     let store = Store::connect(&url).await.expect("connect");
     Some((store, url))
 }

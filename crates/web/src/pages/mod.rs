@@ -57,3 +57,9 @@ pub fn render(status: axum::http::StatusCode, page: &impl Template) -> Result<Re
 pub fn ok(page: &impl Template) -> Result<Response, WebError> {
     render(axum::http::StatusCode::OK, page)
 }
+
+/// An id from the path. Anything that is not one names nothing: 404, like an unknown id.
+pub fn path_id(raw: &str) -> Result<i64, WebError> {
+    raw.parse()
+        .map_err(|_| WebError::new(axum::http::StatusCode::NOT_FOUND, text::NOT_FOUND))
+}

@@ -11,7 +11,7 @@ use tertial_app::tertial_store::SaveOutcome;
 use tertial_app::{FieldEntry, FieldSaved, ReportAccess, ReportContext, ReportPage, SubmitResult};
 use tertial_domain::{Field, FieldValue, Problem, Question, ReportId, StoredField};
 
-use super::{Chrome, render};
+use super::{Chrome, path_id, render};
 use crate::error::{JsonError, WebError};
 use crate::form::FormData;
 use crate::session::Signed;
@@ -289,11 +289,12 @@ pub struct ShowQuery {
 
 pub async fn show(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
     Query(query): Query<ShowQuery>,
     signed: Signed,
 ) -> Result<Response, WebError> {
-    let page = state.app.report_page(signed.actor(), ReportId(id)).await?;
+    let id = ReportId(path_id(&id)?);
+    let page = state.app.report_page(signed.actor(), id).await?;
     let notice = query
         .sparat
         .filter(|t| t.len() == 5 && t.chars().all(|c| c.is_ascii_digit() || c == ':'))
@@ -313,12 +314,12 @@ pub async fn show(
 /// person changed, then, if asked, submits.
 pub async fn post_form(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
     signed: Signed,
     form: FormData,
 ) -> Result<Response, WebError> {
     signed.check_csrf(form.get("csrf"))?;
-    let id = ReportId(id);
+    let id = ReportId(path_id(&id)?);
     let entries = entries(&form)?;
     let saved = state.app.save_form(signed.actor(), id, entries).await?;
     if !saved.conflicts.is_empty() {
@@ -400,11 +401,12 @@ fn entries(form: &FormData) -> Result<Vec<FieldEntry>, WebError> {
 /// One field, saved by the form's script a moment after the person stops typing.
 pub async fn autosave(
     State(state): State<AppState>,
-    Path((id, code)): Path<(i64, String)>,
+    Path((id, code)): Path<(String, String)>,
     signed: Signed,
     headers: HeaderMap,
     form: Result<FormData, WebError>,
 ) -> Result<Response, JsonError> {
+    let id = path_id(&id)?;
     let form = form?;
     let token = headers
         .get("x-csrf-token")
@@ -475,10 +477,11 @@ pub struct SubmissionQuery {
 /// A submitted version; with `?kvittens=1`, as the receipt right after submitting.
 pub async fn submission(
     State(state): State<AppState>,
-    Path((id, number)): Path<(i64, i64)>,
+    Path((id, number)): Path<(String, String)>,
     Query(query): Query<SubmissionQuery>,
     signed: Signed,
 ) -> Result<Response, WebError> {
+    let (id, number) = (path_id(&id)?, path_id(&number)?);
     let (context, submission) = state
         .app
         .submission(signed.actor(), ReportId(id), number)

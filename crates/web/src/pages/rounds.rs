@@ -5,7 +5,7 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use tertial_domain::{ReportStatus, RoundId};
 
-use super::{Chrome, ok};
+use super::{Chrome, ok, path_id};
 use crate::error::WebError;
 use crate::session::Signed;
 use crate::{AppState, text, time};
@@ -72,13 +72,11 @@ struct RoundPage {
 
 pub async fn overview(
     State(state): State<AppState>,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
     signed: Signed,
 ) -> Result<Response, WebError> {
-    let overview = state
-        .app
-        .round_overview(signed.actor(), RoundId(id))
-        .await?;
+    let id = RoundId(path_id(&id)?);
+    let overview = state.app.round_overview(signed.actor(), id).await?;
     let dash = || "–".to_owned();
     let rows: Vec<BodyRow> = overview
         .reports

@@ -1,0 +1,654 @@
+//! The product over HTTP: the real router on 127.0.0.1, driven with a cookie jar, on a
+//! fresh demo database (SQLite always, PostgreSQL when `TEST_DATABASE_URL` is set).
+
+use reqwest::StatusCode;
+use reqwest::header::{ACCEPT, LOCATION};
+use tertial_app::{App, Settings, demo};
+use tertial_store::{Backend, Store};
+use tertial_web::{WebSettings, router};
+
+const DEMO: &str = include_str!("../../cli/demo/naringsliv-2022.toml");
+const PASSWORD: &str = "tertial-demo";
+
+/// A running server on a fresh demo.
+struct TestApp {
+    base: String,
+    store: Store,
+}
+
+impl TestApp {
+    async fn start(backend: Backend) -> Option<TestApp> {
+        Self::start_with(backend, WebSettings::default()).await
+    }
+
+    async fn start_with(backend: Backend, web: WebSettings) -> Option<TestApp> {
+        let url = tertial_store::testing::fresh_database_url(backend).await?;
+        let store = Store::connect(&url).await.expect("connect");
+        let data = demo::DemoData::parse(DEMO).expect("demo data");
+        demo::load(&store, &data).await.expect("load demo");
+        let app = App::new(store.clone(), Settings::default());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        tokio::spawn(async move { axum::serve(listener, router(app, web)).await });
+        Some(TestApp { base, store })
+    }
+
+    /// A browser of its own, not signed in.
+    fn visitor(&self) -> Client {
+        Client {
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+            base: self.base.clone(),
+            csrf: String::new(),
+        }
+    }
+
+    async fn signed_in(&self, email: &str) -> Client {
+        let mut client = self.visitor();
+        let page = client.get("/logga-in").await;
+        let login_csrf = hidden(&page.text, "csrf");
+        let response = client
+            .post_form(
+                "/logga-in",
+                &[
+                    ("csrf", login_csrf.as_str()),
+                    ("next", "/"),
+                    ("email", email),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.text);
+        let home = client.get("/tillganglighet").await;
+        client.csrf = hidden(&home.text, "csrf");
+        client
+    }
+
+    /// The id of a body's report in the round named, read from the coordinator's overview.
+    async fn report_id(&self, round: &str, body: &str) -> i64 {
+        let rounds = self.store.rounds().await.expect("rounds");
+        let round = rounds
+            .iter()
+            .find(|r| format!("{:?} {}", r.period, r.year) == round)
+            .unwrap_or_else(|| panic!("no round {round}"));
+        self.store
+            .round_overview(round.id)
+            .await
+            .expect("overview")
+            .iter()
+            .find(|o| o.body.short_name == body)
+            .unwrap_or_else(|| panic!("no report for {body}"))
+            .report
+            .id
+            .0
+    }
+}
+
+struct Client {
+    http: reqwest::Client,
+    base: String,
+    csrf: String,
+}
+
+struct Reply {
+    status: StatusCode,
+    location: Option<String>,
+    text: String,
+}
+
+impl Reply {
+    fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("{e}: {}", self.text))
+    }
+}
+
+impl Client {
+    async fn reply(response: reqwest::Response) -> Reply {
+        let status = response.status();
+        let location = response
+            .headers()
+            .get(LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let text = response.text().await.expect("body");
+        assert!(
+            !text.contains("panicked") && !text.contains("sqlx") && !text.contains("Error {"),
+            "internal details leaked: {text}"
+        );
+        Reply {
+            status,
+            location,
+            text,
+        }
+    }
+
+    async fn get(&self, path: &str) -> Reply {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("GET");
+        Self::reply(response).await
+    }
+
+    async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Reply {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .form(fields)
+            .send()
+            .await
+            .expect("POST");
+        Self::reply(response).await
+    }
+
+    async fn post_raw(&self, path: &str, content_type: &str, body: Vec<u8>) -> Reply {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("content-type", content_type)
+            .header("x-csrf-token", &self.csrf)
+            .header(ACCEPT, "application/json")
+            .body(body)
+            .send()
+            .await
+            .expect("POST");
+        Self::reply(response).await
+    }
+
+    /// What the form's script does a moment after typing stops.
+    async fn autosave(&self, report: i64, field: &str, text: &str, version: i64) -> Reply {
+        let response = self
+            .http
+            .post(format!("{}/rapporter/{report}/falt/{field}", self.base))
+            .header("x-csrf-token", &self.csrf)
+            .header(ACCEPT, "application/json")
+            .form(&[("text", text), ("version", &version.to_string())])
+            .send()
+            .await
+            .expect("POST");
+        Self::reply(response).await
+    }
+
+    /// Posts the whole form as a browser without JavaScript does: every field as shown,
+    /// with `changes` applied.
+    async fn post_whole_form(&self, report: i64, changes: &[(&str, &str)], action: &str) -> Reply {
+        let page = self.get(&format!("/rapporter/{report}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        let mut fields = form_fields(&page.text);
+        for (name, value) in changes {
+            match fields.iter_mut().find(|(n, _)| n == name) {
+                Some(field) => field.1 = (*value).to_owned(),
+                None => fields.push(((*name).to_owned(), (*value).to_owned())),
+            }
+        }
+        fields.push(("action".into(), action.into()));
+        let pairs: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        self.post_form(&format!("/rapporter/{report}"), &pairs).await
+    }
+}
+
+/// The value of a hidden input.
+fn hidden(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no field {name} in {html}"))
+        + marker.len();
+    let end = start + html[start..].find('"').expect("closing quote");
+    unescape(&html[start..end])
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&#34;", "\"")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// The fields a browser would post from the report form: inputs with values (checked
+/// checkboxes only) and textareas.
+fn form_fields(html: &str) -> Vec<(String, String)> {
+    let form = &html[html.find("<form method=\"post\" action=\"/rapporter/").expect("form")..];
+    let form = &form[..form.find("</form>").expect("end of form")];
+    let mut fields = Vec::new();
+    let mut rest = form;
+    while let Some(start) = rest.find('<') {
+        rest = &rest[start..];
+        let tag_end = rest.find('>').expect("tag end");
+        let tag = &rest[..tag_end];
+        let attr = |name: &str| {
+            let marker = format!(" {name}=\"");
+            tag.find(&marker).map(|i| {
+                let v = &tag[i + marker.len()..];
+                unescape(&v[..v.find('"').expect("quote")])
+            })
+        };
+        if tag.starts_with("<input") {
+            let checkbox = attr("type").as_deref() == Some("checkbox");
+            if let Some(name) = attr("name")
+                && (!checkbox || tag.contains(" checked"))
+            {
+                fields.push((name, attr("value").unwrap_or_default()));
+            }
+        } else if tag.starts_with("<textarea") {
+            let body = &rest[tag_end + 1..];
+            let body = &body[..body.find("</textarea>").expect("end of textarea")];
+            let body = body.strip_prefix('\n').unwrap_or(body);
+            fields.push((attr("name").expect("name"), unescape(body)));
+        }
+        rest = &rest[tag_end..];
+    }
+    fields
+}
+
+const QUESTIONS: [&str; 8] = [
+    "samverkan-lokalt-naringsliv",
+    "vaxla-upp-stockholm",
+    "svart-ekonomi-samverkan",
+    "renodlade-verksamhetsomraden",
+    "platssamverkan-platsaktivering",
+    "kultur-offentliga-rummet",
+    "sbr-arbetsmarknad-tillvaxt",
+    "sbr-dialog-foretag",
+];
+
+/// Declares a story that runs once per backend.
+macro_rules! story {
+    ($name:ident) => {
+        mod $name {
+            use super::*;
+            #[tokio::test]
+            async fn sqlite() {
+                let app = TestApp::start(Backend::Sqlite).await.expect("sqlite");
+                super::$name(app).await;
+            }
+            #[tokio::test]
+            async fn postgres() {
+                if let Some(app) = TestApp::start(Backend::Postgres).await {
+                    super::$name(app).await;
+                }
+            }
+        }
+    };
+}
+
+/// Skärholmen's reporter fills in T2, meets a colleague's newer save, submits, gets a
+/// receipt; the report turns read-only and the coordinator reads what was submitted.
+async fn reporter_answers_and_submits(app: TestApp) {
+    let reporter = app.signed_in("skarholmen@example.se").await;
+    let report = app.report_id("T2 2022", "Skärholmen").await;
+
+    let home = reporter.get("/").await;
+    assert_eq!(home.location.as_deref(), Some("/rapporter"));
+    let list = reporter.get("/rapporter").await;
+    assert!(list.text.contains("Tertialrapport 2 2022"));
+    assert!(list.text.contains(&format!("/rapporter/{report}")));
+    let form = reporter.get(&format!("/rapporter/{report}")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.text.contains("Beskriv nämndens arbete med ”Växla upp Stockholm”"));
+    assert!(form.text.contains("1. Stimulera tillväxt och företagsamhet"));
+    assert!(!form.text.contains("4. Öka tillgången"), "no questions in area 4 for districts");
+    assert!(form.text.contains("Ej påbörjad"));
+
+    // Autosave, twice.
+    let saved = reporter.autosave(report, QUESTIONS[0], "Första utkastet", 0).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.text);
+    assert_eq!(saved.json()["version"], 1);
+    assert!(saved.json()["saved_at"].as_str().is_some_and(|t| t.len() == 5));
+    let saved = reporter.autosave(report, QUESTIONS[0], "Andra utkastet", 1).await;
+    assert_eq!(saved.json()["version"], 2);
+
+    // A colleague still on version 1 does not overwrite; they get the newer text.
+    let colleague = app.signed_in("skarholmen@example.se").await;
+    let conflict = colleague.autosave(report, QUESTIONS[0], "Kollegans text", 1).await;
+    assert_eq!(conflict.status, StatusCode::CONFLICT);
+    assert_eq!(conflict.json()["text"], "Andra utkastet");
+    assert_eq!(conflict.json()["version"], 2);
+    // They choose to keep theirs, now based on version 2.
+    let kept = colleague.autosave(report, QUESTIONS[0], "Kollegans text", 2).await;
+    assert_eq!(kept.json()["version"], 3);
+
+    // Submitting too early lists what is missing, with links to the fields.
+    let early = reporter.post_whole_form(report, &[], "skicka-in").await;
+    assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(early.text.contains("Rapporten kan inte skickas in än"));
+    assert!(early.text.contains("href=\"#field-vaxla-upp-stockholm\""));
+    assert!(early.text.contains("Besvara fråga 1.2 eller markera den som Ej aktuellt"));
+    assert!(early.text.contains("Ange kontaktpersonens e-postadress"));
+
+    // Fill in the rest without JavaScript; one question is not applicable.
+    let mut changes: Vec<(String, String)> = QUESTIONS[1..]
+        .iter()
+        .map(|q| (format!("text.{q}"), format!("Svar på {q}.")))
+        .collect();
+    changes.push(("na.renodlade-verksamhetsomraden".into(), "1".into()));
+    changes.push(("text.contact_name".into(), "Kontaktperson Exempel".into()));
+    changes.push(("text.contact_phone".into(), "08-000 00 00".into()));
+    changes.push(("text.contact_email".into(), "fel-adress".into()));
+    let changes_ref: Vec<(&str, &str)> = changes
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    let almost = reporter.post_whole_form(report, &changes_ref, "skicka-in").await;
+    assert_eq!(almost.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(almost.text.contains("Ange e-postadressen i rätt format"));
+    assert!(almost.text.contains("Svar på vaxla-upp-stockholm."), "typed text kept");
+
+    let done = reporter
+        .post_whole_form(
+            report,
+            &[("text.contact_email", "kontaktperson@example.se")],
+            "skicka-in",
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text);
+    let receipt_path = done.location.expect("receipt");
+    assert_eq!(receipt_path, format!("/rapporter/{report}/versioner/1?kvittens=1"));
+    let receipt = reporter.get(&receipt_path).await;
+    assert!(receipt.text.contains("Rapporten är inskickad"));
+    assert!(receipt.text.contains("version 1"));
+    assert!(receipt.text.contains("Kollegans text"));
+    assert!(receipt.text.contains("Ej aktuellt"));
+
+    // Read-only now, for the form and for the script.
+    let read_only = reporter.get(&format!("/rapporter/{report}")).await;
+    assert!(read_only.text.contains("Inskickad"));
+    assert!(!read_only.text.contains("<textarea"));
+    let refused = reporter.autosave(report, QUESTIONS[0], "Ändring", 3).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert!(refused.json()["error"].as_str().is_some_and(|e| e.contains("redan inskickad")));
+    let fields = app
+        .store
+        .fields(tertial_domain::ReportId(report))
+        .await
+        .expect("fields");
+    assert!(fields.iter().all(|f| f.value.text != "Ändring"));
+
+    // The coordinator sees it in, and reads it.
+    let coordinator = app.signed_in("samordnare@example.se").await;
+    let rounds = coordinator.get("/omgangar").await;
+    assert!(rounds.text.contains("Tertialrapport 2 2022"));
+    let t2 = app.store.rounds().await.expect("rounds")[0].id;
+    let overview = coordinator.get(&format!("/omgangar/{t2}")).await;
+    let row = &overview.text[overview.text.find("Skärholmens stadsdelsnämnd").expect("row")..];
+    assert!(row[..row.find("</tr>").expect("row end")].contains("Inskickad"));
+    let version = coordinator
+        .get(&format!("/rapporter/{report}/versioner/1"))
+        .await;
+    assert_eq!(version.status, StatusCode::OK);
+    assert!(version.text.contains("Kollegans text"));
+    assert!(!version.text.contains("Rapporten är inskickad"), "no receipt for others");
+    let audit = app
+        .store
+        .audit_of(&format!("report:{report}"))
+        .await
+        .expect("audit");
+    let actions: Vec<&str> = audit.iter().map(|a| a.action.as_str()).collect();
+    assert!(actions.contains(&"save_conflict"));
+    assert!(actions.contains(&"report_submitted"));
+    assert_eq!(actions.last(), Some(&"submission_read"));
+}
+story!(reporter_answers_and_submits);
+
+/// Public-records law: a draft is the body's own until submitted.
+async fn coordinator_never_sees_a_draft(app: TestApp) {
+    let bromma = app.signed_in("bromma@example.se").await;
+    let report = app.report_id("T2 2022", "Bromma").await;
+    let marker = "HEMLIGT-UTKAST-7f3a";
+    let saved = bromma.autosave(report, QUESTIONS[2], marker, 0).await;
+    assert_eq!(saved.status, StatusCode::OK);
+    let saved = bromma.autosave(report, "contact_email", "utkast@example.se", 0).await;
+    assert_eq!(saved.status, StatusCode::OK);
+
+    let coordinator = app.signed_in("samordnare@example.se").await;
+    let page = coordinator.get(&format!("/rapporter/{report}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text.contains("Utkast"));
+    assert!(!page.text.contains(marker));
+    assert!(!page.text.contains("utkast@example.se"));
+    let t2 = app.store.rounds().await.expect("rounds")[0].id;
+    let overview = coordinator.get(&format!("/omgangar/{t2}")).await;
+    assert!(!overview.text.contains(marker));
+    // Nor can a coordinator write in it, or read a version that does not exist.
+    let write = coordinator.autosave(report, QUESTIONS[2], "Samordnarens text", 1).await;
+    assert_eq!(write.status, StatusCode::FORBIDDEN);
+    let none = coordinator
+        .get(&format!("/rapporter/{report}/versioner/1"))
+        .await;
+    assert_eq!(none.status, StatusCode::NOT_FOUND);
+    // Readers see neither drafts nor round overviews.
+    let reader = app.signed_in("lasare@example.se").await;
+    assert_eq!(
+        reader.get(&format!("/rapporter/{report}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        reader.get(&format!("/omgangar/{t2}")).await.status,
+        StatusCode::FORBIDDEN
+    );
+}
+story!(coordinator_never_sees_a_draft);
+
+/// A reporter cannot reach another body's report: it is as if it did not exist.
+async fn reporter_cannot_reach_another_bodys_report(app: TestApp) {
+    let skarholmen = app.signed_in("skarholmen@example.se").await;
+    let bromma = app.report_id("T2 2022", "Bromma").await;
+    let unknown = skarholmen.get("/rapporter/999999").await;
+    let other = skarholmen.get(&format!("/rapporter/{bromma}")).await;
+    assert_eq!(other.status, StatusCode::NOT_FOUND);
+    assert_eq!(other.text, unknown.text, "indistinguishable from a missing report");
+    let write = skarholmen.autosave(bromma, QUESTIONS[0], "Intrång", 0).await;
+    assert_eq!(write.status, StatusCode::NOT_FOUND);
+    let form = skarholmen
+        .post_form(
+            &format!("/rapporter/{bromma}"),
+            &[("csrf", &skarholmen.csrf), ("action", "skicka-in")],
+        )
+        .await;
+    assert_eq!(form.status, StatusCode::NOT_FOUND);
+    assert!(app
+        .store
+        .fields(tertial_domain::ReportId(bromma))
+        .await
+        .expect("fields")
+        .is_empty());
+    // Earlier rounds stay readable to the body itself: Skärholmen's closed T1.
+    let t1 = app.report_id("T1 2022", "Skärholmen").await;
+    let old = skarholmen.get(&format!("/rapporter/{t1}")).await;
+    assert_eq!(old.status, StatusCode::OK);
+    assert!(old.text.contains("Samverkan med det lokala näringslivet sker idag"));
+    assert!(!old.text.contains("<textarea"));
+    let late = skarholmen.autosave(t1, QUESTIONS[0], "Sent tillägg", 1).await;
+    assert_eq!(late.status, StatusCode::CONFLICT);
+    assert!(late.json()["error"].as_str().is_some_and(|e| e.contains("Omgången är stängd")));
+}
+story!(reporter_cannot_reach_another_bodys_report);
+
+/// Bad input gets a clear Swedish message and the right status, and changes nothing.
+#[tokio::test]
+async fn bad_input_is_refused_and_changes_nothing() {
+    let web = WebSettings {
+        max_request_bytes: 512 * 1024,
+        ..WebSettings::default()
+    };
+    let app = TestApp::start_with(Backend::Sqlite, web).await.expect("app");
+    let reporter = app.signed_in("skarholmen@example.se").await;
+    let report = app.report_id("T2 2022", "Skärholmen").await;
+    let path = format!("/rapporter/{report}/falt/{}", QUESTIONS[0]);
+
+    // No CSRF token.
+    let forged = reporter
+        .with_csrf("fel")
+        .autosave(report, QUESTIONS[0], "Förfalskat", 0).await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert!(forged.json()["error"].as_str().is_some_and(|e| e.contains("Ladda om sidan")));
+    let forged_form = reporter
+        .post_form(&format!("/rapporter/{report}"), &[("action", "spara")])
+        .await;
+    assert_eq!(forged_form.status, StatusCode::FORBIDDEN);
+
+    // Too long an answer: 20,001 characters.
+    let long = "å".repeat(20_001);
+    let too_long = reporter.autosave(report, QUESTIONS[0], &long, 0).await;
+    assert_eq!(too_long.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(too_long.json()["error"].as_str().is_some_and(|e| e.contains("20\u{a0}001 tecken")));
+    // Exactly 20,000 is fine later, but first: a request over the size limit.
+    let huge = format!("version=0&text={}", "a".repeat(600 * 1024)).into_bytes();
+    let over = reporter
+        .post_raw(&path, "application/x-www-form-urlencoded", huge)
+        .await;
+    assert_eq!(over.status, StatusCode::PAYLOAD_TOO_LARGE);
+    // Malformed: invalid UTF-8, a broken escape, the wrong content type.
+    for (content_type, body) in [
+        ("application/x-www-form-urlencoded", b"version=0&text=%FF%FE".to_vec()),
+        ("application/x-www-form-urlencoded", b"version=0&text=%G".to_vec()),
+        ("application/json", b"{\"text\":\"x\"}".to_vec()),
+        ("application/x-www-form-urlencoded", b"version=abc&text=x".to_vec()),
+    ] {
+        let reply = reporter.post_raw(&path, content_type, body).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.text);
+        assert!(reply.json()["error"].as_str().is_some_and(|e| e.contains("kunde inte läsas")));
+    }
+    // A control character.
+    let control = reporter.autosave(report, QUESTIONS[0], "a\u{7}b", 0).await;
+    assert_eq!(control.status, StatusCode::BAD_REQUEST);
+    // Unknown ids and fields.
+    for path in ["/rapporter/999999", "/rapporter/abc", "/omgangar/x", "/finns-inte"] {
+        let reply = reporter.get(path).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(reply.text.contains("Sidan finns inte"), "{path}");
+    }
+    let unknown_field = reporter.autosave(report, "finns-inte", "x", 0).await;
+    assert_eq!(unknown_field.status, StatusCode::NOT_FOUND);
+    let bad_field = reporter.autosave(report, "..%2Fetc", "x", 0).await;
+    assert_eq!(bad_field.status, StatusCode::NOT_FOUND);
+    // Nothing of the above was saved.
+    assert!(app
+        .store
+        .fields(tertial_domain::ReportId(report))
+        .await
+        .expect("fields")
+        .is_empty());
+    // The limit itself is allowed.
+    let max = "å".repeat(20_000);
+    let fine = reporter.autosave(report, QUESTIONS[0], &max, 0).await;
+    assert_eq!(fine.status, StatusCode::OK);
+}
+
+impl Client {
+    /// The same session, sending another CSRF token.
+    fn with_csrf(&self, csrf: &str) -> Client {
+        Client {
+            http: self.http.clone(),
+            base: self.base.clone(),
+            csrf: csrf.to_owned(),
+        }
+    }
+}
+
+/// Signing in and out, and what happens to requests without a session.
+#[tokio::test]
+async fn sessions_begin_and_end() {
+    let app = TestApp::start(Backend::Sqlite).await.expect("app");
+    let visitor = app.visitor();
+    let report = app.report_id("T2 2022", "Skärholmen").await;
+
+    // Pages send you to sign in and back; the script gets a 401 it understands.
+    let page = visitor.get(&format!("/rapporter/{report}")).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        page.location.as_deref(),
+        Some(format!("/logga-in?next=/rapporter/{report}").as_str())
+    );
+    let save = visitor.autosave(report, QUESTIONS[0], "Text", 0).await;
+    assert_eq!(save.status, StatusCode::UNAUTHORIZED);
+    assert!(save.json()["error"].as_str().is_some_and(|e| e.contains("utloggad")));
+
+    // Wrong password, and a sign-in without the form's token.
+    let login = visitor.get("/logga-in").await;
+    assert!(login.text.contains("Demokonton"));
+    assert!(login.text.contains("skarholmen@example.se"));
+    let token = hidden(&login.text, "csrf");
+    let wrong = visitor
+        .post_form(
+            "/logga-in",
+            &[("csrf", &token), ("email", "skarholmen@example.se"), ("password", "fel")],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+    assert!(wrong.text.contains("Fel e-postadress eller lösenord."));
+    let unknown = visitor
+        .post_form(
+            "/logga-in",
+            &[("csrf", &token), ("email", "okand@example.se"), ("password", "fel")],
+        )
+        .await;
+    assert_eq!(unknown.status, wrong.status, "unknown accounts are not revealed");
+    assert!(unknown.text.contains("Fel e-postadress eller lösenord."));
+    let forged = app
+        .visitor()
+        .post_form(
+            "/logga-in",
+            &[("csrf", "x"), ("email", "skarholmen@example.se"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    // A sign-in page never sends you to another site.
+    let next = visitor
+        .post_form(
+            "/logga-in",
+            &[
+                ("csrf", &token),
+                ("next", "//evil.example/"),
+                ("email", "skarholmen@example.se"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(next.location.as_deref(), Some("/"));
+
+    // Signing out ends the session on the server, not only in the browser.
+    let reporter = app.signed_in("skarholmen@example.se").await;
+    let out = reporter.post_form("/logga-ut", &[("csrf", &reporter.csrf)]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    let after = reporter.autosave(report, QUESTIONS[0], "Text", 0).await;
+    assert_eq!(after.status, StatusCode::UNAUTHORIZED);
+    let audit = app.store.audit_of("auth").await.expect("audit");
+    assert_eq!(audit.len(), 2, "both failed sign-ins are logged");
+}
+
+/// Security headers on every response.
+#[tokio::test]
+async fn pages_forbid_framing_and_foreign_scripts() {
+    let app = TestApp::start(Backend::Sqlite).await.expect("app");
+    let response = reqwest::get(format!("{}/logga-in", app.base)).await.expect("GET");
+    let csp = response
+        .headers()
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .expect("CSP");
+    assert!(csp.contains("script-src 'self'"));
+    assert!(csp.contains("frame-ancestors 'none'"));
+    let cookie = response
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .expect("cookie");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
+    let healthz = reqwest::get(format!("{}/healthz", app.base)).await.expect("GET");
+    assert_eq!(healthz.status(), StatusCode::OK);
+    let ready = reqwest::get(format!("{}/readyz", app.base)).await.expect("GET");
+    assert_eq!(ready.status(), StatusCode::OK);
+}
