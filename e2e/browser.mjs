@@ -91,17 +91,18 @@ const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 /** Runs axe (WCAG 2.1 A and AA) on the page and throws a readable list of any violations. */
 export async function expectNoAxeViolations(page, label = page.url()) {
-  const present = await page.evaluate(() => typeof window.axe !== 'undefined');
-  if (!present) {
+  const loaded = () => page.evaluate(() => typeof window.axe !== 'undefined');
+  if (!(await loaded())) {
     try {
       await page.addScriptTag({ content: axe.source });
     } catch (error) {
       // Tertial's Content-Security-Policy (script-src 'self') blocks inline scripts, and so
-      // the script tag, unless the context was made with bypassCSP; evaluating the source
-      // through the DevTools protocol is not subject to the policy.
+      // the script tag, unless the context was made with bypassCSP.
       if (!/Content Security Policy/i.test(String(error))) throw error;
-      await page.evaluate(axe.source);
     }
+    // Blocked by the policy, or not run because the context has JavaScript turned off:
+    // evaluate the source through the DevTools protocol, which neither stops.
+    if (!(await loaded())) await page.evaluate(axe.source);
   }
   const results = await page.evaluate(
     (values) => window.axe.run(document, { runOnly: { type: 'tag', values } }),

@@ -76,8 +76,17 @@ fn help_documents_every_command_and_option() {
         let out = tertial(&[command, "--help"]);
         assert!(out.status.success());
         let help = String::from_utf8(out.stdout).expect("utf-8");
-        for option in ["--bind", "--database-url", "DATABASE_URL", "TERTIAL_BIND", "127.0.0.1:8080"] {
-            assert!(help.contains(option), "{option} missing from `{command} --help`:\n{help}");
+        for option in [
+            "--bind",
+            "--database-url",
+            "DATABASE_URL",
+            "TERTIAL_BIND",
+            "127.0.0.1:8080",
+        ] {
+            assert!(
+                help.contains(option),
+                "{option} missing from `{command} --help`:\n{help}"
+            );
         }
     }
     let out = tertial(&["serve", "--database-url", "tertial.db"]);
@@ -90,15 +99,33 @@ fn the_demo_replaces_a_demo_but_never_other_data() {
     let dir = temp_dir("guard");
     let url = format!("sqlite:{}", dir.join("real.db").display());
     let add = Command::new(BIN)
-        .args(["user", "add", "--database-url", &url, "--email", "Admin@Example.se"])
+        .args([
+            "user",
+            "add",
+            "--database-url",
+            &url,
+            "--email",
+            "Admin@Example.se",
+        ])
         .args(["--name", "Ada Admin", "--role", "admin"])
         .env("TERTIAL_PASSWORD", "ett långt lösenord")
         .output()
         .expect("user add");
-    assert!(add.status.success(), "{}", String::from_utf8_lossy(&add.stderr));
+    assert!(
+        add.status.success(),
+        "{}",
+        String::from_utf8_lossy(&add.stderr)
+    );
     assert!(String::from_utf8_lossy(&add.stdout).contains("admin@example.se"));
     let short = Command::new(BIN)
-        .args(["user", "add", "--database-url", &url, "--email", "b@example.se"])
+        .args([
+            "user",
+            "add",
+            "--database-url",
+            &url,
+            "--email",
+            "b@example.se",
+        ])
         .args(["--name", "B", "--role", "reader"])
         .env("TERTIAL_PASSWORD", "kort")
         .output()
@@ -187,7 +214,10 @@ async fn acknowledged_saves_survive_kill_9() {
     let store = Store::connect(&url).await.expect("store");
     let report = {
         let rounds = store.rounds().await.expect("rounds");
-        let open = rounds.iter().find(|r| r.year == 2022 && r.period.code() == "T2").expect("T2");
+        let open = rounds
+            .iter()
+            .find(|r| r.year == 2022 && r.period.code() == "T2")
+            .expect("T2");
         store
             .round_overview(open.id)
             .await
@@ -215,8 +245,12 @@ async fn acknowledged_saves_survive_kill_9() {
     let writers: Vec<_> = fields
         .iter()
         .map(|field| {
-            let (client, base, token, acknowledged) =
-                (client.clone(), base.clone(), token.clone(), acknowledged.clone());
+            let (client, base, token, acknowledged) = (
+                client.clone(),
+                base.clone(),
+                token.clone(),
+                acknowledged.clone(),
+            );
             let field = (*field).to_owned();
             tokio::spawn(async move {
                 let mut version = 0i64;
@@ -230,7 +264,9 @@ async fn acknowledged_saves_survive_kill_9() {
                         .send()
                         .await;
                     let Ok(reply) = reply else { break };
-                    let Ok(json) = reply.json::<serde_json::Value>().await else { break };
+                    let Ok(json) = reply.json::<serde_json::Value>().await else {
+                        break;
+                    };
                     version = json["version"].as_i64().expect("version");
                     acknowledged
                         .lock()
@@ -262,7 +298,11 @@ async fn acknowledged_saves_survive_kill_9() {
         .expect("GET");
     assert_eq!(health.status(), 200);
     let check = tertial(&["check", "--database-url", &url]);
-    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stderr));
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
     let store = Store::connect(&url).await.expect("store");
     let stored = store.fields(ReportId(report.0)).await.expect("fields");
     for field in fields {
@@ -273,7 +313,12 @@ async fn acknowledged_saves_survive_kill_9() {
             .expect("each writer was acknowledged at least once");
         let code = Field::parse(field).expect("field");
         let now = stored.iter().find(|s| s.field == code).expect("stored");
-        assert!(now.version >= last.1, "{field}: acknowledged v{} but found v{}", last.1, now.version);
+        assert!(
+            now.version >= last.1,
+            "{field}: acknowledged v{} but found v{}",
+            last.1,
+            now.version
+        );
         if now.version == last.1 {
             assert_eq!(now.value.text, last.2, "{field}");
         }

@@ -2,7 +2,6 @@
 //! refused with 413, and one that is not valid form data or not valid UTF-8 with 400 —
 //! never silently repaired, so what is saved is exactly what was sent.
 
-use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::{StatusCode, header};
 
@@ -72,7 +71,7 @@ impl FromRequest<AppState> for FormData {
         let body = axum::body::to_bytes(req.into_body(), limit)
             .await
             .map_err(|_| WebError::new(StatusCode::PAYLOAD_TOO_LARGE, text::TOO_LARGE))?;
-        FormData::parse(&Bytes::from(body))
+        FormData::parse(&body)
     }
 }
 

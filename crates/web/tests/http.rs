@@ -193,7 +193,8 @@ impl Client {
             .iter()
             .map(|(n, v)| (n.as_str(), v.as_str()))
             .collect();
-        self.post_form(&format!("/rapporter/{report}"), &pairs).await
+        self.post_form(&format!("/rapporter/{report}"), &pairs)
+            .await
     }
 }
 
@@ -220,7 +221,9 @@ fn unescape(s: &str) -> String {
 /// The fields a browser would post from the report form: inputs with values (checked
 /// checkboxes only) and textareas.
 fn form_fields(html: &str) -> Vec<(String, String)> {
-    let form = &html[html.find("<form method=\"post\" action=\"/rapporter/").expect("form")..];
+    let form = &html[html
+        .find("<form method=\"post\" action=\"/rapporter/")
+        .expect("form")..];
     let form = &form[..form.find("</form>").expect("end of form")];
     let mut fields = Vec::new();
     let mut rest = form;
@@ -297,27 +300,48 @@ async fn reporter_answers_and_submits(app: TestApp) {
     assert!(list.text.contains(&format!("/rapporter/{report}")));
     let form = reporter.get(&format!("/rapporter/{report}")).await;
     assert_eq!(form.status, StatusCode::OK);
-    assert!(form.text.contains("Beskriv nämndens arbete med ”Växla upp Stockholm”"));
-    assert!(form.text.contains("1. Stimulera tillväxt och företagsamhet"));
-    assert!(!form.text.contains("4. Öka tillgången"), "no questions in area 4 for districts");
+    assert!(
+        form.text
+            .contains("Beskriv nämndens arbete med ”Växla upp Stockholm”")
+    );
+    assert!(
+        form.text
+            .contains("1. Stimulera tillväxt och företagsamhet")
+    );
+    assert!(
+        !form.text.contains("4. Öka tillgången"),
+        "no questions in area 4 for districts"
+    );
     assert!(form.text.contains("Ej påbörjad"));
 
     // Autosave, twice.
-    let saved = reporter.autosave(report, QUESTIONS[0], "Första utkastet", 0).await;
+    let saved = reporter
+        .autosave(report, QUESTIONS[0], "Första utkastet", 0)
+        .await;
     assert_eq!(saved.status, StatusCode::OK, "{}", saved.text);
     assert_eq!(saved.json()["version"], 1);
-    assert!(saved.json()["saved_at"].as_str().is_some_and(|t| t.len() == 5));
-    let saved = reporter.autosave(report, QUESTIONS[0], "Andra utkastet", 1).await;
+    assert!(
+        saved.json()["saved_at"]
+            .as_str()
+            .is_some_and(|t| t.len() == 5)
+    );
+    let saved = reporter
+        .autosave(report, QUESTIONS[0], "Andra utkastet", 1)
+        .await;
     assert_eq!(saved.json()["version"], 2);
 
     // A colleague still on version 1 does not overwrite; they get the newer text.
     let colleague = app.signed_in("skarholmen@example.se").await;
-    let conflict = colleague.autosave(report, QUESTIONS[0], "Kollegans text", 1).await;
+    let conflict = colleague
+        .autosave(report, QUESTIONS[0], "Kollegans text", 1)
+        .await;
     assert_eq!(conflict.status, StatusCode::CONFLICT);
     assert_eq!(conflict.json()["text"], "Andra utkastet");
     assert_eq!(conflict.json()["version"], 2);
     // They choose to keep theirs, now based on version 2.
-    let kept = colleague.autosave(report, QUESTIONS[0], "Kollegans text", 2).await;
+    let kept = colleague
+        .autosave(report, QUESTIONS[0], "Kollegans text", 2)
+        .await;
     assert_eq!(kept.json()["version"], 3);
 
     // Submitting too early lists what is missing, with links to the fields.
@@ -325,7 +349,11 @@ async fn reporter_answers_and_submits(app: TestApp) {
     assert_eq!(early.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(early.text.contains("Rapporten kan inte skickas in än"));
     assert!(early.text.contains("href=\"#field-vaxla-upp-stockholm\""));
-    assert!(early.text.contains("Besvara fråga 1.2 eller markera den som Ej aktuellt"));
+    assert!(
+        early
+            .text
+            .contains("Besvara fråga 1.2 eller markera den som Ej aktuellt")
+    );
     assert!(early.text.contains("Ange kontaktpersonens e-postadress"));
 
     // Fill in the rest without JavaScript; one question is not applicable.
@@ -341,10 +369,15 @@ async fn reporter_answers_and_submits(app: TestApp) {
         .iter()
         .map(|(n, v)| (n.as_str(), v.as_str()))
         .collect();
-    let almost = reporter.post_whole_form(report, &changes_ref, "skicka-in").await;
+    let almost = reporter
+        .post_whole_form(report, &changes_ref, "skicka-in")
+        .await;
     assert_eq!(almost.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(almost.text.contains("Ange e-postadressen i rätt format"));
-    assert!(almost.text.contains("Svar på vaxla-upp-stockholm."), "typed text kept");
+    assert!(
+        almost.text.contains("Svar på vaxla-upp-stockholm."),
+        "typed text kept"
+    );
 
     let done = reporter
         .post_whole_form(
@@ -355,7 +388,10 @@ async fn reporter_answers_and_submits(app: TestApp) {
         .await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text);
     let receipt_path = done.location.expect("receipt");
-    assert_eq!(receipt_path, format!("/rapporter/{report}/versioner/1?kvittens=1"));
+    assert_eq!(
+        receipt_path,
+        format!("/rapporter/{report}/versioner/1?kvittens=1")
+    );
     let receipt = reporter.get(&receipt_path).await;
     assert!(receipt.text.contains("Rapporten är inskickad"));
     assert!(receipt.text.contains("version 1"));
@@ -368,7 +404,11 @@ async fn reporter_answers_and_submits(app: TestApp) {
     assert!(!read_only.text.contains("<textarea"));
     let refused = reporter.autosave(report, QUESTIONS[0], "Ändring", 3).await;
     assert_eq!(refused.status, StatusCode::CONFLICT);
-    assert!(refused.json()["error"].as_str().is_some_and(|e| e.contains("redan inskickad")));
+    assert!(
+        refused.json()["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("redan inskickad"))
+    );
     let fields = app
         .store
         .fields(tertial_domain::ReportId(report))
@@ -382,14 +422,20 @@ async fn reporter_answers_and_submits(app: TestApp) {
     assert!(rounds.text.contains("Tertialrapport 2 2022"));
     let t2 = app.store.rounds().await.expect("rounds")[0].id;
     let overview = coordinator.get(&format!("/omgangar/{t2}")).await;
-    let row = &overview.text[overview.text.find("Skärholmens stadsdelsnämnd").expect("row")..];
+    let row = &overview.text[overview
+        .text
+        .find("Skärholmens stadsdelsnämnd")
+        .expect("row")..];
     assert!(row[..row.find("</tr>").expect("row end")].contains("Inskickad"));
     let version = coordinator
         .get(&format!("/rapporter/{report}/versioner/1"))
         .await;
     assert_eq!(version.status, StatusCode::OK);
     assert!(version.text.contains("Kollegans text"));
-    assert!(!version.text.contains("Rapporten är inskickad"), "no receipt for others");
+    assert!(
+        !version.text.contains("Rapporten är inskickad"),
+        "no receipt for others"
+    );
     let audit = app
         .store
         .audit_of(&format!("report:{report}"))
@@ -409,7 +455,9 @@ async fn coordinator_never_sees_a_draft(app: TestApp) {
     let marker = "HEMLIGT-UTKAST-7f3a";
     let saved = bromma.autosave(report, QUESTIONS[2], marker, 0).await;
     assert_eq!(saved.status, StatusCode::OK);
-    let saved = bromma.autosave(report, "contact_email", "utkast@example.se", 0).await;
+    let saved = bromma
+        .autosave(report, "contact_email", "utkast@example.se", 0)
+        .await;
     assert_eq!(saved.status, StatusCode::OK);
 
     let coordinator = app.signed_in("samordnare@example.se").await;
@@ -422,7 +470,9 @@ async fn coordinator_never_sees_a_draft(app: TestApp) {
     let overview = coordinator.get(&format!("/omgangar/{t2}")).await;
     assert!(!overview.text.contains(marker));
     // Nor can a coordinator write in it, or read a version that does not exist.
-    let write = coordinator.autosave(report, QUESTIONS[2], "Samordnarens text", 1).await;
+    let write = coordinator
+        .autosave(report, QUESTIONS[2], "Samordnarens text", 1)
+        .await;
     assert_eq!(write.status, StatusCode::FORBIDDEN);
     let none = coordinator
         .get(&format!("/rapporter/{report}/versioner/1"))
@@ -448,8 +498,13 @@ async fn reporter_cannot_reach_another_bodys_report(app: TestApp) {
     let unknown = skarholmen.get("/rapporter/999999").await;
     let other = skarholmen.get(&format!("/rapporter/{bromma}")).await;
     assert_eq!(other.status, StatusCode::NOT_FOUND);
-    assert_eq!(other.text, unknown.text, "indistinguishable from a missing report");
-    let write = skarholmen.autosave(bromma, QUESTIONS[0], "Intrång", 0).await;
+    assert_eq!(
+        other.text, unknown.text,
+        "indistinguishable from a missing report"
+    );
+    let write = skarholmen
+        .autosave(bromma, QUESTIONS[0], "Intrång", 0)
+        .await;
     assert_eq!(write.status, StatusCode::NOT_FOUND);
     let form = skarholmen
         .post_form(
@@ -458,21 +513,31 @@ async fn reporter_cannot_reach_another_bodys_report(app: TestApp) {
         )
         .await;
     assert_eq!(form.status, StatusCode::NOT_FOUND);
-    assert!(app
-        .store
-        .fields(tertial_domain::ReportId(bromma))
-        .await
-        .expect("fields")
-        .is_empty());
+    assert!(
+        app.store
+            .fields(tertial_domain::ReportId(bromma))
+            .await
+            .expect("fields")
+            .is_empty()
+    );
     // Earlier rounds stay readable to the body itself: Skärholmen's closed T1.
     let t1 = app.report_id("T1 2022", "Skärholmen").await;
     let old = skarholmen.get(&format!("/rapporter/{t1}")).await;
     assert_eq!(old.status, StatusCode::OK);
-    assert!(old.text.contains("Samverkan med det lokala näringslivet sker idag"));
+    assert!(
+        old.text
+            .contains("Samverkan med det lokala näringslivet sker idag")
+    );
     assert!(!old.text.contains("<textarea"));
-    let late = skarholmen.autosave(t1, QUESTIONS[0], "Sent tillägg", 1).await;
+    let late = skarholmen
+        .autosave(t1, QUESTIONS[0], "Sent tillägg", 1)
+        .await;
     assert_eq!(late.status, StatusCode::CONFLICT);
-    assert!(late.json()["error"].as_str().is_some_and(|e| e.contains("Omgången är stängd")));
+    assert!(
+        late.json()["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("Omgången är stängd"))
+    );
 }
 story!(reporter_cannot_reach_another_bodys_report);
 
@@ -483,7 +548,9 @@ async fn bad_input_is_refused_and_changes_nothing() {
         max_request_bytes: 512 * 1024,
         ..WebSettings::default()
     };
-    let app = TestApp::start_with(Backend::Sqlite, web).await.expect("app");
+    let app = TestApp::start_with(Backend::Sqlite, web)
+        .await
+        .expect("app");
     let reporter = app.signed_in("skarholmen@example.se").await;
     let report = app.report_id("T2 2022", "Skärholmen").await;
     let path = format!("/rapporter/{report}/falt/{}", QUESTIONS[0]);
@@ -491,9 +558,14 @@ async fn bad_input_is_refused_and_changes_nothing() {
     // No CSRF token.
     let forged = reporter
         .with_csrf("fel")
-        .autosave(report, QUESTIONS[0], "Förfalskat", 0).await;
+        .autosave(report, QUESTIONS[0], "Förfalskat", 0)
+        .await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
-    assert!(forged.json()["error"].as_str().is_some_and(|e| e.contains("Ladda om sidan")));
+    assert!(
+        forged.json()["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("Ladda om sidan"))
+    );
     let forged_form = reporter
         .post_form(&format!("/rapporter/{report}"), &[("action", "spara")])
         .await;
@@ -503,7 +575,11 @@ async fn bad_input_is_refused_and_changes_nothing() {
     let long = "å".repeat(20_001);
     let too_long = reporter.autosave(report, QUESTIONS[0], &long, 0).await;
     assert_eq!(too_long.status, StatusCode::PAYLOAD_TOO_LARGE);
-    assert!(too_long.json()["error"].as_str().is_some_and(|e| e.contains("20\u{a0}001 tecken")));
+    assert!(
+        too_long.json()["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("20\u{a0}001 tecken"))
+    );
     // Exactly 20,000 is fine later, but first: a request over the size limit.
     let huge = format!("version=0&text={}", "a".repeat(600 * 1024)).into_bytes();
     let over = reporter
@@ -512,20 +588,38 @@ async fn bad_input_is_refused_and_changes_nothing() {
     assert_eq!(over.status, StatusCode::PAYLOAD_TOO_LARGE);
     // Malformed: invalid UTF-8, a broken escape, the wrong content type.
     for (content_type, body) in [
-        ("application/x-www-form-urlencoded", b"version=0&text=%FF%FE".to_vec()),
-        ("application/x-www-form-urlencoded", b"version=0&text=%G".to_vec()),
+        (
+            "application/x-www-form-urlencoded",
+            b"version=0&text=%FF%FE".to_vec(),
+        ),
+        (
+            "application/x-www-form-urlencoded",
+            b"version=0&text=%G".to_vec(),
+        ),
         ("application/json", b"{\"text\":\"x\"}".to_vec()),
-        ("application/x-www-form-urlencoded", b"version=abc&text=x".to_vec()),
+        (
+            "application/x-www-form-urlencoded",
+            b"version=abc&text=x".to_vec(),
+        ),
     ] {
         let reply = reporter.post_raw(&path, content_type, body).await;
         assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.text);
-        assert!(reply.json()["error"].as_str().is_some_and(|e| e.contains("kunde inte läsas")));
+        assert!(
+            reply.json()["error"]
+                .as_str()
+                .is_some_and(|e| e.contains("kunde inte läsas"))
+        );
     }
     // A control character.
     let control = reporter.autosave(report, QUESTIONS[0], "a\u{7}b", 0).await;
     assert_eq!(control.status, StatusCode::BAD_REQUEST);
     // Unknown ids and fields.
-    for path in ["/rapporter/999999", "/rapporter/abc", "/omgangar/x", "/finns-inte"] {
+    for path in [
+        "/rapporter/999999",
+        "/rapporter/abc",
+        "/omgangar/x",
+        "/finns-inte",
+    ] {
         let reply = reporter.get(path).await;
         assert_eq!(reply.status, StatusCode::NOT_FOUND, "{path}");
         assert!(reply.text.contains("Sidan finns inte"), "{path}");
@@ -535,12 +629,13 @@ async fn bad_input_is_refused_and_changes_nothing() {
     let bad_field = reporter.autosave(report, "..%2Fetc", "x", 0).await;
     assert_eq!(bad_field.status, StatusCode::NOT_FOUND);
     // Nothing of the above was saved.
-    assert!(app
-        .store
-        .fields(tertial_domain::ReportId(report))
-        .await
-        .expect("fields")
-        .is_empty());
+    assert!(
+        app.store
+            .fields(tertial_domain::ReportId(report))
+            .await
+            .expect("fields")
+            .is_empty()
+    );
     // The limit itself is allowed.
     let max = "å".repeat(20_000);
     let fine = reporter.autosave(report, QUESTIONS[0], &max, 0).await;
@@ -574,7 +669,11 @@ async fn sessions_begin_and_end() {
     );
     let save = visitor.autosave(report, QUESTIONS[0], "Text", 0).await;
     assert_eq!(save.status, StatusCode::UNAUTHORIZED);
-    assert!(save.json()["error"].as_str().is_some_and(|e| e.contains("utloggad")));
+    assert!(
+        save.json()["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("utloggad"))
+    );
 
     // Wrong password, and a sign-in without the form's token.
     let login = visitor.get("/logga-in").await;
@@ -584,7 +683,11 @@ async fn sessions_begin_and_end() {
     let wrong = visitor
         .post_form(
             "/logga-in",
-            &[("csrf", &token), ("email", "skarholmen@example.se"), ("password", "fel")],
+            &[
+                ("csrf", &token),
+                ("email", "skarholmen@example.se"),
+                ("password", "fel"),
+            ],
         )
         .await;
     assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
@@ -592,16 +695,27 @@ async fn sessions_begin_and_end() {
     let unknown = visitor
         .post_form(
             "/logga-in",
-            &[("csrf", &token), ("email", "okand@example.se"), ("password", "fel")],
+            &[
+                ("csrf", &token),
+                ("email", "okand@example.se"),
+                ("password", "fel"),
+            ],
         )
         .await;
-    assert_eq!(unknown.status, wrong.status, "unknown accounts are not revealed");
+    assert_eq!(
+        unknown.status, wrong.status,
+        "unknown accounts are not revealed"
+    );
     assert!(unknown.text.contains("Fel e-postadress eller lösenord."));
     let forged = app
         .visitor()
         .post_form(
             "/logga-in",
-            &[("csrf", "x"), ("email", "skarholmen@example.se"), ("password", PASSWORD)],
+            &[
+                ("csrf", "x"),
+                ("email", "skarholmen@example.se"),
+                ("password", PASSWORD),
+            ],
         )
         .await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
@@ -621,7 +735,9 @@ async fn sessions_begin_and_end() {
 
     // Signing out ends the session on the server, not only in the browser.
     let reporter = app.signed_in("skarholmen@example.se").await;
-    let out = reporter.post_form("/logga-ut", &[("csrf", &reporter.csrf)]).await;
+    let out = reporter
+        .post_form("/logga-ut", &[("csrf", &reporter.csrf)])
+        .await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
     let after = reporter.autosave(report, QUESTIONS[0], "Text", 0).await;
     assert_eq!(after.status, StatusCode::UNAUTHORIZED);
@@ -633,7 +749,9 @@ async fn sessions_begin_and_end() {
 #[tokio::test]
 async fn pages_forbid_framing_and_foreign_scripts() {
     let app = TestApp::start(Backend::Sqlite).await.expect("app");
-    let response = reqwest::get(format!("{}/logga-in", app.base)).await.expect("GET");
+    let response = reqwest::get(format!("{}/logga-in", app.base))
+        .await
+        .expect("GET");
     let csp = response
         .headers()
         .get("content-security-policy")
@@ -647,8 +765,12 @@ async fn pages_forbid_framing_and_foreign_scripts() {
         .and_then(|v| v.to_str().ok())
         .expect("cookie");
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
-    let healthz = reqwest::get(format!("{}/healthz", app.base)).await.expect("GET");
+    let healthz = reqwest::get(format!("{}/healthz", app.base))
+        .await
+        .expect("GET");
     assert_eq!(healthz.status(), StatusCode::OK);
-    let ready = reqwest::get(format!("{}/readyz", app.base)).await.expect("GET");
+    let ready = reqwest::get(format!("{}/readyz", app.base))
+        .await
+        .expect("GET");
     assert_eq!(ready.status(), StatusCode::OK);
 }
