@@ -1,6 +1,7 @@
 //! The append-only audit log.
 
-use sqlx::{Any, Row, Transaction};
+use sqlx::AnyConnection;
+use sqlx::Row;
 use tertial_domain::{NewAuditEntry, Timestamp, UserId};
 
 use crate::{Result, Store, millis, timestamp};
@@ -16,7 +17,7 @@ pub struct AuditRecord {
 }
 
 pub(crate) async fn append(
-    tx: &mut Transaction<'static, Any>,
+    conn: &mut AnyConnection,
     entry: &NewAuditEntry,
     at: Timestamp,
 ) -> Result<()> {
@@ -28,7 +29,7 @@ pub(crate) async fn append(
     .bind(entry.action.code())
     .bind(entry.subject.as_str())
     .bind(entry.detail.as_str())
-    .execute(&mut **tx)
+    .execute(conn)
     .await?;
     Ok(())
 }

@@ -10,11 +10,15 @@
 //! of exactly one connection, and reads through a pool of several. On PostgreSQL both are the
 //! same pool.
 //!
+//! With `synchronous = FULL` every SQLite commit waits for the disk; answer saves therefore
+//! share commits (see `group_commit`), so that autosave is both durable and fast.
+//!
 //! Every change that is an action of a person takes the audit entry that records it and
 //! writes both in one transaction: the action and its record land together or not at all.
 
 mod audit;
 mod followups;
+mod group_commit;
 mod reports;
 mod rounds;
 mod sessions;
@@ -54,6 +58,8 @@ pub enum StoreError {
     Url(String),
     #[error("{0} already exists")]
     Duplicate(&'static str),
+    #[error("the store is closed")]
+    Closed,
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -64,6 +70,8 @@ pub struct Store {
     backend: Backend,
     read: AnyPool,
     write: AnyPool,
+    /// SQLite only: answer saves share transactions (see `group_commit`).
+    group_commit: Option<group_commit::GroupCommit>,
 }
 
 /// How many connections serve reads on SQLite.
@@ -84,11 +92,13 @@ impl Store {
                 let store = Store {
                     backend,
                     read: write.clone(),
-                    write,
+                    write: write.clone(),
+                    group_commit: None,
                 };
                 store.migrate().await?;
                 Store {
                     read: sqlite_pool(SQLITE_READERS).connect_with(options).await?,
+                    group_commit: Some(group_commit::GroupCommit::start(write)),
                     ..store
                 }
             }
@@ -98,10 +108,12 @@ impl Store {
                     .acquire_timeout(Duration::from_secs(10))
                     .connect(url)
                     .await?;
+                // PostgreSQL groups concurrent commits itself.
                 let store = Store {
                     backend,
                     read: pool.clone(),
                     write: pool,
+                    group_commit: None,
                 };
                 store.migrate().await?;
                 store

@@ -1,7 +1,7 @@
 //! Reports: their fields, versioned saves, and immutable numbered submissions.
 
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{AnyConnection, AnyPool, Row};
 use tertial_domain::report::Fields;
 use tertial_domain::{
     AuditAction, Body, BodyId, Field, FieldValue, NewAuditEntry, Problem, Report, ReportId,
@@ -124,36 +124,16 @@ impl Store {
         by: UserId,
         at: Timestamp,
     ) -> Result<Option<Vec<SaveOutcome>>> {
-        let at = stored_precision(at)?;
-        let mut tx = self.begin().await?;
-        match lock_report(&mut tx, report).await? {
-            Some(status) if status.editable() => {}
-            _ => return Ok(None),
+        let job = SaveJob {
+            report,
+            changes: changes.to_vec(),
+            by,
+            at: stored_precision(at)?,
+        };
+        match &self.group_commit {
+            Some(group) => group.save(job).await,
+            None => save_alone(&self.write, &job).await,
         }
-        let mut outcomes = Vec::with_capacity(changes.len());
-        for (field, value, base_version) in changes {
-            let outcome = save_one(&mut tx, report, field, value, *base_version, by, at).await?;
-            let (action, version) = match &outcome {
-                SaveOutcome::Saved { version, .. } => (AuditAction::AnswerSaved, *version),
-                SaveOutcome::Conflict(current) => (AuditAction::SaveConflict, current.version),
-            };
-            let entry = NewAuditEntry::new(Some(by), action, format!("report:{report}"))
-                .with_detail(format!("field={} version={version}", field.code()));
-            audit::append(&mut tx, &entry, at).await?;
-            outcomes.push(outcome);
-        }
-        if outcomes
-            .iter()
-            .any(|o| matches!(o, SaveOutcome::Saved { .. }))
-        {
-            sqlx::query("UPDATE reports SET status = 'draft', updated_at = $1 WHERE id = $2")
-                .bind(millis(at))
-                .bind(report.0)
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
-        Ok(Some(outcomes))
     }
 
     /// Submits a report: under the report's lock, reads its fields, lets `freeze` check and
@@ -261,16 +241,67 @@ impl Store {
     }
 }
 
+/// A save of some fields of one report, as [`Store::save_fields`] takes it.
+#[derive(Debug, Clone)]
+pub(crate) struct SaveJob {
+    pub report: ReportId,
+    pub changes: Vec<(Field, FieldValue, i64)>,
+    pub by: UserId,
+    pub at: Timestamp,
+}
+
+/// Runs a save in a transaction of its own.
+pub(crate) async fn save_alone(pool: &AnyPool, job: &SaveJob) -> Result<Option<Vec<SaveOutcome>>> {
+    let mut tx = pool.begin().await?;
+    let outcomes = save_in(&mut tx, job).await?;
+    tx.commit().await?;
+    Ok(outcomes)
+}
+
+/// Runs a save inside a transaction the caller commits: checks the report is editable,
+/// saves each field against its base version, records each save or conflict in the audit
+/// log, and marks the report as a draft changed now.
+pub(crate) async fn save_in(
+    conn: &mut AnyConnection,
+    job: &SaveJob,
+) -> Result<Option<Vec<SaveOutcome>>> {
+    let SaveJob { report, by, at, .. } = *job;
+    match lock_report(conn, report).await? {
+        Some(status) if status.editable() => {}
+        _ => return Ok(None),
+    }
+    let mut outcomes = Vec::with_capacity(job.changes.len());
+    for (field, value, base_version) in &job.changes {
+        let outcome = save_one(conn, report, field, value, *base_version, by, at).await?;
+        let (action, version) = match &outcome {
+            SaveOutcome::Saved { version, .. } => (AuditAction::AnswerSaved, *version),
+            SaveOutcome::Conflict(current) => (AuditAction::SaveConflict, current.version),
+        };
+        let entry = NewAuditEntry::new(Some(by), action, format!("report:{report}"))
+            .with_detail(format!("field={} version={version}", field.code()));
+        audit::append(conn, &entry, at).await?;
+        outcomes.push(outcome);
+    }
+    if outcomes
+        .iter()
+        .any(|o| matches!(o, SaveOutcome::Saved { .. }))
+    {
+        sqlx::query("UPDATE reports SET status = 'draft', updated_at = $1 WHERE id = $2")
+            .bind(millis(at))
+            .bind(report.0)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(Some(outcomes))
+}
+
 /// Locks the report's row for the rest of the transaction (on PostgreSQL; SQLite's single
 /// writer is lock enough) and returns its status.
-async fn lock_report(
-    tx: &mut Transaction<'static, Any>,
-    report: ReportId,
-) -> Result<Option<ReportStatus>> {
+async fn lock_report(conn: &mut AnyConnection, report: ReportId) -> Result<Option<ReportStatus>> {
     let status: Option<String> =
         sqlx::query_scalar("UPDATE reports SET status = status WHERE id = $1 RETURNING status")
             .bind(report.0)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(&mut *conn)
             .await?;
     status
         .map(|s| ReportStatus::from_code(&s).map_err(corrupt))
@@ -278,7 +309,7 @@ async fn lock_report(
 }
 
 async fn save_one(
-    tx: &mut Transaction<'static, Any>,
+    conn: &mut AnyConnection,
     report: ReportId,
     field: &Field,
     value: &FieldValue,
@@ -299,7 +330,7 @@ async fn save_one(
         .bind(i64::from(value.not_applicable))
         .bind(millis(at))
         .bind(by.0)
-        .fetch_optional(&mut **tx)
+        .fetch_optional(&mut *conn)
         .await?
     } else {
         sqlx::query_scalar(
@@ -314,7 +345,7 @@ async fn save_one(
         .bind(report.0)
         .bind(field.code())
         .bind(base_version)
-        .fetch_optional(&mut **tx)
+        .fetch_optional(&mut *conn)
         .await?
     };
     if let Some(version) = saved {
@@ -326,7 +357,7 @@ async fn save_one(
     )
     .bind(report.0)
     .bind(field.code())
-    .fetch_optional(&mut **tx)
+    .fetch_optional(&mut *conn)
     .await?;
     Ok(SaveOutcome::Conflict(match current {
         Some(row) => field_from_row(&row)?,
