@@ -171,14 +171,18 @@ impl App {
         })
     }
 
+    /// The follow-up a report belongs to.
+    pub async fn follow_up_of(&self, context: &ReportContext) -> Result<FollowUp> {
+        self.store
+            .follow_up(context.round.follow_up_id)
+            .await?
+            .ok_or(AppError::NotFound)
+    }
+
     /// A report, as this person may see it.
     pub async fn report_page(&self, actor: &Actor, id: ReportId) -> Result<ReportPage> {
         let context = self.report_context(actor, id).await?;
-        let follow_up = self
-            .store
-            .follow_up(context.round.follow_up_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let follow_up = self.follow_up_of(&context).await?;
         let submissions = self.store.submissions(id).await?;
         let access = if !actor.reports_for(context.body.id) {
             ReportAccess::StatusOnly

@@ -73,6 +73,10 @@ pub fn router(app: App, settings: WebSettings) -> Router {
             "/rapporter/{id}/versioner/{number}",
             get(pages::report::submission),
         )
+        .route(
+            "/rapporter/{id}/versioner/{number}/markdown",
+            get(pages::report::submission_markdown),
+        )
         .route("/omgangar", get(pages::rounds::list))
         .route("/omgangar/{id}", get(pages::rounds::overview))
         .route("/publicerat", get(pages::home::published))

@@ -4,11 +4,12 @@
 use askama::Template;
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tertial_app::tertial_store::SaveOutcome;
 use tertial_app::{FieldEntry, FieldSaved, ReportAccess, ReportContext, ReportPage, SubmitResult};
+use tertial_documents::{DocumentAnswer, DocumentSection, SubmissionDocument, markdown};
 use tertial_domain::{Field, FieldValue, Problem, Question, ReportId, StoredField};
 
 use super::{Chrome, path_id, render};
@@ -519,6 +520,91 @@ pub async fn submission(
         other_information: content.other_information.clone(),
     };
     render(StatusCode::OK, &view)
+}
+
+/// A submitted version as a Markdown file, to keep or to paste into a compiled report.
+pub async fn submission_markdown(
+    State(state): State<AppState>,
+    Path((id, number)): Path<(String, String)>,
+    signed: Signed,
+) -> Result<Response, WebError> {
+    let (id, number) = (path_id(&id)?, path_id(&number)?);
+    let (context, submission) = state
+        .app
+        .submission(signed.actor(), ReportId(id), number)
+        .await?;
+    let follow_up = state.app.follow_up_of(&context).await?;
+    let content = &submission.content;
+    let doc = SubmissionDocument {
+        title: follow_up.title,
+        body: context.body.name.clone(),
+        round: text::round_name(&context.round),
+        version: number,
+        submitted_at: time::date_time(submission.submitted_at),
+        submitted_by: submission.submitted_by_name.clone(),
+        sections: context
+            .numbered_sections()
+            .into_iter()
+            .map(|(area, questions)| DocumentSection {
+                heading: format!("{}. {}", area.number, area.label),
+                answers: questions
+                    .into_iter()
+                    .map(|(number, q)| DocumentAnswer {
+                        number,
+                        question: q.text.clone(),
+                        text: content
+                            .answer(&q.key)
+                            .filter(|a| !a.not_applicable)
+                            .map(|a| a.text.clone()),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        contact: [
+            (Field::ContactName, &content.contact.name),
+            (Field::ContactPhone, &content.contact.phone),
+            (Field::ContactEmail, &content.contact.email),
+        ]
+        .iter()
+        .map(|(f, v)| (contact_label(f).to_owned(), (*v).clone()))
+        .collect(),
+        other_information: content.other_information.clone(),
+    };
+    let filename = format!(
+        "{}-{}-{}-version-{number}.md",
+        context.body.short_name,
+        context.round.period.code(),
+        context.round.year
+    );
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/markdown; charset=utf-8".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", ascii_filename(&filename)),
+            ),
+        ],
+        markdown::submission(&doc),
+    )
+        .into_response())
+}
+
+/// Å, ä and ö become a, a and o, and anything else not plain becomes "-", so the name
+/// survives every browser and file system.
+fn ascii_filename(name: &str) -> String {
+    name.chars()
+        .map(|c| match c {
+            'å' | 'ä' => 'a',
+            'Å' | 'Ä' => 'A',
+            'ö' => 'o',
+            'Ö' => 'O',
+            c if c.is_ascii_alphanumeric() || c == '.' || c == '-' => c,
+            _ => '-',
+        })
+        .collect()
 }
 
 /// The body's questions grouped by focus area, each with the answer `answer` gives.

@@ -1,0 +1,125 @@
+//! Markdown: plain text that reads well as it is and pastes into any word processor.
+
+use crate::SubmissionDocument;
+
+/// A submitted report as Markdown. Answers are written as they were typed; characters that
+/// would start Markdown structure at the beginning of a line are escaped.
+pub fn submission(doc: &SubmissionDocument) -> String {
+    let mut out = String::new();
+    out.push_str(&format!("# {}\n\n", escape_line(&doc.title)));
+    out.push_str(&format!(
+        "{} · {} · version {}, inskickad {} av {}\n",
+        escape_line(&doc.body),
+        escape_line(&doc.round),
+        doc.version,
+        doc.submitted_at,
+        escape_line(&doc.submitted_by)
+    ));
+    for section in &doc.sections {
+        out.push_str(&format!("\n## {}\n", escape_line(&section.heading)));
+        for answer in &section.answers {
+            out.push_str(&format!(
+                "\n### {} {}\n\n",
+                answer.number,
+                escape_line(&answer.question)
+            ));
+            match &answer.text {
+                Some(text) => out.push_str(&escape_block(text)),
+                None => out.push_str("*Ej aktuellt*"),
+            }
+            out.push('\n');
+        }
+    }
+    out.push_str("\n## Kontaktperson för eventuella frågor\n\n");
+    for (label, value) in &doc.contact {
+        out.push_str(&format!("- {}: {}\n", label, escape_line(value)));
+    }
+    out.push_str("\n## Övriga upplysningar\n\n");
+    if doc.other_information.trim().is_empty() {
+        out.push_str("Inga.\n");
+    } else {
+        out.push_str(&escape_block(&doc.other_information));
+        out.push('\n');
+    }
+    out
+}
+
+/// Escapes a single line: headings, quotes and list markers at its start, and HTML.
+fn escape_line(line: &str) -> String {
+    let line = line.replace('<', "&lt;");
+    let trimmed = line.trim_start();
+    let starts_structure = trimmed.starts_with('#')
+        || trimmed.starts_with('>')
+        || trimmed.starts_with("```")
+        || trimmed.starts_with("---")
+        || trimmed.starts_with('=');
+    if starts_structure {
+        format!("\\{trimmed}")
+    } else {
+        line
+    }
+}
+
+/// Escapes every line of a multi-line answer, keeping its paragraphs and "- " lists.
+fn escape_block(text: &str) -> String {
+    text.trim()
+        .lines()
+        .map(escape_line)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{DocumentAnswer, DocumentSection};
+
+    fn doc() -> SubmissionDocument {
+        SubmissionDocument {
+            title: "Uppföljning".into(),
+            body: "Skärholmens stadsdelsnämnd".into(),
+            round: "Tertialrapport 1 2022".into(),
+            version: 2,
+            submitted_at: "2022-05-11 14:02".into(),
+            submitted_by: "Rapportör".into(),
+            sections: vec![DocumentSection {
+                heading: "1. Stimulera tillväxt".into(),
+                answers: vec![
+                    DocumentAnswer {
+                        number: "1.1".into(),
+                        question: "Beskriv samverkan.".into(),
+                        text: Some("Första stycket.\n\n# inte en rubrik\n- punkt".into()),
+                    },
+                    DocumentAnswer {
+                        number: "1.2".into(),
+                        question: "Beskriv arbetet.".into(),
+                        text: None,
+                    },
+                ],
+            }],
+            contact: vec![("Telefon".into(), "08-000 00 00".into())],
+            other_information: String::new(),
+        }
+    }
+
+    #[test]
+    fn writes_headings_answers_and_not_applicable() {
+        let md = submission(&doc());
+        assert!(md.starts_with(
+            "# Uppföljning\n\nSkärholmens stadsdelsnämnd · Tertialrapport 1 2022 · version 2"
+        ));
+        assert!(md.contains(
+            "\n### 1.1 Beskriv samverkan.\n\nFörsta stycket.\n\n\\# inte en rubrik\n- punkt\n"
+        ));
+        assert!(md.contains("### 1.2 Beskriv arbetet.\n\n*Ej aktuellt*\n"));
+        assert!(md.contains("- Telefon: 08-000 00 00\n"));
+        assert!(md.ends_with("## Övriga upplysningar\n\nInga.\n"));
+    }
+
+    #[test]
+    fn html_in_answers_stays_text() {
+        let mut d = doc();
+        d.other_information = "<script>alert(1)</script>".into();
+        assert!(submission(&d).contains("&lt;script>alert(1)&lt;/script>"));
+    }
+}
