@@ -43,3 +43,15 @@ impl From<StoreError> for AppError {
         }
     }
 }
+
+/// An error with its causes, "outer: inner: innermost", for logs and the command line.
+pub fn chain(error: &dyn std::error::Error) -> String {
+    let mut out = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        out.push_str(": ");
+        out.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    out
+}

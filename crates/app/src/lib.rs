@@ -17,7 +17,7 @@ use tertial_domain::RoundId;
 use tertial_domain::validate::DEFAULT_MAX_ANSWER_CHARS;
 use tertial_store::{RoundSnapshot, Store};
 
-pub use error::AppError;
+pub use error::{AppError, chain};
 pub use reports::{
     FieldEntry, FieldSaved, FormSaved, QuestionView, ReportAccess, ReportContext, ReportPage,
     SectionView, SubmitResult,

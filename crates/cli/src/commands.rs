@@ -2,7 +2,7 @@
 
 use std::io::BufRead;
 
-use tertial_app::{App, Settings, demo};
+use tertial_app::{App, Settings, chain, demo};
 use tertial_domain::Role;
 use tertial_store::Store;
 use tertial_web::WebSettings;
@@ -167,15 +167,4 @@ async fn add_user(args: UserAddArgs) -> Result<(), String> {
         .map_err(|e| chain(&e))?;
     println!("Added user {id}: {}", args.email.trim().to_lowercase());
     Ok(())
-}
-
-fn chain(error: &dyn std::error::Error) -> String {
-    let mut out = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        out.push_str(": ");
-        out.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    out
 }

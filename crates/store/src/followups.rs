@@ -7,7 +7,7 @@ use tertial_domain::{
     Body, BodyId, BodyKind, FocusArea, FollowUp, FollowUpId, Question, QuestionKey,
 };
 
-use crate::{Result, Store, StoreError, corrupt, is_unique_violation};
+use crate::{Result, Store, corrupt, duplicate};
 
 impl Store {
     /// Creates a follow-up with its focus areas and questions.
@@ -54,13 +54,7 @@ impl Store {
             .bind(i64::from(q.not_applicable_allowed))
             .execute(&mut *tx)
             .await
-            .map_err(|e| {
-                if is_unique_violation(&e) {
-                    StoreError::Duplicate("question key")
-                } else {
-                    e.into()
-                }
-            })?;
+            .map_err(duplicate("question key"))?;
         }
         tx.commit().await?;
         Ok(FollowUpId(id))
@@ -107,13 +101,7 @@ impl Store {
         .bind(kind.code())
         .fetch_one(&self.write)
         .await
-        .map_err(|e| {
-            if is_unique_violation(&e) {
-                StoreError::Duplicate("body")
-            } else {
-                e.into()
-            }
-        })?;
+        .map_err(duplicate("body"))?;
         Ok(BodyId(id))
     }
 

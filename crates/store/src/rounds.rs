@@ -7,7 +7,7 @@ use tertial_domain::{
 };
 
 use crate::followups::{body_from_row, question_from_row, u32_of};
-use crate::{Result, Store, StoreError, audit, corrupt, is_unique_violation};
+use crate::{Result, Store, audit, corrupt, duplicate};
 
 /// What a round asks, frozen when it opened.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,13 +35,7 @@ impl Store {
         .bind(deadline.to_string())
         .fetch_one(&self.write)
         .await
-        .map_err(|e| {
-            if is_unique_violation(&e) {
-                StoreError::Duplicate("round")
-            } else {
-                e.into()
-            }
-        })?;
+        .map_err(duplicate("round"))?;
         Ok(RoundId(id))
     }
 

@@ -4,7 +4,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 use tertial_domain::{Actor, BodyId, NewAuditEntry, Role, Timestamp, UserId};
 
-use crate::{Result, Store, StoreError, audit, corrupt, is_unique_violation, millis};
+use crate::{Result, Store, audit, corrupt, duplicate, millis};
 
 /// An account to create.
 #[derive(Debug, Clone)]
@@ -26,7 +26,7 @@ pub struct UserRecord {
 }
 
 impl Store {
-    /// Creates an account. Fails with [`StoreError::Duplicate`] if the e-mail is taken.
+    /// Creates an account. Fails with [`crate::StoreError::Duplicate`] if the e-mail is taken.
     pub async fn insert_user(
         &self,
         user: &NewUser,
@@ -45,13 +45,7 @@ impl Store {
         .bind(millis(at))
         .fetch_one(&mut *tx)
         .await
-        .map_err(|e| {
-            if is_unique_violation(&e) {
-                StoreError::Duplicate("user")
-            } else {
-                e.into()
-            }
-        })?;
+        .map_err(duplicate("user"))?;
         for body in &user.bodies {
             sqlx::query("INSERT INTO user_bodies (user_id, body_id) VALUES ($1, $2)")
                 .bind(id)

@@ -57,7 +57,7 @@ impl From<AppError> for WebError {
     fn from(error: AppError) -> Self {
         let status = status_of(&error);
         if status == StatusCode::INTERNAL_SERVER_ERROR {
-            tracing::error!(error = %error_chain(&error), "request failed");
+            tracing::error!(error = %tertial_app::chain(&error), "request failed");
         }
         WebError::new(status, text::error_message(&error))
     }
@@ -68,18 +68,6 @@ impl From<askama::Error> for WebError {
         tracing::error!(error = %error, "rendering failed");
         WebError::new(StatusCode::INTERNAL_SERVER_ERROR, text::INTERNAL)
     }
-}
-
-/// "outer: inner: innermost".
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut out = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        out.push_str(": ");
-        out.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    out
 }
 
 #[derive(Template)]

@@ -10,7 +10,9 @@ use serde::Deserialize;
 use tertial_app::tertial_store::SaveOutcome;
 use tertial_app::{FieldEntry, FieldSaved, ReportAccess, ReportContext, ReportPage, SubmitResult};
 use tertial_documents::{DocumentAnswer, DocumentSection, SubmissionDocument, markdown};
-use tertial_domain::{Field, FieldValue, Problem, Question, ReportId, StoredField};
+use tertial_domain::{
+    Field, FieldValue, Problem, Question, ReportId, StoredField, SubmittedContent,
+};
 
 use super::{Chrome, path_id, render};
 use crate::error::{JsonError, WebError};
@@ -127,6 +129,15 @@ fn contact_label(field: &Field) -> &'static str {
     }
 }
 
+/// The contact person of a submission, field by field.
+fn contact_of(content: &SubmittedContent) -> [(Field, &str); 3] {
+    [
+        (Field::ContactName, content.contact.name.as_str()),
+        (Field::ContactPhone, content.contact.phone.as_str()),
+        (Field::ContactEmail, content.contact.email.as_str()),
+    ]
+}
+
 /// What a re-rendered form adds: problems to fix, conflicts to resolve, a notice.
 #[derive(Default)]
 struct Overlay {
@@ -159,6 +170,8 @@ struct ReportTemplate {
     sections: Vec<SectionView>,
     contact: Vec<FieldView>,
     other: Vec<FieldView>,
+    /// Övriga upplysningar, for the read-only view.
+    other_information: String,
     /// Number, time, submitter, late.
     submissions: Vec<(i64, String, String, bool)>,
 }
@@ -225,11 +238,10 @@ fn report_view(page: ReportPage, signed: &Signed, overlay: Overlay) -> ReportTem
             )
         })
         .collect();
+    let other_field = page.fixed(&Field::OtherInformation);
+    let other_information = other_field.value.text.clone();
     let other = vec![decorate(
-        FieldView::stored(
-            &page.fixed(&Field::OtherInformation),
-            contact_label(&Field::OtherInformation),
-        ),
+        FieldView::stored(&other_field, contact_label(&Field::OtherInformation)),
         &overlay,
     )];
     let mut problems: Vec<(String, String)> = overlay
@@ -268,6 +280,7 @@ fn report_view(page: ReportPage, signed: &Signed, overlay: Overlay) -> ReportTem
         sections,
         contact,
         other,
+        other_information,
         submissions: page
             .submissions
             .iter()
@@ -497,14 +510,10 @@ pub async fn submission(
             })
             .unwrap_or_default()
     });
-    let contact = [
-        (Field::ContactName, &content.contact.name),
-        (Field::ContactPhone, &content.contact.phone),
-        (Field::ContactEmail, &content.contact.email),
-    ]
-    .iter()
-    .map(|(f, v)| FieldView::new(f, contact_label(f).to_owned(), &FieldValue::text(*v), 0))
-    .collect();
+    let contact = contact_of(content)
+        .iter()
+        .map(|(f, v)| FieldView::new(f, contact_label(f).to_owned(), &FieldValue::text(*v), 0))
+        .collect();
     let view = SubmissionTemplate {
         chrome: Chrome::of(&signed),
         receipt: query.kvittens.is_some() && signed.actor().reports_for(context.body.id),
@@ -560,14 +569,10 @@ pub async fn submission_markdown(
                     .collect(),
             })
             .collect(),
-        contact: [
-            (Field::ContactName, &content.contact.name),
-            (Field::ContactPhone, &content.contact.phone),
-            (Field::ContactEmail, &content.contact.email),
-        ]
-        .iter()
-        .map(|(f, v)| (contact_label(f).to_owned(), (*v).clone()))
-        .collect(),
+        contact: contact_of(content)
+            .iter()
+            .map(|(f, v)| (contact_label(f).to_owned(), (*v).to_owned()))
+            .collect(),
         other_information: content.other_information.clone(),
     };
     let filename = format!(
