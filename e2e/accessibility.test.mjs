@@ -10,6 +10,7 @@ import {
   newContext,
   signedInPage,
   submitSignIn,
+  withoutFormScript,
 } from './browser.mjs';
 import {
   clickAndWaitForPage,
@@ -147,11 +148,13 @@ test('the conflict dialog, open', async () => {
 test('the form re-rendered with a conflict without JavaScript (409)', async () => {
   const id = ids['Tertialrapport 2 2022'];
   const code = QUESTION_CODES[3];
-  const noJs = await newContext(browser, demo.baseURL, { javaScriptEnabled: false });
+  // axe needs JavaScript, so "without JavaScript" here means without the form's script.
+  const noJs = await withoutFormScript(await newContext(browser, demo.baseURL));
   const page = await noJs.newPage();
   await page.goto('/logga-in');
   await submitSignIn(page, ACCOUNTS.skarholmen);
   await page.goto(`/rapporter/${id}`);
+  assert.ok(await page.locator('#autosave-hint').isHidden(), 'the form script did not run');
   // A colleague saves the same answer meanwhile.
   await reporter.page.goto(`/rapporter/${id}`);
   await reporter.page.fill(`#field-${code}`, 'Kollegans svar.');
@@ -255,3 +258,54 @@ test('the sign-in page reached from a signed-out form (with its notice)', async 
   assert.equal(new URL(page.url()).pathname, `/rapporter/${ids['Tertialrapport 2 2022']}`);
   await context.close();
 });
+
+/**
+ * What sticks out to the right of a `width` CSS px wide viewport, tables aside (data tables
+ * are two-dimensional content, which WCAG 1.4.10 exempts).
+ */
+async function overflowing(page) {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const found = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const node = walker.currentNode;
+      const el = node.parentElement;
+      if (!node.textContent.trim() || el.closest('table, .visually-hidden, [hidden], dialog:not([open])')) continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      const right = Math.max(0, ...[...range.getClientRects()].map((r) => r.right));
+      if (right > width + 1) {
+        const words = node.textContent.trim().split(/\s+/);
+        found.push(`${el.tagName.toLowerCase()} "${words.slice(0, 8).join(' ')}" reaches ${Math.round(right)} px`);
+      }
+    }
+    return found;
+  });
+}
+
+test(
+  'pages reflow at 320 CSS px, as at 400 % zoom (WCAG 1.4.10; axe cannot check this)',
+  async () => {
+    const pages = [
+      [null, '/logga-in'],
+      [null, '/tillganglighet'],
+      [null, '/finns-inte'],
+      [reporter, '/rapporter'],
+      [reporter, `/rapporter/${ids['Tertialrapport 2 2022']}`],
+      [reporter, `/rapporter/${ids['Tertialrapport 1 2022']}`],
+      [reporter, `/rapporter/${ids['Tertialrapport 1 2022']}/versioner/1`],
+    ];
+    const problems = [];
+    const anonymous = await anonymousPage();
+    for (const [who, path] of pages) {
+      const page = who ? who.page : anonymous.page;
+      await page.setViewportSize({ width: 320, height: 640 });
+      await page.goto(path);
+      for (const p of await overflowing(page)) problems.push(`${path}: ${p}`);
+    }
+    await reporter.page.setViewportSize({ width: 1280, height: 720 });
+    await anonymous.context.close();
+    assert.deepEqual(problems, [], `content does not reflow at 320 px:\n${problems.join('\n')}`);
+  },
+);

@@ -2,10 +2,10 @@
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 
+import { DEMO_PASSWORD } from './server.mjs';
+
 const require = createRequire(import.meta.url);
 const axe = require('axe-core');
-
-import { DEMO_PASSWORD } from './server.mjs';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -35,6 +35,15 @@ export async function newContext(browser, baseURL, options = {}) {
   const context = await browser.newContext({ baseURL, locale: 'sv-SE', ...options });
   context.setDefaultTimeout(WAIT);
   context.setDefaultNavigationTimeout(WAIT);
+  return context;
+}
+
+/**
+ * Makes the context's pages load without Tertial's form script, so that they behave as
+ * without JavaScript while tools such as axe can still run in them.
+ */
+export async function withoutFormScript(context) {
+  await context.route('**/static/tertial.js', (route) => route.abort());
   return context;
 }
 
@@ -104,10 +113,26 @@ export async function expectNoAxeViolations(page, label = page.url()) {
     // evaluate the source through the DevTools protocol, which neither stops.
     if (!(await loaded())) await page.evaluate(axe.source);
   }
-  const results = await page.evaluate(
-    (values) => window.axe.run(document, { runOnly: { type: 'tag', values } }),
-    WCAG_TAGS,
-  );
+  let timer;
+  const results = await Promise.race([
+    page.evaluate(
+      (values) => window.axe.run(document, { runOnly: { type: 'tag', values } }),
+      WCAG_TAGS,
+    ),
+    new Promise((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `axe did not finish on ${label} within 30 s. In a context with javaScriptEnabled: ` +
+                'false its timers never run: check a no-JS page in a JavaScript-enabled context ' +
+                "that blocks /static/tertial.js instead (see withoutFormScript).",
+            ),
+          ),
+        30_000,
+      );
+    }),
+  ]).finally(() => clearTimeout(timer));
   if (results.violations.length) {
     const lines = results.violations.map((v) => {
       const targets = v.nodes

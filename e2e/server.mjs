@@ -1,6 +1,7 @@
 // Starts a fresh Tertial demo (its own temporary SQLite database, its own free port) for one
 // test file, and stops it again.
 import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -33,12 +34,32 @@ function freePort() {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// Demos still running when this process ends (a test timed out, the run was interrupted)
+// are killed and their folders removed, so that no server outlives its tests.
+const running = new Map(); // child process → temp dir
+function killAll() {
+  for (const [child, dir] of running) {
+    child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+  running.clear();
+}
+process.once('exit', killAll);
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    killAll();
+    process.kill(process.pid, signal);
+  });
+}
+
 /**
  * Starts `tertial demo` on a free port with a database in a new temporary folder and waits
  * until /healthz answers 200. Returns { baseURL, stop() }.
  */
 export async function startDemo({ timeoutMs = 60_000 } = {}) {
-  const bin = process.env.TERTIAL_BIN || join(repoRoot, 'target', 'debug', 'tertial');
+  const bin = process.env.TERTIAL_BIN
+    ? resolve(process.env.TERTIAL_BIN)
+    : join(repoRoot, 'target', 'debug', 'tertial');
   const dir = await mkdtemp(join(tmpdir(), 'tertial-e2e-'));
   const port = await freePort();
   const baseURL = `http://127.0.0.1:${port}`;
@@ -68,6 +89,7 @@ export async function startDemo({ timeoutMs = 60_000 } = {}) {
   }));
   let spawnError = null;
   child.once('error', (e) => { spawnError = e; });
+  running.set(child, dir);
 
   const stop = async () => {
     if (!exited) {
@@ -78,6 +100,7 @@ export async function startDemo({ timeoutMs = 60_000 } = {}) {
         await exit;
       }
     }
+    running.delete(child);
     await rm(dir, { recursive: true, force: true });
   };
 

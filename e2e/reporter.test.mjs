@@ -1,0 +1,274 @@
+// The reporter's form with JavaScript: autosave, conflicts between two sessions, an expired
+// session that keeps the text, and submitting (first with errors, then complete).
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { after, before, test } from 'node:test';
+
+import {
+  coordinatorReportId,
+  launchBrowser,
+  myReportIds,
+  signedInPage,
+  submitSignIn,
+} from './browser.mjs';
+import {
+  clickAndWaitForPage,
+  CONTACT,
+  expectSaved,
+  expectText,
+  expectValue,
+  fillCompleteReport,
+  marker,
+  QUESTION_CODES,
+} from './form.mjs';
+import { ACCOUNTS, startDemo } from './server.mjs';
+
+let demo;
+let browser;
+let reportId; // Skärholmen's T2
+let formPath;
+
+before(async () => {
+  demo = await startDemo();
+  browser = await launchBrowser();
+  const { context, page } = await signedInPage(browser, demo.baseURL, ACCOUNTS.skarholmen);
+  assert.equal(new URL(page.url()).pathname, '/rapporter', 'a reporter lands on /rapporter');
+  reportId = (await myReportIds(page))['Tertialrapport 2 2022'];
+  assert.ok(reportId, 'Skärholmen has a T2 report');
+  formPath = `/rapporter/${reportId}`;
+  await context.close();
+});
+
+after(async () => {
+  await browser?.close();
+  await demo?.stop();
+});
+
+/** A new session of Skärholmen's reporter, on the T2 form. */
+async function openForm() {
+  const session = await signedInPage(browser, demo.baseURL, ACCOUNTS.skarholmen);
+  await session.page.goto(formPath);
+  await session.page.locator('#autosave-hint').waitFor({ state: 'visible' });
+  return session;
+}
+
+const unsavedInBrowser = (page) =>
+  page.evaluate((id) => window.localStorage.getItem(`tertial:osparat:${id}`), reportId);
+
+test('(a) an answer saves itself while typing and is there after a reload; so does Ej aktuellt', async () => {
+  const { context, page } = await openForm();
+  const code = QUESTION_CODES[0];
+  const text = `Vi träffar företagarföreningen varje månad. ${marker('a')}`;
+  await page.locator(`#field-${code}`).pressSequentially(text);
+  await expectSaved(page, code);
+  assert.equal(await unsavedInBrowser(page), null, 'nothing is left unsaved in the browser');
+
+  await page.reload();
+  await expectValue(page, `#field-${code}`, text);
+  await expectText(page.locator('.facts').first(), 'Utkast');
+
+  const na = QUESTION_CODES[1];
+  await page.check(`#na-${na}`);
+  await expectSaved(page, na);
+  await page.reload();
+  assert.equal(await page.isChecked(`#na-${na}`), true, 'Ej aktuellt is still ticked after a reload');
+  await context.close();
+});
+
+test('(b) a conflict between two sessions: keep mine, use the saved text, or merge', async () => {
+  const a = await openForm();
+  const b = await openForm();
+
+  // Keep mine.
+  let code = QUESTION_CODES[2];
+  const textA = `A skrev detta. ${marker('a')}`;
+  const textB = `B skrev något annat. ${marker('b')}`;
+  await a.page.fill(`#field-${code}`, textA);
+  await expectSaved(a.page, code);
+  await b.page.fill(`#field-${code}`, textB);
+  const dialog = b.page.locator('dialog#konflikt[open]');
+  await dialog.waitFor();
+  await expectValue(b.page, '#konflikt-din', textB);
+  await expectValue(b.page, '#konflikt-sparad', textA);
+  await expectText(b.page.locator(`#status-${code}`), /^Inte sparat: någon annan har ändrat svaret/);
+  await b.page.getByRole('button', { name: 'Behåll min text' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  await expectSaved(b.page, code);
+  assert.equal(
+    await b.page.evaluate(() => document.activeElement?.id),
+    `field-${code}`,
+    'focus returns to the field',
+  );
+  await b.page.reload();
+  await expectValue(b.page, `#field-${code}`, textB);
+  await a.page.reload();
+  await expectValue(a.page, `#field-${code}`, textB);
+
+  // Use the saved text.
+  code = QUESTION_CODES[3];
+  const savedA = `A:s sparade text. ${marker('a')}`;
+  await a.page.fill(`#field-${code}`, savedA);
+  await expectSaved(a.page, code);
+  await b.page.fill(`#field-${code}`, `B:s text som ska bort. ${marker('b')}`);
+  await dialog.waitFor();
+  await expectValue(b.page, '#konflikt-sparad', savedA);
+  await b.page.getByRole('button', { name: 'Använd den sparade texten' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  await expectValue(b.page, `#field-${code}`, savedA);
+  await expectText(b.page.locator(`#status-${code}`), 'Den sparade texten används.');
+  assert.equal(await unsavedInBrowser(b.page), null, "B's discarded text is not kept");
+  await b.page.reload();
+  await expectValue(b.page, `#field-${code}`, savedA);
+
+  // Merge, then edit: the merged text is saved.
+  code = QUESTION_CODES[4];
+  const mergeA = `Först A. ${marker('a')}`;
+  const mergeB = `Sedan B. ${marker('b')}`;
+  await a.page.fill(`#field-${code}`, mergeA);
+  await expectSaved(a.page, code);
+  await b.page.fill(`#field-${code}`, mergeB);
+  await dialog.waitFor();
+  await b.page.getByRole('button', { name: 'Slå ihop och redigera' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  await expectValue(b.page, `#field-${code}`, `${mergeB}\n\n${mergeA}`);
+  await expectSaved(b.page, code);
+  await a.page.reload();
+  await expectValue(a.page, `#field-${code}`, `${mergeB}\n\n${mergeA}`);
+
+  // Escape closes the dialog and keeps B's text in the field, unsaved; the next save asks again.
+  code = QUESTION_CODES[7];
+  const escA = `A hann först. ${marker('a')}`;
+  const escB = `B trycker Escape. ${marker('b')}`;
+  await a.page.fill(`#field-${code}`, escA);
+  await expectSaved(a.page, code);
+  await b.page.fill(`#field-${code}`, escB);
+  await dialog.waitFor();
+  await b.page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden' });
+  await expectValue(b.page, `#field-${code}`, escB);
+  assert.equal(await b.page.evaluate(() => document.activeElement?.id), `field-${code}`);
+  await expectText(b.page.locator(`#status-${code}`), /^Inte sparat/);
+  await b.page.locator(`#field-${code}`).press('End');
+  await b.page.keyboard.type(' Mer.');
+  await dialog.waitFor();
+  await expectValue(b.page, '#konflikt-din', `${escB} Mer.`);
+  await b.page.getByRole('button', { name: 'Behåll min text' }).click();
+  await expectSaved(b.page, code);
+
+  await a.context.close();
+  await b.context.close();
+});
+
+test('(c) an expired session keeps the typed text and saves it after signing in again', async () => {
+  const { context, page } = await openForm();
+  const code = QUESTION_CODES[5];
+  const first = `Början av svaret. ${marker('c')}`;
+  await page.fill(`#field-${code}`, first);
+  await expectSaved(page, code);
+
+  // The session ends (as when it expires): the cookie is gone.
+  await context.clearCookies();
+  const full = `${first} Och det som skrevs efteråt. ${marker('c')}`;
+  await page.fill(`#field-${code}`, full);
+  const banner = page.locator('#offline-banner');
+  await banner.waitFor({ state: 'visible' });
+  await expectText(banner, 'Du har blivit utloggad');
+  await expectText(page.locator(`#status-${code}`), /^Inte sparat: du är utloggad/);
+  assert.ok(await unsavedInBrowser(page), 'the unsaved text is kept in the browser');
+
+  const link = banner.getByRole('link', { name: 'Logga in igen' });
+  const href = await link.getAttribute('href');
+  assert.equal(decodeURIComponent(href), `/logga-in?next=${formPath}`);
+  await Promise.all([page.waitForNavigation(), link.click()]);
+  assert.equal(new URL(page.url()).pathname, '/logga-in');
+  await submitSignIn(page, ACCOUNTS.skarholmen);
+  assert.equal(new URL(page.url()).pathname, formPath, 'signing in returns to the form');
+
+  await expectValue(page, `#field-${code}`, full);
+  await expectSaved(page, code);
+  assert.equal(await unsavedInBrowser(page), null, 'nothing is left unsaved in the browser');
+  await page.reload();
+  await expectValue(page, `#field-${code}`, full);
+  await context.close();
+});
+
+test('(d) submitting: errors first, then a complete report, a receipt and a read-only form', async () => {
+  const { context, page } = await openForm();
+  // Some answers are still empty, and so is the contact person.
+  let response = await clickAndWaitForPage(page, 'Skicka in');
+  assert.equal(response.status(), 422);
+  const summary = page.locator('.error-summary[role=alert]');
+  await expectText(summary, 'Rapporten kan inte skickas in än');
+  const links = summary.locator('a');
+  const hrefs = await links.evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  assert.ok(hrefs.length >= 3, `the summary lists the problems: ${hrefs}`);
+  for (const href of hrefs) {
+    assert.match(href, /^#field-/);
+    assert.equal(await page.locator(href).count(), 1, `${href} points at a field`);
+  }
+  for (const code of ['contact_name', 'contact_phone', 'contact_email', QUESTION_CODES[6]]) {
+    assert.ok(hrefs.includes(`#field-${code}`), `the summary links to ${code}: ${hrefs}`);
+    assert.equal(await page.getAttribute(`#field-${code}`, 'aria-invalid'), 'true');
+  }
+  // Answers already given are not listed.
+  assert.ok(!hrefs.includes(`#field-${QUESTION_CODES[0]}`));
+
+  // Following a link takes the person to the field.
+  const target = `#field-${QUESTION_CODES[6]}`;
+  await summary.locator(`a[href="${target}"]`).click();
+  await page.waitForFunction((id) => document.activeElement?.id === id, target.slice(1), {
+    timeout: 5_000,
+  }).catch(() => assert.fail(`following the error link did not focus ${target}`));
+  const inView = await page.locator(target).evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    return r.top < window.innerHeight && r.bottom > 0;
+  });
+  assert.ok(inView, `${target} is scrolled into view`);
+
+  // Complete every answer (one as Ej aktuellt) and the contact person, and submit.
+  const written = await fillCompleteReport(page, { notApplicable: QUESTION_CODES[1] });
+  response = await clickAndWaitForPage(page, 'Skicka in');
+  assert.equal(response.status(), 200);
+  assert.equal(
+    new URL(page.url()).pathname + new URL(page.url()).search,
+    `${formPath}/versioner/1?kvittens=1`,
+  );
+  await expectText(page.locator('h1'), 'Rapporten är inskickad');
+  await expectText(page.locator('[role=status]'), 'version 1');
+  await expectText(page.locator('main'), written[QUESTION_CODES[0]]);
+
+  // The receipt offers the version as a Markdown file.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: /som textfil/ }).click(),
+  ]);
+  const markdown = await readFile(await download.path(), 'utf8');
+  assert.ok(markdown.includes(written[QUESTION_CODES[0]]), 'the file holds the answers');
+  assert.ok(markdown.includes(CONTACT.contact_email), 'and the contact person');
+
+  // The form is now read-only.
+  await page.goto(formPath);
+  assert.equal(await page.locator('textarea').count(), 0, 'no field can be edited');
+  assert.equal(await page.locator('form#rapport').count(), 0);
+  await expectText(page.locator('.facts').first(), 'Inskickad');
+  await expectText(page.locator('main'), written[QUESTION_CODES[0]]);
+  await context.close();
+
+  // The coordinator sees it submitted and can open the version.
+  const coordinator = await signedInPage(browser, demo.baseURL, ACCOUNTS.coordinator);
+  const id = await coordinatorReportId(coordinator.page, 'Tertialrapport 2 2022', 'Skärholmen');
+  assert.equal(id, reportId);
+  const row = coordinator.page.locator('tbody tr', { has: coordinator.page.locator('th', { hasText: 'Skärholmen' }) });
+  await expectText(row.locator('.tag'), 'Inskickad');
+  await row.getByRole('link', { name: /Visa/ }).click();
+  await coordinator.page.waitForURL(`**${formPath}`);
+  await coordinator.page.getByRole('link', { name: 'Version 1' }).click();
+  await coordinator.page.waitForURL(`**${formPath}/versioner/1`);
+  await expectText(coordinator.page.locator('h1'), 'Inskickad version 1');
+  for (const code of QUESTION_CODES.slice(2, 4)) {
+    await expectText(coordinator.page.locator('main'), written[code]);
+  }
+  await expectText(coordinator.page.locator('main'), 'Ej aktuellt');
+  await expectText(coordinator.page.locator('main'), '08-508 000 00');
+  await coordinator.context.close();
+});
