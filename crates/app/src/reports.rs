@@ -20,6 +20,7 @@ pub struct ReportContext {
     pub report: Report,
     pub round: Round,
     pub body: Body,
+    pub follow_up: FollowUp,
     pub snapshot: Arc<RoundSnapshot>,
 }
 
@@ -89,7 +90,6 @@ pub struct SectionView {
 #[derive(Debug, Clone)]
 pub struct ReportPage {
     pub context: ReportContext,
-    pub follow_up: FollowUp,
     pub access: ReportAccess,
     /// Empty unless the person may see the content.
     pub sections: Vec<SectionView>,
@@ -154,9 +154,9 @@ impl App {
     /// Loads a report the actor may see at all, with its round and body. Someone with no
     /// business with the report is told it does not exist, as if it did not.
     async fn report_context(&self, actor: &Actor, id: ReportId) -> Result<ReportContext> {
-        let (report, round, body) = self
+        let (report, round, body, follow_up) = self
             .store
-            .report_with_round(id)
+            .report_in_context(id)
             .await?
             .ok_or(AppError::NotFound)?;
         if !actor.reads_submissions_of(body.id) {
@@ -167,23 +167,20 @@ impl App {
             report,
             round,
             body,
+            follow_up,
             snapshot,
         })
-    }
-
-    /// The follow-up a report belongs to.
-    pub async fn follow_up_of(&self, context: &ReportContext) -> Result<FollowUp> {
-        self.store
-            .follow_up(context.round.follow_up_id)
-            .await?
-            .ok_or(AppError::NotFound)
     }
 
     /// A report, as this person may see it.
     pub async fn report_page(&self, actor: &Actor, id: ReportId) -> Result<ReportPage> {
         let context = self.report_context(actor, id).await?;
-        let follow_up = self.follow_up_of(&context).await?;
-        let submissions = self.store.submissions(id).await?;
+        // A report that was never submitted has no versions to list.
+        let submissions = if context.report.submitted_at.is_some() {
+            self.store.submissions(id).await?
+        } else {
+            Vec::new()
+        };
         let access = if !actor.reports_for(context.body.id) {
             ReportAccess::StatusOnly
         } else if context.editable() {
@@ -207,7 +204,6 @@ impl App {
         };
         Ok(ReportPage {
             context,
-            follow_up,
             access,
             sections,
             fixed,

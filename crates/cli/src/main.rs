@@ -7,6 +7,12 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+/// mimalloc returns freed memory to the system promptly; glibc's allocator keeps the 19 MiB
+/// buffers of argon2 password checks, which after a burst of sign-ins held most of the
+/// server's memory (see bench/README.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Tertial: follow up municipal policies with the committees and company boards that carry
 /// them out.
 #[derive(Debug, Parser)]

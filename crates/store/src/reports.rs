@@ -4,8 +4,9 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, AnyPool, Row};
 use tertial_domain::report::Fields;
 use tertial_domain::{
-    AuditAction, Body, BodyId, Field, FieldValue, NewAuditEntry, Problem, Report, ReportId,
-    ReportStatus, Round, RoundId, StoredField, Submission, SubmittedContent, Timestamp, UserId,
+    AuditAction, Body, BodyId, Field, FieldValue, FollowUp, NewAuditEntry, Problem, Report,
+    ReportId, ReportStatus, Round, RoundId, StoredField, Submission, SubmittedContent, Timestamp,
+    UserId,
 };
 
 use crate::followups::body_with_id_column;
@@ -51,16 +52,20 @@ impl Store {
         row.as_ref().map(report_from_row).transpose()
     }
 
-    /// A report with its round and body, in one query: every request about a report needs
-    /// all three.
-    pub async fn report_with_round(&self, id: ReportId) -> Result<Option<(Report, Round, Body)>> {
+    /// A report with its round, body and follow-up, in one query: every request about a
+    /// report needs them.
+    pub async fn report_in_context(
+        &self,
+        id: ReportId,
+    ) -> Result<Option<(Report, Round, Body, FollowUp)>> {
         let row = sqlx::query(
             "SELECT r.id, r.round_id, r.body_id, r.status, r.updated_at, r.submitted_at,
                     o.follow_up_id, o.period, o.year, o.deadline, o.status AS round_status,
-                    b.name, b.short_name, b.kind, b.active
+                    b.name, b.short_name, b.kind, b.active, f.title, f.purpose
              FROM reports r
              JOIN rounds o ON o.id = r.round_id
              JOIN bodies b ON b.id = r.body_id
+             JOIN follow_ups f ON f.id = o.follow_up_id
              WHERE r.id = $1",
         )
         .bind(id.0)
@@ -70,7 +75,12 @@ impl Store {
         let report = report_from_row(&row)?;
         let round = round_from_columns(&row, "round_id", "round_status")?;
         let body = body_with_id_column(&row, "body_id")?;
-        Ok(Some((report, round, body)))
+        let follow_up = FollowUp {
+            id: round.follow_up_id,
+            title: row.try_get("title")?,
+            purpose: row.try_get("purpose")?,
+        };
+        Ok(Some((report, round, body, follow_up)))
     }
 
     /// Every report of a round with its body, in body order.
@@ -254,25 +264,31 @@ pub(crate) struct SaveJob {
 pub(crate) async fn save_alone(pool: &AnyPool, job: &SaveJob) -> Result<Option<Vec<SaveOutcome>>> {
     let mut tx = pool.begin().await?;
     let outcomes = save_in(&mut tx, job).await?;
-    tx.commit().await?;
+    if outcomes.is_some() {
+        tx.commit().await?;
+    }
     Ok(outcomes)
 }
 
-/// Runs a save inside a transaction the caller commits: checks the report is editable,
-/// saves each field against its base version, records each save or conflict in the audit
-/// log, and marks the report as a draft changed now.
+/// Runs a save inside a transaction the caller commits: saves each field against its base
+/// version if the report is editable, records each save or conflict in the audit log, and
+/// marks the report as a draft changed now. Three statements a field on the way that
+/// matters; the reasons for a refusal are only looked up when there is one.
+///
+/// `None` means the report is not editable and the caller must roll back. Under SQLite's
+/// single writer that can only be found before anything was written; on PostgreSQL a
+/// submission committed between two statements is caught by the last one.
 pub(crate) async fn save_in(
     conn: &mut AnyConnection,
     job: &SaveJob,
 ) -> Result<Option<Vec<SaveOutcome>>> {
     let SaveJob { report, by, at, .. } = *job;
-    match lock_report(conn, report).await? {
-        Some(status) if status.editable() => {}
-        _ => return Ok(None),
-    }
     let mut outcomes = Vec::with_capacity(job.changes.len());
     for (field, value, base_version) in &job.changes {
-        let outcome = save_one(conn, report, field, value, *base_version, by, at).await?;
+        let Some(outcome) = save_one(conn, report, field, value, *base_version, by, at).await?
+        else {
+            return Ok(None);
+        };
         let (action, version) = match &outcome {
             SaveOutcome::Saved { version, .. } => (AuditAction::AnswerSaved, *version),
             SaveOutcome::Conflict(current) => (AuditAction::SaveConflict, current.version),
@@ -286,11 +302,18 @@ pub(crate) async fn save_in(
         .iter()
         .any(|o| matches!(o, SaveOutcome::Saved { .. }))
     {
-        sqlx::query("UPDATE reports SET status = 'draft', updated_at = $1 WHERE id = $2")
-            .bind(millis(at))
-            .bind(report.0)
-            .execute(&mut *conn)
-            .await?;
+        // The statuses listed here and below are those of `ReportStatus::editable`.
+        let touched = sqlx::query(
+            "UPDATE reports SET status = 'draft', updated_at = $1
+             WHERE id = $2 AND status IN ('not_started', 'draft', 'returned')",
+        )
+        .bind(millis(at))
+        .bind(report.0)
+        .execute(&mut *conn)
+        .await?;
+        if touched.rows_affected() == 0 {
+            return Ok(None);
+        }
     }
     Ok(Some(outcomes))
 }
@@ -308,6 +331,8 @@ async fn lock_report(conn: &mut AnyConnection, report: ReportId) -> Result<Optio
         .transpose()
 }
 
+/// Saves one field if its version is still `base_version` and the report is editable.
+/// `None`: the report is not editable.
 async fn save_one(
     conn: &mut AnyConnection,
     report: ReportId,
@@ -316,12 +341,14 @@ async fn save_one(
     base_version: i64,
     by: UserId,
     at: Timestamp,
-) -> Result<SaveOutcome> {
+) -> Result<Option<SaveOutcome>> {
     let saved: Option<i64> = if base_version == 0 {
         sqlx::query_scalar(
             "INSERT INTO answers
              (report_id, field, text, not_applicable, version, updated_at, updated_by)
-             VALUES ($1, $2, $3, $4, 1, $5, $6)
+             SELECT $1, $2, $3, $4, 1, $5, $6
+             WHERE EXISTS (SELECT 1 FROM reports WHERE id = $1
+                           AND status IN ('not_started', 'draft', 'returned'))
              ON CONFLICT (report_id, field) DO NOTHING RETURNING version",
         )
         .bind(report.0)
@@ -336,7 +363,10 @@ async fn save_one(
         sqlx::query_scalar(
             "UPDATE answers SET text = $1, not_applicable = $2, version = version + 1,
                     updated_at = $3, updated_by = $4
-             WHERE report_id = $5 AND field = $6 AND version = $7 RETURNING version",
+             WHERE report_id = $5 AND field = $6 AND version = $7
+               AND EXISTS (SELECT 1 FROM reports WHERE id = $5
+                           AND status IN ('not_started', 'draft', 'returned'))
+             RETURNING version",
         )
         .bind(value.text.as_str())
         .bind(i64::from(value.not_applicable))
@@ -349,7 +379,18 @@ async fn save_one(
         .await?
     };
     if let Some(version) = saved {
-        return Ok(SaveOutcome::Saved { version, at });
+        return Ok(Some(SaveOutcome::Saved { version, at }));
+    }
+    let status: Option<String> = sqlx::query_scalar("SELECT status FROM reports WHERE id = $1")
+        .bind(report.0)
+        .fetch_optional(&mut *conn)
+        .await?;
+    match status
+        .map(|s| ReportStatus::from_code(&s).map_err(corrupt))
+        .transpose()?
+    {
+        Some(status) if status.editable() => {}
+        _ => return Ok(None),
     }
     let current = sqlx::query(
         "SELECT field, text, not_applicable, version, updated_at FROM answers
@@ -359,7 +400,7 @@ async fn save_one(
     .bind(field.code())
     .fetch_optional(&mut *conn)
     .await?;
-    Ok(SaveOutcome::Conflict(match current {
+    Ok(Some(SaveOutcome::Conflict(match current {
         Some(row) => field_from_row(&row)?,
         // A base version for a field that was never saved: the client is confused; show it
         // the empty field as the current one.
@@ -369,7 +410,7 @@ async fn save_one(
             version: 0,
             updated_at: at,
         },
-    }))
+    })))
 }
 
 fn report_from_row(row: &AnyRow) -> Result<Report> {

@@ -264,8 +264,8 @@ fn report_view(page: ReportPage, signed: &Signed, overlay: Overlay) -> ReportTem
         report_id: context.report.id.0,
         body_name: context.body.name.clone(),
         round_name: text::round_name(&context.round),
-        follow_up_title: page.follow_up.title.clone(),
-        purpose: page.follow_up.purpose.clone(),
+        follow_up_title: context.follow_up.title.clone(),
+        purpose: context.follow_up.purpose.clone(),
         status_code: context.report.status.code(),
         status_label: text::report_status(context.report.status),
         deadline: context.round.deadline.to_string(),
@@ -542,10 +542,9 @@ pub async fn submission_markdown(
         .app
         .submission(signed.actor(), ReportId(id), number)
         .await?;
-    let follow_up = state.app.follow_up_of(&context).await?;
     let content = &submission.content;
     let doc = SubmissionDocument {
-        title: follow_up.title,
+        title: context.follow_up.title.clone(),
         body: context.body.name.clone(),
         round: text::round_name(&context.round),
         version: number,
