@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use serde::Deserialize;
-use tertial_domain::report::{check_submission, freeze};
+use tertial_domain::report::prepare_submission;
 use tertial_domain::round::swedish_date;
 use tertial_domain::{
     AuditAction, BodyId, BodyKind, ContactPerson, Field, FieldValue, FocusArea, NewAuditEntry,
@@ -204,12 +204,7 @@ pub async fn load(store: &Store, data: &DemoData) -> Result<Vec<DemoUser>> {
             let late = swedish_date(at) > deadline;
             let outcome = store
                 .submit(report, by, at, late, |fields| {
-                    let problems = check_submission(&questions, fields);
-                    if problems.is_empty() {
-                        Ok(freeze(&questions, fields))
-                    } else {
-                        Err(problems)
-                    }
+                    prepare_submission(&questions, fields)
                 })
                 .await?;
             if !matches!(outcome, Some(SubmitOutcome::Submitted(_))) {

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use tertial_domain::report::{Fields, check_submission, freeze};
+use tertial_domain::report::prepare_submission;
 use tertial_domain::round::swedish_date;
 use tertial_domain::validate::clean_text;
 use tertial_domain::{
@@ -341,13 +341,8 @@ impl App {
         let questions = context.questions();
         let outcome = self
             .store
-            .submit(id, actor.id, at, late, |fields: &Fields| {
-                let problems = check_submission(&questions, fields);
-                if problems.is_empty() {
-                    Ok(freeze(&questions, fields))
-                } else {
-                    Err(problems)
-                }
+            .submit(id, actor.id, at, late, |fields| {
+                prepare_submission(&questions, fields)
             })
             .await?
             .ok_or(AppError::NotFound)?;

@@ -146,6 +146,7 @@ fn the_demo_replaces_a_demo_but_never_other_data() {
     let check = tertial(&["check", "--database-url", &demo_url]);
     assert!(check.status.success());
     assert_eq!(String::from_utf8_lossy(&check.stdout).trim(), "ok");
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// Minimal blocking GET, so the guard test needs no runtime.
@@ -327,4 +328,7 @@ async fn acknowledged_saves_survive_kill_9() {
         "crash test: {} acknowledged saves before kill -9, all present after restart",
         acknowledged.len()
     );
+    store.close().await;
+    drop(restarted);
+    let _ = std::fs::remove_dir_all(&dir);
 }

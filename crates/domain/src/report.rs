@@ -277,6 +277,19 @@ pub fn check_submission(questions: &[&Question], fields: &Fields) -> Vec<Problem
     problems
 }
 
+/// What submitting does with the fields: checks them and, if complete, freezes them.
+pub fn prepare_submission(
+    questions: &[&Question],
+    fields: &Fields,
+) -> Result<SubmittedContent, Vec<Problem>> {
+    let problems = check_submission(questions, fields);
+    if problems.is_empty() {
+        Ok(freeze(questions, fields))
+    } else {
+        Err(problems)
+    }
+}
+
 /// Freezes the current fields into what a submission holds.
 pub fn freeze(questions: &[&Question], fields: &Fields) -> SubmittedContent {
     let text = |f: Field| {

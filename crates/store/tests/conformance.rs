@@ -3,7 +3,7 @@
 //! PostgreSQL needs `TEST_DATABASE_URL`; see `tertial_store::testing`.
 
 use sqlx::AnyPool;
-use tertial_domain::report::{check_submission, freeze};
+use tertial_domain::report::prepare_submission;
 use tertial_domain::{
     AuditAction, BodyKind, Field, FieldValue, FocusArea, NewAuditEntry, Period, Problem, Question,
     QuestionKey, ReportStatus, Role, RoundStatus, Timestamp, UserId,
@@ -327,12 +327,7 @@ async fn submitting_freezes_numbered_immutable_versions(store: Store, url: Strin
         async move {
             store
                 .submit(w.district_report, w.reporter, now(), false, |fields| {
-                    let problems = check_submission(&mine, fields);
-                    if problems.is_empty() {
-                        Ok(freeze(&mine, fields))
-                    } else {
-                        Err(problems)
-                    }
+                    prepare_submission(&mine, fields)
                 })
                 .await
                 .expect("submit")
