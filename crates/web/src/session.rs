@@ -4,7 +4,7 @@
 //! form and every script call carries the session's CSRF token, which a page of another
 //! site cannot read, and a change without it is refused.
 
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -60,32 +60,51 @@ impl IntoResponse for NotSignedIn {
     }
 }
 
+impl Signed {
+    /// The session the request's cookie names, if it is live.
+    async fn lookup(parts: &Parts, state: &AppState) -> Result<Option<Signed>, Response> {
+        let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
+            return Ok(None);
+        };
+        match state.app.session(&token).await {
+            Ok(session) => Ok(session.map(|session| Signed { token, session })),
+            Err(e) => Err(WebError::from(e).into_response()),
+        }
+    }
+}
+
 impl FromRequestParts<AppState> for Signed {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        let rejection = || {
-            let json = parts
-                .headers
-                .get(header::ACCEPT)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|v| v.contains("application/json"));
-            let next = if parts.method == axum::http::Method::GET {
-                parts.uri.path().to_owned()
-            } else {
-                // After signing in, go back to the page the form was on, not its action.
-                referer_path(&parts.headers).unwrap_or_else(|| "/".to_owned())
-            };
-            NotSignedIn { next, json }.into_response()
-        };
-        let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
-            return Err(rejection());
-        };
-        match state.app.session(&token).await {
-            Ok(Some(session)) => Ok(Signed { token, session }),
-            Ok(None) => Err(rejection()),
-            Err(e) => Err(WebError::from(e).into_response()),
+        if let Some(signed) = Signed::lookup(parts, state).await? {
+            return Ok(signed);
         }
+        let json = parts
+            .headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("application/json"));
+        let next = if parts.method == axum::http::Method::GET {
+            parts.uri.path().to_owned()
+        } else {
+            // After signing in, go back to the page the form was on, not its action.
+            referer_path(&parts.headers).unwrap_or_else(|| "/".to_owned())
+        };
+        Err(NotSignedIn { next, json }.into_response())
+    }
+}
+
+/// For handlers that do something else than send the person to sign in when there is no
+/// session (the report form keeps what was posted).
+impl OptionalFromRequestParts<AppState> for Signed {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, Response> {
+        Signed::lookup(parts, state).await
     }
 }
 

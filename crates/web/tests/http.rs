@@ -18,15 +18,15 @@ struct TestApp {
 
 impl TestApp {
     async fn start(backend: Backend) -> Option<TestApp> {
-        Self::start_with(backend, WebSettings::default()).await
+        Self::start_with(backend, Settings::default(), WebSettings::default()).await
     }
 
-    async fn start_with(backend: Backend, web: WebSettings) -> Option<TestApp> {
+    async fn start_with(backend: Backend, settings: Settings, web: WebSettings) -> Option<TestApp> {
         let url = tertial_store::testing::fresh_database_url(backend).await?;
         let store = Store::connect(&url).await.expect("connect");
         let data = demo::DemoData::parse(DEMO).expect("demo data");
         demo::load(&store, &data).await.expect("load demo");
-        let app = App::new(store.clone(), Settings::default());
+        let app = App::new(store.clone(), settings);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -50,22 +50,7 @@ impl TestApp {
 
     async fn signed_in(&self, email: &str) -> Client {
         let mut client = self.visitor();
-        let page = client.get("/logga-in").await;
-        let login_csrf = hidden(&page.text, "csrf");
-        let response = client
-            .post_form(
-                "/logga-in",
-                &[
-                    ("csrf", login_csrf.as_str()),
-                    ("next", "/"),
-                    ("email", email),
-                    ("password", PASSWORD),
-                ],
-            )
-            .await;
-        assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.text);
-        let home = client.get("/tillganglighet").await;
-        client.csrf = hidden(&home.text, "csrf");
+        client.sign_in(email).await;
         client
     }
 
@@ -108,6 +93,25 @@ impl Reply {
 }
 
 impl Client {
+    async fn sign_in(&mut self, email: &str) {
+        let page = self.get("/logga-in").await;
+        let login_csrf = hidden(&page.text, "csrf");
+        let response = self
+            .post_form(
+                "/logga-in",
+                &[
+                    ("csrf", login_csrf.as_str()),
+                    ("next", "/"),
+                    ("email", email),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.text);
+        let home = self.get("/tillganglighet").await;
+        self.csrf = hidden(&home.text, "csrf");
+    }
+
     async fn reply(response: reqwest::Response) -> Reply {
         let status = response.status();
         let location = response
@@ -221,9 +225,13 @@ fn unescape(s: &str) -> String {
 /// The fields a browser would post from the report form: inputs with values (checked
 /// checkboxes only) and textareas.
 fn form_fields(html: &str) -> Vec<(String, String)> {
-    let form = &html[html
-        .find("<form method=\"post\" action=\"/rapporter/")
-        .expect("form")..];
+    form_fields_of(html, "/rapporter/")
+}
+
+/// The fields of the form whose action starts with `action`.
+fn form_fields_of(html: &str, action: &str) -> Vec<(String, String)> {
+    let start = format!("<form method=\"post\" action=\"{action}");
+    let form = &html[html.find(&start).expect("form")..];
     let form = &form[..form.find("</form>").expect("end of form")];
     let mut fields = Vec::new();
     let mut rest = form;
@@ -548,7 +556,7 @@ async fn bad_input_is_refused_and_changes_nothing() {
         max_request_bytes: 512 * 1024,
         ..WebSettings::default()
     };
-    let app = TestApp::start_with(Backend::Sqlite, web)
+    let app = TestApp::start_with(Backend::Sqlite, Settings::default(), web)
         .await
         .expect("app");
     let reporter = app.signed_in("skarholmen@example.se").await;
@@ -773,4 +781,105 @@ async fn pages_forbid_framing_and_foreign_scripts() {
         .await
         .expect("GET");
     assert_eq!(ready.status(), StatusCode::OK);
+}
+
+/// Without JavaScript, a form posted after the session ended is kept through signing in
+/// again, and saved by its author only.
+#[tokio::test]
+async fn a_form_posted_after_the_session_ended_is_kept() {
+    let settings = Settings {
+        session_idle: jiff::SignedDuration::from_secs(1),
+        ..Settings::default()
+    };
+    let app = TestApp::start_with(Backend::Sqlite, settings, WebSettings::default())
+        .await
+        .expect("app");
+    let report = app.report_id("T2 2022", "Skärholmen").await;
+    let reporter = app.signed_in("skarholmen@example.se").await;
+    let page = reporter.get(&format!("/rapporter/{report}")).await;
+    let mut fields = form_fields(&page.text);
+    for field in &mut fields {
+        if field.0 == format!("text.{}", QUESTIONS[1]) {
+            field.1 = "Skrivet medan sessionen gick ut.\nAndra raden.".into();
+        }
+    }
+    fields.push(("action".into(), "spara".into()));
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+
+    let expired = reporter
+        .post_form(&format!("/rapporter/{report}"), &pairs)
+        .await;
+    assert_eq!(expired.status, StatusCode::UNAUTHORIZED);
+    assert!(expired.text.contains("Det du skrev är inte sparat än"));
+    let carried = form_fields_of(&expired.text, "/logga-in");
+    assert!(
+        carried
+            .iter()
+            .any(|(n, v)| n == &format!("resume.text.{}", QUESTIONS[1])
+                && v.contains("Andra raden."))
+    );
+
+    // Someone else signing in on that page does not get to save it.
+    let stranger = app.visitor();
+    let login = stranger.get("/logga-in").await;
+    let mut as_stranger = carried.clone();
+    for field in &mut as_stranger {
+        match field.0.as_str() {
+            "csrf" => field.1 = hidden(&login.text, "csrf"),
+            "email" => field.1 = "bromma@example.se".into(),
+            "password" => field.1 = PASSWORD.into(),
+            _ => {}
+        }
+    }
+    let pairs: Vec<(&str, &str)> = as_stranger
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    let dropped = stranger.post_form("/logga-in", &pairs).await;
+    assert_eq!(
+        dropped.status,
+        StatusCode::SEE_OTHER,
+        "no resume page for another person"
+    );
+
+    // Its author signs in and saves it.
+    let mut again = carried;
+    for field in &mut again {
+        match field.0.as_str() {
+            "email" => field.1 = "skarholmen@example.se".into(),
+            "password" => field.1 = PASSWORD.into(),
+            _ => {}
+        }
+    }
+    let pairs: Vec<(&str, &str)> = again
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    let resumed = reporter.post_form("/logga-in", &pairs).await;
+    assert_eq!(resumed.status, StatusCode::OK, "{}", resumed.text);
+    assert!(resumed.text.contains("Spara mina ändringar"));
+    let mut resubmit = form_fields_of(&resumed.text, &format!("/rapporter/{report}"));
+    resubmit.push(("action".into(), "spara".into()));
+    let pairs: Vec<(&str, &str)> = resubmit
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    let saved = reporter
+        .post_form(&format!("/rapporter/{report}"), &pairs)
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text);
+    let stored = app
+        .store
+        .fields(tertial_domain::ReportId(report))
+        .await
+        .expect("fields");
+    assert_eq!(stored.len(), 1, "only the changed field was saved");
+    assert_eq!(
+        stored[0].value.text,
+        "Skrivet medan sessionen gick ut.\nAndra raden."
+    );
 }

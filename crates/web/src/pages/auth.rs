@@ -28,6 +28,28 @@ struct SignInPage {
     notice: Option<&'static str>,
     demo_password: String,
     demo_accounts: Vec<(String, String)>,
+    /// A form posted after the session ended, carried through signing in.
+    resume: Vec<(String, String)>,
+}
+
+/// After signing in again: the form that was posted when the session had ended, ready to be
+/// posted again with the new session.
+#[derive(Template)]
+#[template(path = "resume.html")]
+struct ResumePage {
+    chrome: Chrome,
+    action: String,
+    csrf: String,
+    fields: Vec<(String, String)>,
+}
+
+/// What the sign-in form shows.
+struct SignInForm {
+    status: StatusCode,
+    next: String,
+    email: String,
+    error: Option<&'static str>,
+    resume: Vec<(String, String)>,
 }
 
 #[derive(Deserialize)]
@@ -38,11 +60,15 @@ pub struct SignInQuery {
 async fn sign_in_form(
     state: &AppState,
     headers: &HeaderMap,
-    status: StatusCode,
-    next: String,
-    email: String,
-    error: Option<&'static str>,
+    form: SignInForm,
 ) -> Result<Response, WebError> {
+    let SignInForm {
+        status,
+        next,
+        email,
+        error,
+        resume,
+    } = form;
     let token = match cookie(headers, LOGIN_COOKIE) {
         Some(token) => token,
         None => random_token()?,
@@ -74,6 +100,7 @@ async fn sign_in_form(
         notice,
         demo_password,
         demo_accounts,
+        resume,
     };
     let mut response = render(status, &page)?;
     let set = set_cookie(
@@ -94,8 +121,38 @@ pub async fn sign_in_page(
     Query(query): Query<SignInQuery>,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
-    let next = safe_next(query.next.as_deref());
-    sign_in_form(&state, &headers, StatusCode::OK, next, String::new(), None).await
+    let form = SignInForm {
+        status: StatusCode::OK,
+        next: safe_next(query.next.as_deref()),
+        email: String::new(),
+        error: None,
+        resume: Vec::new(),
+    };
+    sign_in_form(&state, &headers, form).await
+}
+
+/// A form was posted after the session ended: ask to sign in, and keep what was posted so
+/// that nothing typed is lost, even without JavaScript.
+pub async fn sign_in_to_resume(
+    state: &AppState,
+    headers: &HeaderMap,
+    next: String,
+    posted: &FormData,
+) -> Result<Response, WebError> {
+    let resume = posted
+        .0
+        .iter()
+        .filter(|(name, _)| name != "action")
+        .cloned()
+        .collect();
+    let form = SignInForm {
+        status: StatusCode::UNAUTHORIZED,
+        next,
+        email: String::new(),
+        error: None,
+        resume,
+    };
+    sign_in_form(state, headers, form).await
 }
 
 pub async fn sign_in(
@@ -110,9 +167,42 @@ pub async fn sign_in(
     let next = safe_next(form.get("next"));
     let email = form.get("email").unwrap_or_default().trim().to_owned();
     let password = form.get("password").unwrap_or_default();
+    let resume: Vec<(String, String)> = form
+        .0
+        .iter()
+        .filter_map(|(name, value)| Some((name.strip_prefix("resume.")?.to_owned(), value.clone())))
+        .collect();
     match state.app.sign_in(&email, password).await {
         Ok((session, _name)) => {
-            let mut response = Redirect::to(&next).into_response();
+            let signed = Signed {
+                session: state
+                    .app
+                    .session(&session.token)
+                    .await?
+                    .ok_or(AppError::Unauthenticated)?,
+                token: session.token.clone(),
+            };
+            // Only the person whose session posted the form may save it: its CSRF token
+            // must be one of theirs. Anything else is dropped.
+            let old_csrf = resume
+                .iter()
+                .find(|(name, _)| name == "csrf")
+                .map(|(_, v)| v.as_str());
+            let theirs = match old_csrf {
+                Some(token) => state.app.posted_by(signed.actor(), token).await?,
+                None => false,
+            };
+            let mut response = if theirs {
+                let page = ResumePage {
+                    chrome: Chrome::of(&signed),
+                    action: next,
+                    csrf: session.csrf_token.clone(),
+                    fields: resume.into_iter().filter(|(n, _)| n != "csrf").collect(),
+                };
+                render(StatusCode::OK, &page)?
+            } else {
+                Redirect::to(&next).into_response()
+            };
             let set = set_cookie(
                 SESSION_COOKIE,
                 &session.token,
@@ -126,15 +216,14 @@ pub async fn sign_in(
             Ok(response)
         }
         Err(AppError::BadCredentials) => {
-            sign_in_form(
-                &state,
-                &headers,
-                StatusCode::BAD_REQUEST,
+            let form = SignInForm {
+                status: StatusCode::BAD_REQUEST,
                 next,
                 email,
-                Some(text::SIGN_IN_FAILED),
-            )
-            .await
+                error: Some(text::SIGN_IN_FAILED),
+                resume,
+            };
+            sign_in_form(&state, &headers, form).await
         }
         Err(e) => Err(e.into()),
     }

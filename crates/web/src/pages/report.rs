@@ -329,11 +329,16 @@ pub async fn show(
 pub async fn post_form(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    signed: Signed,
+    signed: Option<Signed>,
+    headers: HeaderMap,
     form: FormData,
 ) -> Result<Response, WebError> {
-    signed.check_csrf(form.get("csrf"))?;
     let id = ReportId(path_id(&id)?);
+    let Some(signed) = signed else {
+        return super::auth::sign_in_to_resume(&state, &headers, format!("/rapporter/{id}"), &form)
+            .await;
+    };
+    signed.check_csrf(form.get("csrf"))?;
     let entries = entries(&form)?;
     let saved = state.app.save_form(signed.actor(), id, entries).await?;
     if !saved.conflicts.is_empty() {
