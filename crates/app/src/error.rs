@@ -26,6 +26,9 @@ pub enum AppError {
     /// Input the domain refuses.
     #[error("invalid input: {0}")]
     Invalid(#[from] Invalid),
+    /// A field's text the domain refuses; nothing was saved.
+    #[error("invalid text in {field}: {error}")]
+    InvalidText { field: String, error: Invalid },
     /// Something that already exists.
     #[error("{0} already exists")]
     Duplicate(&'static str),

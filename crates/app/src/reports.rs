@@ -322,7 +322,12 @@ impl App {
             }
             _ => false,
         };
-        let text = clean_text(&entry.text, self.settings.max_answer_chars)?;
+        let text = clean_text(&entry.text, self.settings.max_answer_chars).map_err(|error| {
+            AppError::InvalidText {
+                field: entry.code.clone(),
+                error,
+            }
+        })?;
         Ok((
             field,
             FieldValue {

@@ -47,8 +47,12 @@ pub fn status_of(error: &AppError) -> StatusCode {
         AppError::NotEditable(_) | AppError::RoundNotOpen | AppError::Duplicate(_) => {
             StatusCode::CONFLICT
         }
-        AppError::Invalid(Invalid::TooLong { .. }) => StatusCode::PAYLOAD_TOO_LARGE,
-        AppError::Invalid(Invalid::ControlCharacter) => StatusCode::BAD_REQUEST,
+        AppError::Invalid(Invalid::TooLong { .. })
+        | AppError::InvalidText {
+            error: Invalid::TooLong { .. },
+            ..
+        } => StatusCode::PAYLOAD_TOO_LARGE,
+        AppError::Invalid(_) | AppError::InvalidText { .. } => StatusCode::BAD_REQUEST,
         AppError::Store(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }

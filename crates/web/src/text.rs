@@ -72,6 +72,7 @@ pub const INTERNAL: &str = "Något gick fel hos oss. Försök igen om en stund."
 /// The message and the kind of trouble an error means for the person.
 pub fn error_message(error: &AppError) -> String {
     match error {
+        AppError::InvalidText { error, .. } => invalid_text(error),
         AppError::Unauthenticated => SIGNED_OUT.into(),
         AppError::BadCredentials => SIGN_IN_FAILED.into(),
         AppError::NotFound => NOT_FOUND.into(),
@@ -85,18 +86,25 @@ pub fn error_message(error: &AppError) -> String {
                 .into()
         }
         AppError::RoundNotOpen => "Omgången är stängd. Svaren kan inte längre ändras.".into(),
-        AppError::Invalid(Invalid::TooLong { chars, max }) => format!(
+        AppError::Invalid(error) => invalid_text(error),
+        AppError::Duplicate(_) => "Det finns redan.".into(),
+        AppError::Store(_) | AppError::Internal(_) => INTERNAL.into(),
+    }
+}
+
+/// Why a text was refused.
+pub fn invalid_text(error: &Invalid) -> String {
+    match error {
+        Invalid::TooLong { chars, max } => format!(
             "Texten är för lång: {} tecken. Högst {} tecken får plats.",
             thousands(*chars),
             thousands(*max)
         ),
-        AppError::Invalid(Invalid::ControlCharacter) => {
+        Invalid::ControlCharacter => {
             "Texten innehåller otillåtna tecken (kontrolltecken). Ta bort dem och försök igen."
                 .into()
         }
-        AppError::Invalid(Invalid::Key(_) | Invalid::Code(_)) => NOT_FOUND.into(),
-        AppError::Duplicate(_) => "Det finns redan.".into(),
-        AppError::Store(_) | AppError::Internal(_) => INTERNAL.into(),
+        Invalid::Key(_) | Invalid::Code(_) => NOT_FOUND.into(),
     }
 }
 

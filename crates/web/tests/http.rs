@@ -644,6 +644,37 @@ async fn bad_input_is_refused_and_changes_nothing() {
             .expect("fields")
             .is_empty()
     );
+    // Without JavaScript, the whole form comes back with the typed text and the problem.
+    let too_long_form = reporter
+        .post_whole_form(
+            report,
+            &[
+                ("text.contact_name", "Kim Exempel"),
+                (&format!("text.{}", QUESTIONS[1]), &long),
+            ],
+            "spara",
+        )
+        .await;
+    assert_eq!(too_long_form.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(too_long_form.text.contains("Det gick inte att spara"));
+    assert!(
+        too_long_form
+            .text
+            .contains("Texten är för lång: 20\u{a0}001 tecken")
+    );
+    assert!(
+        too_long_form.text.contains("value=\"Kim Exempel\""),
+        "typed text kept"
+    );
+    assert!(too_long_form.text.contains(&long), "typed text kept");
+    assert!(
+        app.store
+            .fields(tertial_domain::ReportId(report))
+            .await
+            .expect("fields")
+            .is_empty(),
+        "nothing saved, not even the valid field"
+    );
     // The limit itself is allowed.
     let max = "å".repeat(20_000);
     let fine = reporter.autosave(report, QUESTIONS[0], &max, 0).await;

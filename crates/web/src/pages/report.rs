@@ -8,14 +8,16 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tertial_app::tertial_store::SaveOutcome;
-use tertial_app::{FieldEntry, FieldSaved, ReportAccess, ReportContext, ReportPage, SubmitResult};
+use tertial_app::{
+    AppError, FieldEntry, FieldSaved, ReportAccess, ReportContext, ReportPage, SubmitResult,
+};
 use tertial_documents::{DocumentAnswer, DocumentSection, SubmissionDocument, markdown};
 use tertial_domain::{
     Field, FieldValue, Problem, Question, ReportId, StoredField, SubmittedContent,
 };
 
 use super::{Chrome, path_id, render};
-use crate::error::{JsonError, WebError};
+use crate::error::{JsonError, WebError, status_of};
 use crate::form::FormData;
 use crate::session::Signed;
 use crate::{AppState, text, time};
@@ -145,6 +147,8 @@ struct Overlay {
     problems: Vec<(Field, String)>,
     conflicts: Vec<FieldSaved>,
     notice: Option<String>,
+    /// What was posted but not saved, shown instead of what is stored.
+    posted: Vec<FieldEntry>,
 }
 
 #[derive(Template)]
@@ -184,6 +188,10 @@ fn report_view(page: ReportPage, signed: &Signed, overlay: Overlay) -> ReportTem
     let decorate = |mut view: FieldView, overlay: &Overlay| {
         if let Some((_, message)) = overlay.problems.iter().find(|(f, _)| f.code() == view.code) {
             view.error = Some(message.clone());
+        }
+        if let Some(entry) = overlay.posted.iter().find(|e| e.code == view.code) {
+            view.text = entry.text.clone();
+            view.not_applicable = entry.not_applicable;
         }
         if let Some(conflict) = overlay
             .conflicts
@@ -340,7 +348,29 @@ pub async fn post_form(
     };
     signed.check_csrf(form.get("csrf"))?;
     let entries = entries(&form)?;
-    let saved = state.app.save_form(signed.actor(), id, entries).await?;
+    let saved = match state
+        .app
+        .save_form(signed.actor(), id, entries.clone())
+        .await
+    {
+        Ok(saved) => saved,
+        Err(e) => {
+            // A text that cannot be saved: nothing was; show the form again with what was
+            // typed and what is wrong with it.
+            let AppError::InvalidText { field, .. } = &e else {
+                return Err(e.into());
+            };
+            let field = Field::parse(field).map_err(AppError::from)?;
+            let page = state.app.report_page(signed.actor(), id).await?;
+            let overlay = Overlay {
+                problems_title: "Det gick inte att spara",
+                problems: vec![(field, text::error_message(&e))],
+                posted: entries,
+                ..Overlay::default()
+            };
+            return render(status_of(&e), &report_view(page, &signed, overlay));
+        }
+    };
     if !saved.conflicts.is_empty() {
         let page = state.app.report_page(signed.actor(), id).await?;
         let overlay = Overlay {
