@@ -278,11 +278,13 @@ async fn acknowledged_saves_survive_kill_9() {
         })
         .collect();
     // Let the burst run, then kill the server without warning.
-    loop {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while acknowledged.lock().expect("lock").len() < 400 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the burst stalled before 400 saves"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
-        if acknowledged.lock().expect("lock").len() >= 400 {
-            break;
-        }
     }
     server.child.kill().expect("kill -9");
     server.child.wait().expect("wait");
