@@ -53,7 +53,10 @@ async function openForm() {
 }
 
 const unsavedInBrowser = (page) =>
-  page.evaluate((id) => window.localStorage.getItem(`tertial:osparat:${id}`), reportId);
+  page.evaluate((id) => {
+    const user = document.getElementById('rapport').dataset.user;
+    return window.localStorage.getItem(`tertial:osparat:${user}:${id}`);
+  }, reportId);
 
 test('(a) an answer saves itself while typing and is there after a reload; so does Ej aktuellt', async () => {
   const { context, page } = await openForm();

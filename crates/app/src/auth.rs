@@ -4,6 +4,7 @@ use std::sync::OnceLock;
 
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use sha2::{Digest, Sha256};
+use tertial_domain::validate::is_valid_email;
 use tertial_domain::{AuditAction, NewAuditEntry};
 use tertial_store::SessionRecord;
 
@@ -23,7 +24,15 @@ impl App {
     /// Signs a person in. Unknown e-mail and wrong password take the same time and give the
     /// same answer, so the form does not reveal who has an account.
     pub async fn sign_in(&self, email: &str, password: &str) -> Result<(NewSession, String)> {
-        let user = self.store.user_by_email(email).await?;
+        let email = email.trim().to_lowercase();
+        // Only a plausible address is looked up or logged: the log is append-only, and
+        // people do type passwords into the wrong box.
+        let plausible = is_valid_email(&email);
+        let user = if plausible {
+            self.store.user_by_email(&email).await?
+        } else {
+            None
+        };
         let hash = user
             .as_ref()
             .and_then(|u| u.password_hash.clone())
@@ -32,8 +41,13 @@ impl App {
         let user = match user {
             Some(user) if matches && user.active => user,
             _ => {
+                let shown = if plausible {
+                    email.as_str()
+                } else {
+                    "(ingen giltig adress)"
+                };
                 let entry = NewAuditEntry::new(None, AuditAction::SignInFailed, "auth")
-                    .with_detail(format!("email={}", email.trim().to_lowercase()));
+                    .with_detail(format!("email={shown}"));
                 self.store.append_audit(&entry, now()).await?;
                 return Err(AppError::BadCredentials);
             }
@@ -52,12 +66,6 @@ impl App {
                 at + self.settings.session_idle,
             )
             .await?;
-        let entry = NewAuditEntry::new(
-            Some(user.actor.id),
-            AuditAction::SignedIn,
-            format!("user:{}", user.actor.id),
-        );
-        self.store.append_audit(&entry, at).await?;
         Ok((session, user.actor.name))
     }
 
@@ -85,13 +93,9 @@ impl App {
     }
 
     pub async fn sign_out(&self, token: &str, session: &SessionRecord) -> Result<()> {
-        self.store.delete_session(&token_hash(token)).await?;
-        let entry = NewAuditEntry::new(
-            Some(session.actor.id),
-            AuditAction::SignedOut,
-            format!("user:{}", session.actor.id),
-        );
-        self.store.append_audit(&entry, now()).await?;
+        self.store
+            .delete_session(&token_hash(token), session.actor.id, now())
+            .await?;
         Ok(())
     }
 }

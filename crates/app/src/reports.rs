@@ -355,6 +355,7 @@ impl App {
             SubmitOutcome::Submitted(submission) => Ok(SubmitResult::Submitted(submission)),
             SubmitOutcome::Incomplete(problems) => Ok(SubmitResult::Incomplete(problems)),
             SubmitOutcome::NotEditable(status) => Err(AppError::NotEditable(status)),
+            SubmitOutcome::RoundClosed => Err(AppError::RoundNotOpen),
         }
     }
 

@@ -38,6 +38,8 @@ pub enum SubmitOutcome {
     Incomplete(Vec<Problem>),
     /// The report is not open for changes (already submitted, or approved).
     NotEditable(ReportStatus),
+    /// The round closed.
+    RoundClosed,
 }
 
 impl Store {
@@ -165,6 +167,9 @@ impl Store {
             }
             Some(status) => status,
         };
+        if !is_editable(&mut tx, report).await? {
+            return Ok(Some(SubmitOutcome::RoundClosed));
+        }
         let fields: Fields = sqlx::query(
             "SELECT field, text, not_applicable, version, updated_at FROM answers
              WHERE report_id = $1",
@@ -305,7 +310,9 @@ pub(crate) async fn save_in(
         // The statuses listed here and below are those of `ReportStatus::editable`.
         let touched = sqlx::query(
             "UPDATE reports SET status = 'draft', updated_at = $1
-             WHERE id = $2 AND status IN ('not_started', 'draft', 'returned')",
+             WHERE id = $2 AND status IN ('not_started', 'draft', 'returned')
+               AND EXISTS (SELECT 1 FROM rounds o WHERE o.id = reports.round_id
+                           AND o.status = 'open')",
         )
         .bind(millis(at))
         .bind(report.0)
@@ -316,6 +323,21 @@ pub(crate) async fn save_in(
         }
     }
     Ok(Some(outcomes))
+}
+
+/// Whether the report can be changed now: its status allows it and its round is open.
+async fn is_editable(conn: &mut AnyConnection, report: ReportId) -> Result<bool> {
+    let row = sqlx::query(
+        "SELECT r.status, o.status AS round_status FROM reports r
+         JOIN rounds o ON o.id = r.round_id WHERE r.id = $1",
+    )
+    .bind(report.0)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else { return Ok(false) };
+    let status = ReportStatus::from_code(row.try_get("status")?).map_err(corrupt)?;
+    let round_open = row.try_get::<String, _>("round_status")? == "open";
+    Ok(status.editable() && round_open)
 }
 
 /// Locks the report's row for the rest of the transaction (on PostgreSQL; SQLite's single
@@ -347,8 +369,9 @@ async fn save_one(
             "INSERT INTO answers
              (report_id, field, text, not_applicable, version, updated_at, updated_by)
              SELECT $1, $2, $3, $4, 1, $5, $6
-             WHERE EXISTS (SELECT 1 FROM reports WHERE id = $1
-                           AND status IN ('not_started', 'draft', 'returned'))
+             WHERE EXISTS (SELECT 1 FROM reports r JOIN rounds o ON o.id = r.round_id
+                           WHERE r.id = $1 AND o.status = 'open'
+                             AND r.status IN ('not_started', 'draft', 'returned'))
              ON CONFLICT (report_id, field) DO NOTHING RETURNING version",
         )
         .bind(report.0)
@@ -364,8 +387,9 @@ async fn save_one(
             "UPDATE answers SET text = $1, not_applicable = $2, version = version + 1,
                     updated_at = $3, updated_by = $4
              WHERE report_id = $5 AND field = $6 AND version = $7
-               AND EXISTS (SELECT 1 FROM reports WHERE id = $5
-                           AND status IN ('not_started', 'draft', 'returned'))
+               AND EXISTS (SELECT 1 FROM reports r JOIN rounds o ON o.id = r.round_id
+                           WHERE r.id = $5 AND o.status = 'open'
+                             AND r.status IN ('not_started', 'draft', 'returned'))
              RETURNING version",
         )
         .bind(value.text.as_str())
@@ -381,16 +405,8 @@ async fn save_one(
     if let Some(version) = saved {
         return Ok(Some(SaveOutcome::Saved { version, at }));
     }
-    let status: Option<String> = sqlx::query_scalar("SELECT status FROM reports WHERE id = $1")
-        .bind(report.0)
-        .fetch_optional(&mut *conn)
-        .await?;
-    match status
-        .map(|s| ReportStatus::from_code(&s).map_err(corrupt))
-        .transpose()?
-    {
-        Some(status) if status.editable() => {}
-        _ => return Ok(None),
+    if !is_editable(conn, report).await? {
+        return Ok(None);
     }
     let current = sqlx::query(
         "SELECT field, text, not_applicable, version, updated_at FROM answers

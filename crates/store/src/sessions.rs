@@ -2,9 +2,9 @@
 //! Only a hash of the session token is stored: a copy of the database signs no one in.
 
 use sqlx::Row;
-use tertial_domain::{Actor, BodyId, Role, Timestamp, UserId};
+use tertial_domain::{Actor, AuditAction, BodyId, NewAuditEntry, Role, Timestamp, UserId};
 
-use crate::{Result, Store, corrupt, millis, timestamp};
+use crate::{Result, Store, audit, corrupt, millis, timestamp};
 
 /// A live session and who it belongs to.
 #[derive(Debug, Clone)]
@@ -15,6 +15,7 @@ pub struct SessionRecord {
 }
 
 impl Store {
+    /// Starts a session, recording the sign-in in the same transaction.
     pub async fn insert_session(
         &self,
         token_hash: &str,
@@ -23,6 +24,7 @@ impl Store {
         now: Timestamp,
         expires_at: Timestamp,
     ) -> Result<()> {
+        let mut tx = self.begin().await?;
         sqlx::query(
             "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at)
              VALUES ($1, $2, $3, $4, $4, $5)",
@@ -32,8 +34,11 @@ impl Store {
         .bind(csrf_token)
         .bind(millis(now))
         .bind(millis(expires_at))
-        .execute(&self.write)
+        .execute(&mut *tx)
         .await?;
+        let entry = NewAuditEntry::new(Some(user), AuditAction::SignedIn, format!("user:{user}"));
+        audit::append(&mut tx, &entry, now).await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -92,11 +97,21 @@ impl Store {
         Ok(())
     }
 
-    pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
+    /// Ends a session, recording the sign-out in the same transaction.
+    pub async fn delete_session(
+        &self,
+        token_hash: &str,
+        user: UserId,
+        at: Timestamp,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash)
-            .execute(&self.write)
+            .execute(&mut *tx)
             .await?;
+        let entry = NewAuditEntry::new(Some(user), AuditAction::SignedOut, format!("user:{user}"));
+        audit::append(&mut tx, &entry, at).await?;
+        tx.commit().await?;
         Ok(())
     }
 

@@ -482,7 +482,19 @@ async fn accounts_and_sessions(store: Store, _url: String) {
         .insert_session("hash-3", w.reporter, "csrf-3", t0, later)
         .await
         .expect("session");
-    store.delete_session("hash-3").await.expect("delete");
+    store
+        .delete_session("hash-3", w.reporter, t0)
+        .await
+        .expect("delete");
+    let audit = store
+        .audit_of(&format!("user:{}", w.reporter))
+        .await
+        .expect("audit");
+    let actions: Vec<_> = audit.iter().map(|a| a.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        ["user_added", "signed_in", "signed_in", "signed_out"]
+    );
     assert!(store.session("hash-3", t0).await.expect("s").is_none());
 }
 conformance!(accounts, accounts_and_sessions);
@@ -516,3 +528,35 @@ fn urls_without_a_known_scheme_are_refused() {
     assert!(Backend::of_url("tertial.db").is_err());
     assert!(Backend::of_url("mysql://h/db").is_err());
 }
+
+async fn a_closed_round_takes_no_saves_or_submissions(store: Store, _url: String) {
+    let w = world(&store).await;
+    let change = [(Field::ContactName, FieldValue::text("Kim"), 0)];
+    store
+        .save_fields(w.district_report, &change, w.reporter, now())
+        .await
+        .expect("save")
+        .expect("open");
+    assert!(
+        store
+            .close_round(w.round, now(), &audit(AuditAction::RoundClosed))
+            .await
+            .expect("close")
+    );
+    let change = [(Field::ContactName, FieldValue::text("Sent"), 1)];
+    let refused = store
+        .save_fields(w.district_report, &change, w.reporter, now())
+        .await
+        .expect("save");
+    assert_eq!(refused, None);
+    let submitted = store
+        .submit(w.district_report, w.reporter, now(), true, |_| {
+            Err(vec![Problem::ContactNameMissing])
+        })
+        .await
+        .expect("submit");
+    assert_eq!(submitted, Some(SubmitOutcome::RoundClosed));
+    let fields = store.fields(w.district_report).await.expect("fields");
+    assert_eq!(fields[0].value.text, "Kim");
+}
+conformance!(closed_round, a_closed_round_takes_no_saves_or_submissions);

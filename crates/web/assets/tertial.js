@@ -7,7 +7,9 @@
 
   var reportId = form.getAttribute('data-report');
   var csrf = form.getAttribute('data-csrf');
-  var storageKey = 'tertial:osparat:' + reportId;
+  // Per person and report: on a shared computer, one reporter's unsaved text is never put
+  // into another's form.
+  var storageKey = 'tertial:osparat:' + form.getAttribute('data-user') + ':' + reportId;
   var TYPING_PAUSE = 1000;
   var timers = {};
   var inflight = {};
@@ -128,8 +130,15 @@
   }
 
   // Someone saved a newer version: show both texts and let the person choose or merge.
+  // One queued conflict per field, the newest: an older one would rewind the version.
   function conflict(code, theirs) {
     setStatus(code, 'Inte sparat: någon annan har ändrat svaret.', 'failed');
+    var queued = conflicts.filter(function (c) { return c.code === code; })[0];
+    if (queued) {
+      queued.theirs = theirs;
+      if (dialog.open && conflicts[0] === queued) showConflict();
+      return;
+    }
     conflicts.push({ code: code, theirs: theirs });
     if (!dialog.open) showConflict();
   }
@@ -142,12 +151,17 @@
     el('konflikt-din').value = mine.na ? 'Ej aktuellt' : mine.text;
     el('konflikt-sparad').value = c.theirs.not_applicable ? 'Ej aktuellt' : c.theirs.text;
     el('konflikt-tid').textContent = '(sparad ' + c.theirs.saved_at + ')';
-    dialog.showModal();
+    if (!dialog.open) dialog.showModal();
   }
   function resolve(choice) {
     var c = conflicts.shift();
     dialog.close();
     if (!c) return;
+    if (Number(c.theirs.version) < Number(hidden('version.' + c.code).value)) {
+      // Already resolved against a newer version.
+      if (conflicts.length) showConflict();
+      return;
+    }
     var f = field(c.code);
     var na = naBox(c.code);
     var theirs = c.theirs;

@@ -21,10 +21,16 @@ impl FormData {
             .map(|(_, v)| v.as_str())
     }
 
+    /// No form of ours has more fields than this; more is not a form of ours.
+    pub const MAX_FIELDS: usize = 500;
+
     pub fn parse(body: &[u8]) -> Result<FormData, WebError> {
         let malformed = || WebError::new(StatusCode::BAD_REQUEST, text::MALFORMED);
         let mut fields = Vec::new();
         for pair in body.split(|b| *b == b'&').filter(|p| !p.is_empty()) {
+            if fields.len() == Self::MAX_FIELDS {
+                return Err(malformed());
+            }
             let mut parts = pair.splitn(2, |b| *b == b'=');
             let name = decode(parts.next().unwrap_or_default()).ok_or_else(malformed)?;
             let value = decode(parts.next().unwrap_or_default()).ok_or_else(malformed)?;
@@ -87,6 +93,14 @@ mod tests {
         assert_eq!(form.get("empty"), Some(""));
         assert_eq!(form.get("flag"), Some(""));
         assert_eq!(form.get("missing"), None);
+    }
+
+    #[test]
+    fn refuses_more_fields_than_any_form_has() {
+        let many = "a=1&".repeat(FormData::MAX_FIELDS + 1);
+        assert!(FormData::parse(many.as_bytes()).is_err());
+        let enough = "a=1&".repeat(FormData::MAX_FIELDS);
+        assert!(FormData::parse(enough.as_bytes()).is_ok());
     }
 
     #[test]

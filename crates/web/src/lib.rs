@@ -101,6 +101,9 @@ async fn security_headers(mut response: Response) -> Response {
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::REFERRER_POLICY, "same-origin"),
         (header::X_FRAME_OPTIONS, "DENY"),
+        // Pages show drafts: nothing is kept for the Back button after signing out on a
+        // shared computer. (Our static files set their own caching.)
+        (header::CACHE_CONTROL, "no-store"),
     ] {
         headers
             .entry(name)

@@ -139,11 +139,16 @@ pub fn set_cookie(
     cookie
 }
 
-/// Only local paths are followed after signing in, so the sign-in page cannot be used to
-/// send someone to another site.
+/// Only plain local paths are followed after signing in, so the sign-in page cannot be used
+/// to send someone to another site (browsers drop tabs and newlines, so `/\t/evil` would
+/// become `//evil`).
 pub fn safe_next(next: Option<&str>) -> String {
+    let plain = |n: &str| {
+        n.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_' | b'.'))
+    };
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && plain(n) => n.to_owned(),
         _ => "/".to_owned(),
     }
 }
@@ -177,7 +182,15 @@ mod tests {
     #[test]
     fn only_local_paths_are_followed() {
         assert_eq!(safe_next(Some("/rapporter/3")), "/rapporter/3");
-        for bad in ["//evil.example", "https://evil.example", "/\\evil", ""] {
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/ /x",
+            "",
+        ] {
             assert_eq!(safe_next(Some(bad)), "/", "{bad}");
         }
         assert_eq!(safe_next(None), "/");

@@ -877,7 +877,8 @@ async fn a_form_posted_after_the_session_ended_is_kept() {
         "no resume page for another person"
     );
 
-    // Its author signs in and saves it.
+    // Its author signs in and saves it (first in another tab, where signing in again puts
+    // the text back in the form to check, since that tab's token does not match).
     let mut again = carried;
     for field in &mut again {
         match field.0.as_str() {
@@ -913,4 +914,68 @@ async fn a_form_posted_after_the_session_ended_is_kept() {
         stored[0].value.text,
         "Skrivet medan sessionen gick ut.\nAndra raden."
     );
+}
+
+/// A form from an earlier session of the same person (signed in again in another tab) is
+/// theirs and is saved; a form with a foreign token is not, but its text comes back.
+#[tokio::test]
+async fn forms_from_an_earlier_session_are_saved_foreign_ones_are_not() {
+    let app = TestApp::start(Backend::Sqlite).await.expect("app");
+    let report = app.report_id("T2 2022", "Skärholmen").await;
+    let mut reporter = app.signed_in("skarholmen@example.se").await;
+    let old_token = reporter.csrf.clone();
+    let page = reporter.get(&format!("/rapporter/{report}")).await;
+    let mut fields = form_fields(&page.text);
+    for field in &mut fields {
+        if field.0 == format!("text.{}", QUESTIONS[2]) {
+            field.1 = "Från förra sessionen.".into();
+        }
+    }
+    fields.push(("action".into(), "spara".into()));
+    // Signs in again (as in another tab after the session ran out): a new token.
+    reporter.sign_in("skarholmen@example.se").await;
+    assert_ne!(reporter.csrf, old_token);
+
+    let mut foreign = fields.clone();
+    for field in &mut foreign {
+        if field.0 == "csrf" {
+            field.1 = "f".repeat(64);
+        }
+    }
+    let pairs: Vec<(&str, &str)> = foreign
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    let refused = reporter
+        .post_form(&format!("/rapporter/{report}"), &pairs)
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(refused.text.contains("ingenting sparades"));
+    assert!(
+        refused.text.contains("Från förra sessionen."),
+        "the text comes back"
+    );
+    assert!(
+        app.store
+            .fields(tertial_domain::ReportId(report))
+            .await
+            .expect("f")
+            .is_empty()
+    );
+
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    let saved = reporter
+        .post_form(&format!("/rapporter/{report}"), &pairs)
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text);
+    let stored = app
+        .store
+        .fields(tertial_domain::ReportId(report))
+        .await
+        .expect("f");
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].value.text, "Från förra sessionen.");
 }

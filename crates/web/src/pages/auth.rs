@@ -192,16 +192,38 @@ pub async fn sign_in(
                 Some(token) => state.app.posted_by(signed.actor(), token).await?,
                 None => false,
             };
-            let mut response = if theirs {
-                let page = ResumePage {
-                    chrome: Chrome::of(&signed),
-                    action: next,
-                    csrf: session.csrf_token.clone(),
-                    fields: resume.into_iter().filter(|(n, _)| n != "csrf").collect(),
-                };
-                render(StatusCode::OK, &page)?
-            } else {
-                Redirect::to(&next).into_response()
+            let report = next
+                .strip_prefix("/rapporter/")
+                .and_then(|id| id.parse().ok())
+                .map(tertial_domain::ReportId);
+            let mut response = match report {
+                _ if resume.is_empty() => Redirect::to(&next).into_response(),
+                _ if theirs => {
+                    let page = ResumePage {
+                        chrome: Chrome::of(&signed),
+                        action: next,
+                        csrf: session.csrf_token.clone(),
+                        fields: resume.into_iter().filter(|(n, _)| n != "csrf").collect(),
+                    };
+                    render(StatusCode::OK, &page)?
+                }
+                // Not provably this person's form (its session is gone): show the text in
+                // the form, to save only if they recognise it.
+                Some(id) => {
+                    let posted = FormData(resume);
+                    super::report::form_with_posted(
+                        &state,
+                        &signed,
+                        id,
+                        &posted,
+                        StatusCode::OK,
+                        text::RESUMED,
+                    )
+                    .await
+                    // Not their report at all: nothing to show.
+                    .unwrap_or_else(|_| Redirect::to("/").into_response())
+                }
+                None => Redirect::to(&next).into_response(),
             };
             let set = set_cookie(
                 SESSION_COOKIE,

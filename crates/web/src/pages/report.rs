@@ -1,6 +1,8 @@
 //! The report: the reporter's form (autosave, conflicts, submit), its read-only views, the
 //! receipt, and the coordinator's status-only view.
 
+use std::collections::HashMap;
+
 use askama::Template;
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -171,6 +173,7 @@ struct ReportTemplate {
     access_status_only: bool,
     editable: bool,
     csrf: String,
+    user_id: i64,
     sections: Vec<SectionView>,
     contact: Vec<FieldView>,
     other: Vec<FieldView>,
@@ -285,6 +288,7 @@ fn report_view(page: ReportPage, signed: &Signed, overlay: Overlay) -> ReportTem
         access_status_only: page.access == ReportAccess::StatusOnly,
         editable,
         csrf: signed.csrf().to_owned(),
+        user_id: signed.actor().id.0,
         sections,
         contact,
         other,
@@ -346,7 +350,18 @@ pub async fn post_form(
         return super::auth::sign_in_to_resume(&state, &headers, format!("/rapporter/{id}"), &form)
             .await;
     };
-    signed.check_csrf(form.get("csrf"))?;
+    if !form_token_is_theirs(&state, &signed, form.get("csrf")).await? {
+        // Nothing is saved, and nothing typed is lost: the form comes back with the text.
+        return form_with_posted(
+            &state,
+            &signed,
+            id,
+            &form,
+            StatusCode::FORBIDDEN,
+            text::CSRF_KEPT,
+        )
+        .await;
+    }
     let entries = entries(&form)?;
     let saved = match state
         .app
@@ -425,23 +440,63 @@ pub async fn post_form(
     }
 }
 
+/// Whether a posted CSRF token is this person's: their session's, or that of one of their
+/// earlier sessions (they signed in again in another tab while this form was open).
+async fn form_token_is_theirs(
+    state: &AppState,
+    signed: &Signed,
+    token: Option<&str>,
+) -> Result<bool, WebError> {
+    if signed.check_csrf(token).is_ok() {
+        return Ok(true);
+    }
+    match token {
+        Some(token) => Ok(state.app.posted_by(signed.actor(), token).await?),
+        None => Ok(false),
+    }
+}
+
+/// The report form again, filled with what was posted (nothing of it saved), with a notice.
+pub(crate) async fn form_with_posted(
+    state: &AppState,
+    signed: &Signed,
+    id: ReportId,
+    form: &FormData,
+    status: StatusCode,
+    notice: &str,
+) -> Result<Response, WebError> {
+    let page = state.app.report_page(signed.actor(), id).await?;
+    let overlay = Overlay {
+        notice: Some(notice.to_owned()),
+        posted: entries(form)?,
+        ..Overlay::default()
+    };
+    render(status, &report_view(page, signed, overlay))
+}
+
 /// The fields of a posted form: `text.CODE`, with `na.CODE`, `version.CODE` and `shown.CODE`.
 fn entries(form: &FormData) -> Result<Vec<FieldEntry>, WebError> {
     let malformed = || WebError::new(StatusCode::BAD_REQUEST, text::MALFORMED);
+    let by_name: HashMap<&str, &str> = form
+        .0
+        .iter()
+        .rev() // the first of repeated names wins, as in `FormData::get`
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    let of = |prefix: &str, code: &str| by_name.get(format!("{prefix}.{code}").as_str()).copied();
     form.0
         .iter()
         .filter_map(|(name, value)| name.strip_prefix("text.").map(|code| (code, value)))
         .map(|(code, value)| {
-            let version = form
-                .get(&format!("version.{code}"))
+            let version = of("version", code)
                 .and_then(|v| v.parse().ok())
                 .ok_or_else(malformed)?;
             Ok(FieldEntry {
                 code: code.to_owned(),
                 text: value.clone(),
-                not_applicable: form.get(&format!("na.{code}")).is_some(),
+                not_applicable: of("na", code).is_some(),
                 base_version: version,
-                shown: form.get(&format!("shown.{code}")).map(str::to_owned),
+                shown: of("shown", code).map(str::to_owned),
             })
         })
         .collect()
@@ -461,7 +516,9 @@ pub async fn autosave(
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())
         .or(form.get("csrf"));
-    signed.check_csrf(token)?;
+    if !form_token_is_theirs(&state, &signed, token).await? {
+        return Err(WebError::new(StatusCode::FORBIDDEN, text::CSRF_FAILED).into());
+    }
     let base_version = form
         .get("version")
         .and_then(|v| v.parse().ok())
