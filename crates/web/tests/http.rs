@@ -152,6 +152,14 @@ impl Client {
         Self::reply(response).await
     }
 
+    async fn post_owned(&self, path: &str, fields: &[(String, String)]) -> Reply {
+        let pairs: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        self.post_form(path, &pairs).await
+    }
+
     async fn post_raw(&self, path: &str, content_type: &str, body: Vec<u8>) -> Reply {
         let response = self
             .http
@@ -193,11 +201,7 @@ impl Client {
             }
         }
         fields.push(("action".into(), action.into()));
-        let pairs: Vec<(&str, &str)> = fields
-            .iter()
-            .map(|(n, v)| (n.as_str(), v.as_str()))
-            .collect();
-        self.post_form(&format!("/rapporter/{report}"), &pairs)
+        self.post_owned(&format!("/rapporter/{report}"), &fields)
             .await
     }
 }
@@ -835,14 +839,10 @@ async fn a_form_posted_after_the_session_ended_is_kept() {
         }
     }
     fields.push(("action".into(), "spara".into()));
-    let pairs: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect();
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
 
     let expired = reporter
-        .post_form(&format!("/rapporter/{report}"), &pairs)
+        .post_owned(&format!("/rapporter/{report}"), &fields)
         .await;
     assert_eq!(expired.status, StatusCode::UNAUTHORIZED);
     assert!(expired.text.contains("Det du skrev är inte sparat än"));
@@ -866,11 +866,7 @@ async fn a_form_posted_after_the_session_ended_is_kept() {
             _ => {}
         }
     }
-    let pairs: Vec<(&str, &str)> = as_stranger
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect();
-    let dropped = stranger.post_form("/logga-in", &pairs).await;
+    let dropped = stranger.post_owned("/logga-in", &as_stranger).await;
     assert_eq!(
         dropped.status,
         StatusCode::SEE_OTHER,
@@ -887,21 +883,13 @@ async fn a_form_posted_after_the_session_ended_is_kept() {
             _ => {}
         }
     }
-    let pairs: Vec<(&str, &str)> = again
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect();
-    let resumed = reporter.post_form("/logga-in", &pairs).await;
+    let resumed = reporter.post_owned("/logga-in", &again).await;
     assert_eq!(resumed.status, StatusCode::OK, "{}", resumed.text);
     assert!(resumed.text.contains("Spara mina ändringar"));
     let mut resubmit = form_fields_of(&resumed.text, &format!("/rapporter/{report}"));
     resubmit.push(("action".into(), "spara".into()));
-    let pairs: Vec<(&str, &str)> = resubmit
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect();
     let saved = reporter
-        .post_form(&format!("/rapporter/{report}"), &pairs)
+        .post_owned(&format!("/rapporter/{report}"), &resubmit)
         .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text);
     let stored = app
@@ -942,12 +930,8 @@ async fn forms_from_an_earlier_session_are_saved_foreign_ones_are_not() {
             field.1 = "f".repeat(64);
         }
     }
-    let pairs: Vec<(&str, &str)> = foreign
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect();
     let refused = reporter
-        .post_form(&format!("/rapporter/{report}"), &pairs)
+        .post_owned(&format!("/rapporter/{report}"), &foreign)
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     assert!(refused.text.contains("ingenting sparades"));
@@ -963,12 +947,8 @@ async fn forms_from_an_earlier_session_are_saved_foreign_ones_are_not() {
             .is_empty()
     );
 
-    let pairs: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect();
     let saved = reporter
-        .post_form(&format!("/rapporter/{report}"), &pairs)
+        .post_owned(&format!("/rapporter/{report}"), &fields)
         .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text);
     let stored = app
