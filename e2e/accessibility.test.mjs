@@ -76,6 +76,31 @@ test('sign-in page after a failed sign-in, with its error summary', async () => 
   await context.close();
 });
 
+
+test('a form posted after the session ended: the sign-in page that keeps it, then the page to save it', async () => {
+  const { context, page } = await signedInPage(browser, demo.baseURL, ACCOUNTS.skarholmen);
+  await withoutFormScript(context);
+  await page.goto(`/rapporter/${ids['Tertialrapport 2 2022']}`);
+  const text = 'Skrivet precis innan sessionen tog slut.';
+  await page.fill('#field-other_information', text);
+  await context.clearCookies();
+  const [response] = await Promise.all([
+    page.waitForNavigation(),
+    page.getByRole('button', { name: 'Spara', exact: true }).click(),
+  ]);
+  assert.equal(response.status(), 401);
+  await page.getByText('Det du skrev är inte sparat än').waitFor();
+  await expectNoAxeViolations(page, 'the sign-in page keeping a posted form');
+  await submitSignIn(page, ACCOUNTS.skarholmen);
+  const save = page.getByRole('button', { name: 'Spara mina ändringar' });
+  await save.waitFor();
+  await expectNoAxeViolations(page, 'the page to save a kept form');
+  await Promise.all([page.waitForNavigation(), save.click()]);
+  assert.equal(await page.inputValue('#field-other_information'), text);
+  await page.getByText(/^Sparat \d\d:\d\d$/).waitFor();
+  await context.close();
+});
+
 test('accessibility statement, anonymous', async () => {
   const { context, page } = await anonymousPage();
   const response = await page.goto('/tillganglighet');
