@@ -78,6 +78,21 @@ test('(a) an answer saves itself while typing and is there after a reload; so do
   await context.close();
 });
 
+test('near the limit the form counts the characters left, and says when there are too many', async () => {
+  const { context, page } = await openForm();
+  const code = 'other_information';
+  const counter = page.locator(`#count-${code}`);
+  assert.equal(await counter.isHidden(), true, 'no count far from the limit');
+  await page.fill(`#field-${code}`, 'å'.repeat(19_990));
+  await page.locator(`#field-${code}`).pressSequentially('ab');
+  await expectText(counter, 'Du har 8 tecken kvar.');
+  await expectSaved(page, code);
+  await page.locator(`#field-${code}`).pressSequentially('0123456789');
+  await expectText(counter, 'Du har 2 tecken för mycket.');
+  await expectText(page.locator(`#status-${code}`), 'Inte sparat: Texten är för lång');
+  await context.close();
+});
+
 test('(b) a conflict between two sessions: keep mine, use the saved text, or merge', async () => {
   const a = await openForm();
   const b = await openForm();

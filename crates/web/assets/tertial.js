@@ -201,9 +201,29 @@
     });
   }
 
+  // Near the limit, say how many characters are left (counted as the server counts them).
+  var maxChars = Number(form.getAttribute('data-max-chars')) || 0;
+  function countCharacters(code) {
+    var counter = el('count-' + code);
+    if (!counter || !maxChars) return;
+    var left = maxChars - Array.from(field(code).value).length;
+    var near = left < Math.max(200, maxChars / 10);
+    counter.hidden = !near;
+    if (!near) return;
+    counter.className = 'char-count' + (left < 0 ? ' over' : '');
+    counter.textContent = left < 0
+      ? 'Du har ' + (-left) + ' tecken för mycket. Texten sparas inte förrän den är kortare.'
+      : 'Du har ' + left + ' tecken kvar.';
+  }
+
+  Array.prototype.forEach.call(form.querySelectorAll('[data-field]'), function (wrap) {
+    countCharacters(wrap.getAttribute('data-field'));
+  });
+
   form.addEventListener('input', function (event) {
     var code = codeOf(event.target);
     if (!code || event.target.type === 'checkbox') return;
+    countCharacters(code);
     schedule(code, TYPING_PAUSE);
   });
   form.addEventListener('change', function (event) {
@@ -239,6 +259,7 @@
     }
     f.value = u.text;
     if (na) na.checked = u.na;
+    countCharacters(code);
     hidden('version.' + code).value = u.version;
     setStatus(code, 'Text som inte hann sparas förra gången är återställd.', 'pending');
     save(code);

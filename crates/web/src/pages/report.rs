@@ -174,6 +174,8 @@ struct ReportTemplate {
     editable: bool,
     csrf: String,
     user_id: i64,
+    /// The longest text accepted, for the script's character count.
+    max_chars: usize,
     sections: Vec<SectionView>,
     contact: Vec<FieldView>,
     other: Vec<FieldView>,
@@ -183,7 +185,12 @@ struct ReportTemplate {
     submissions: Vec<(i64, String, String, bool)>,
 }
 
-fn report_view(page: ReportPage, signed: &Signed, overlay: Overlay) -> ReportTemplate {
+fn report_view(
+    page: ReportPage,
+    signed: &Signed,
+    overlay: Overlay,
+    max_chars: usize,
+) -> ReportTemplate {
     let context = &page.context;
     let today = tertial_domain::round::swedish_date(tertial_app::now());
     let editable = page.access == ReportAccess::Edit;
@@ -289,6 +296,7 @@ fn report_view(page: ReportPage, signed: &Signed, overlay: Overlay) -> ReportTem
         editable,
         csrf: signed.csrf().to_owned(),
         user_id: signed.actor().id.0,
+        max_chars,
         sections,
         contact,
         other,
@@ -332,6 +340,7 @@ pub async fn show(
             notice,
             ..Overlay::default()
         },
+        state.app.settings().max_answer_chars,
     );
     render(StatusCode::OK, &view)
 }
@@ -383,7 +392,15 @@ pub async fn post_form(
                 posted: entries,
                 ..Overlay::default()
             };
-            return render(status_of(&e), &report_view(page, &signed, overlay));
+            return render(
+                status_of(&e),
+                &report_view(
+                    page,
+                    &signed,
+                    overlay,
+                    state.app.settings().max_answer_chars,
+                ),
+            );
         }
     };
     if !saved.conflicts.is_empty() {
@@ -393,7 +410,15 @@ pub async fn post_form(
             conflicts: saved.conflicts,
             ..Overlay::default()
         };
-        return render(StatusCode::CONFLICT, &report_view(page, &signed, overlay));
+        return render(
+            StatusCode::CONFLICT,
+            &report_view(
+                page,
+                &signed,
+                overlay,
+                state.app.settings().max_answer_chars,
+            ),
+        );
     }
     if form.get("action") != Some("skicka-in") {
         let at = time::clock(tertial_app::now());
@@ -434,7 +459,12 @@ pub async fn post_form(
             };
             render(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &report_view(page, &signed, overlay),
+                &report_view(
+                    page,
+                    &signed,
+                    overlay,
+                    state.app.settings().max_answer_chars,
+                ),
             )
         }
     }
@@ -471,7 +501,10 @@ pub(crate) async fn form_with_posted(
         posted: entries(form)?,
         ..Overlay::default()
     };
-    render(status, &report_view(page, signed, overlay))
+    render(
+        status,
+        &report_view(page, signed, overlay, state.app.settings().max_answer_chars),
+    )
 }
 
 /// The fields of a posted form: `text.CODE`, with `na.CODE`, `version.CODE` and `shown.CODE`.
