@@ -164,6 +164,17 @@ mod reqwest {
     }
 }
 
+async fn get_text(client: &::reqwest::Client, url: &str) -> String {
+    client
+        .get(url)
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body")
+}
+
 /// What the server acknowledged: per field, the last version and text it confirmed.
 type Acknowledged = Arc<Mutex<Vec<(String, i64, String)>>>;
 
@@ -179,14 +190,7 @@ async fn acknowledged_saves_survive_kill_9() {
         .redirect(::reqwest::redirect::Policy::none())
         .build()
         .expect("client");
-    let login = client
-        .get(format!("{base}/logga-in"))
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("body");
+    let login = get_text(&client, &format!("{base}/logga-in")).await;
     let csrf = |html: &str| {
         let marker = "name=\"csrf\" value=\"";
         let start = html.find(marker).expect("csrf") + marker.len();
@@ -203,14 +207,7 @@ async fn acknowledged_saves_survive_kill_9() {
         .await
         .expect("sign in");
     assert_eq!(signed_in.status(), 303);
-    let page = client
-        .get(format!("{base}/tillganglighet"))
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("body");
+    let page = get_text(&client, &format!("{base}/tillganglighet")).await;
     let token = csrf(&page);
     let store = Store::connect(&url).await.expect("store");
     let report = {

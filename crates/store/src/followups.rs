@@ -75,18 +75,6 @@ impl Store {
         .transpose()
     }
 
-    /// A follow-up's current questions, in order.
-    pub async fn questions(&self, follow_up: FollowUpId) -> Result<Vec<Question>> {
-        let rows = sqlx::query(
-            "SELECT key, focus_area, position, text, help, applies_to, na_allowed
-             FROM questions WHERE follow_up_id = $1 ORDER BY focus_area, position",
-        )
-        .bind(follow_up.0)
-        .fetch_all(&self.read)
-        .await?;
-        rows.iter().map(question_from_row).collect()
-    }
-
     pub async fn insert_body(
         &self,
         name: &str,

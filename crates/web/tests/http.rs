@@ -54,6 +54,14 @@ impl TestApp {
         client
     }
 
+    /// What is saved in a report now.
+    async fn saved(&self, report: i64) -> Vec<tertial_domain::StoredField> {
+        self.store
+            .fields(tertial_domain::ReportId(report))
+            .await
+            .expect("fields")
+    }
+
     /// The id of a body's report in the round named, read from the coordinator's overview.
     async fn report_id(&self, round: &str, body: &str) -> i64 {
         let rounds = self.store.rounds().await.expect("rounds");
@@ -421,11 +429,7 @@ async fn reporter_answers_and_submits(app: TestApp) {
             .as_str()
             .is_some_and(|e| e.contains("redan inskickad"))
     );
-    let fields = app
-        .store
-        .fields(tertial_domain::ReportId(report))
-        .await
-        .expect("fields");
+    let fields = app.saved(report).await;
     assert!(fields.iter().all(|f| f.value.text != "Ändring"));
 
     // The coordinator sees it in, and reads it.
@@ -525,13 +529,7 @@ async fn reporter_cannot_reach_another_bodys_report(app: TestApp) {
         )
         .await;
     assert_eq!(form.status, StatusCode::NOT_FOUND);
-    assert!(
-        app.store
-            .fields(tertial_domain::ReportId(bromma))
-            .await
-            .expect("fields")
-            .is_empty()
-    );
+    assert!(app.saved(bromma).await.is_empty());
     // Earlier rounds stay readable to the body itself: Skärholmen's closed T1.
     let t1 = app.report_id("T1 2022", "Skärholmen").await;
     let old = skarholmen.get(&format!("/rapporter/{t1}")).await;
@@ -641,13 +639,7 @@ async fn bad_input_is_refused_and_changes_nothing() {
     let bad_field = reporter.autosave(report, "..%2Fetc", "x", 0).await;
     assert_eq!(bad_field.status, StatusCode::NOT_FOUND);
     // Nothing of the above was saved.
-    assert!(
-        app.store
-            .fields(tertial_domain::ReportId(report))
-            .await
-            .expect("fields")
-            .is_empty()
-    );
+    assert!(app.saved(report).await.is_empty());
     // Without JavaScript, the whole form comes back with the typed text and the problem.
     let too_long_form = reporter
         .post_whole_form(
@@ -672,11 +664,7 @@ async fn bad_input_is_refused_and_changes_nothing() {
     );
     assert!(too_long_form.text.contains(&long), "typed text kept");
     assert!(
-        app.store
-            .fields(tertial_domain::ReportId(report))
-            .await
-            .expect("fields")
-            .is_empty(),
+        app.saved(report).await.is_empty(),
         "nothing saved, not even the valid field"
     );
     // The limit itself is allowed.
@@ -892,11 +880,7 @@ async fn a_form_posted_after_the_session_ended_is_kept() {
         .post_owned(&format!("/rapporter/{report}"), &resubmit)
         .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text);
-    let stored = app
-        .store
-        .fields(tertial_domain::ReportId(report))
-        .await
-        .expect("fields");
+    let stored = app.saved(report).await;
     assert_eq!(stored.len(), 1, "only the changed field was saved");
     assert_eq!(
         stored[0].value.text,
@@ -939,23 +923,13 @@ async fn forms_from_an_earlier_session_are_saved_foreign_ones_are_not() {
         refused.text.contains("Från förra sessionen."),
         "the text comes back"
     );
-    assert!(
-        app.store
-            .fields(tertial_domain::ReportId(report))
-            .await
-            .expect("f")
-            .is_empty()
-    );
+    assert!(app.saved(report).await.is_empty());
 
     let saved = reporter
         .post_owned(&format!("/rapporter/{report}"), &fields)
         .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text);
-    let stored = app
-        .store
-        .fields(tertial_domain::ReportId(report))
-        .await
-        .expect("f");
+    let stored = app.saved(report).await;
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].value.text, "Från förra sessionen.");
 }
