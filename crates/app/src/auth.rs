@@ -76,10 +76,14 @@ impl App {
         let session = self.store.session(&hash, at).await?;
         if let Some(s) = &session
             && at.duration_since(s.last_seen_at) > TOUCH_INTERVAL
-        {
-            self.store
+            // Extending is a convenience: a database that cannot take writes just now must
+            // not also stop people from reading.
+            && let Err(e) = self
+                .store
                 .touch_session(&hash, at, at + self.settings.session_idle)
-                .await?;
+                .await
+        {
+            tracing::warn!(error = %crate::chain(&e), "could not extend a session");
         }
         Ok(session)
     }

@@ -10,7 +10,7 @@ use tertial_domain::{
     AuditAction, BodyId, BodyKind, ContactPerson, Field, FieldValue, FocusArea, NewAuditEntry,
     Period, Question, QuestionKey, Role, RoundStatus, Timestamp,
 };
-use tertial_store::{NewUser, Store, SubmitOutcome};
+use tertial_store::{Author, NewUser, Store, SubmitOutcome};
 
 use crate::auth::hash_password;
 use crate::{AppError, Result, now};
@@ -195,7 +195,11 @@ pub async fn load(store: &Store, data: &DemoData) -> Result<Vec<DemoUser>> {
                 changes.push((Field::Answer(key.clone()), FieldValue::not_applicable(), 0));
             }
             let at = submission.submitted_at;
-            store.save_fields(report, &changes, by, at).await?;
+            let by = Author::user(by);
+            store
+                .save_fields(report, &changes, &by, at)
+                .await?
+                .map_err(|refusal| bad(format!("{}: {refusal:?}", submission.body)))?;
             let questions: Vec<&Question> = snapshot
                 .questions
                 .iter()
@@ -203,11 +207,11 @@ pub async fn load(store: &Store, data: &DemoData) -> Result<Vec<DemoUser>> {
                 .collect();
             let late = swedish_date(at) > deadline;
             let outcome = store
-                .submit(report, by, at, late, |fields| {
+                .submit(report, &by, at, late, &|fields| {
                     prepare_submission(&questions, fields)
                 })
                 .await?;
-            if !matches!(outcome, Some(SubmitOutcome::Submitted(_))) {
+            if !matches!(outcome, Ok(SubmitOutcome::Submitted(_))) {
                 return Err(bad(format!(
                     "{}'s answers are incomplete: {outcome:?}",
                     submission.body

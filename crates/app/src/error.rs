@@ -1,7 +1,7 @@
 //! The use cases' errors. The web layer turns each into a status and a Swedish message.
 
 use tertial_domain::{Invalid, ReportStatus};
-use tertial_store::StoreError;
+use tertial_store::{Refusal, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -57,4 +57,15 @@ pub fn chain(error: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     out
+}
+
+impl From<Refusal> for AppError {
+    fn from(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::NoReport => AppError::NotFound,
+            Refusal::NotEditable(status) => AppError::NotEditable(status),
+            Refusal::RoundClosed => AppError::RoundNotOpen,
+            Refusal::SignedOut => AppError::Unauthenticated,
+        }
+    }
 }

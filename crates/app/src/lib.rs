@@ -19,8 +19,8 @@ use tertial_store::{RoundSnapshot, Store};
 
 pub use error::{AppError, chain};
 pub use reports::{
-    FieldEntry, FieldSaved, FormSaved, QuestionView, ReportAccess, ReportContext, ReportPage,
-    SectionView, SubmitResult,
+    FieldEntry, FieldSaved, FormPosted, FormSaved, QuestionView, ReportAccess, ReportContext,
+    ReportPage, SectionView,
 };
 pub use rounds::{RoundListing, RoundOverview};
 pub use tertial_store;

@@ -10,7 +10,7 @@ use tertial_domain::{
     Actor, AuditAction, Body, Field, FieldValue, FocusArea, FollowUp, NewAuditEntry, Question,
     Report, ReportId, Round, RoundStatus, StoredField, Submission,
 };
-use tertial_store::{ReportOverview, RoundSnapshot, SaveOutcome, SubmitOutcome};
+use tertial_store::{Author, ReportOverview, RoundSnapshot, SaveOutcome, SubmitOutcome};
 
 use crate::{App, AppError, Result, now};
 
@@ -143,10 +143,31 @@ pub struct FormSaved {
     pub conflicts: Vec<FieldSaved>,
 }
 
-/// The outcome of a submission attempt.
+impl FormSaved {
+    fn of(changes: Vec<(Field, FieldValue, i64)>, outcomes: Vec<SaveOutcome>) -> FormSaved {
+        let mut result = FormSaved::default();
+        for ((field, mine, _), outcome) in changes.into_iter().zip(outcomes) {
+            match outcome {
+                SaveOutcome::Saved { .. } => result.saved += 1,
+                conflict @ SaveOutcome::Conflict(_) => result.conflicts.push(FieldSaved {
+                    field,
+                    mine,
+                    outcome: conflict,
+                }),
+            }
+        }
+        result
+    }
+}
+
+/// The outcome of posting the whole form.
 #[derive(Debug, Clone)]
-pub enum SubmitResult {
+pub enum FormPosted {
+    /// Saved and not submitted: with Spara, or with "Skicka in" when a colleague changed
+    /// some of the same fields (the other changes are saved; the conflicts are listed).
+    Saved(FormSaved),
     Submitted(Submission),
+    /// The changes are saved; the report is not complete yet.
     Incomplete(Vec<tertial_domain::Problem>),
 }
 
@@ -260,33 +281,39 @@ impl App {
         entries: Vec<FieldEntry>,
     ) -> Result<FormSaved> {
         let context = self.editable_report(actor, id).await?;
-        let mut changes = Vec::new();
-        for entry in &entries {
-            let (field, value) = self.parse_entry(&context, entry)?;
-            if entry.shown.as_deref() != Some(value.fingerprint().as_str()) {
-                changes.push((field, value, entry.base_version));
-            }
-        }
+        let changes = self.changed_fields(&context, &entries)?;
         if changes.is_empty() {
             return Ok(FormSaved::default());
         }
-        let mine: Vec<_> = changes
-            .iter()
-            .map(|(f, v, _)| (f.clone(), v.clone()))
-            .collect();
-        let outcomes = self.store_changes(&context, actor, changes).await?;
-        let mut result = FormSaved::default();
-        for ((field, mine), outcome) in mine.into_iter().zip(outcomes) {
-            match outcome {
-                SaveOutcome::Saved { .. } => result.saved += 1,
-                conflict @ SaveOutcome::Conflict(_) => result.conflicts.push(FieldSaved {
-                    field,
-                    mine,
-                    outcome: conflict,
-                }),
-            }
-        }
-        Ok(result)
+        let outcomes = self.store_changes(&context, actor, changes.clone()).await?;
+        Ok(FormSaved::of(changes, outcomes))
+    }
+
+    /// Saves a whole form and submits it, in one transaction: the submission holds the
+    /// changes, or nothing is stored. A change that meets a colleague's newer save stops the
+    /// submission (the other changes are saved) so the person can compare first.
+    pub async fn save_and_submit(
+        &self,
+        actor: &Actor,
+        id: ReportId,
+        entries: Vec<FieldEntry>,
+    ) -> Result<FormPosted> {
+        let context = self.editable_report(actor, id).await?;
+        let changes = self.changed_fields(&context, &entries)?;
+        let at = now();
+        let late = context.round.is_late(swedish_date(at));
+        let questions = context.questions();
+        let done = self
+            .store
+            .save_and_submit(id, &changes, &Author::from(actor), at, late, &|fields| {
+                prepare_submission(&questions, fields)
+            })
+            .await??;
+        Ok(match done.submit {
+            None => FormPosted::Saved(FormSaved::of(changes, done.saves)),
+            Some(SubmitOutcome::Submitted(submission)) => FormPosted::Submitted(submission),
+            Some(SubmitOutcome::Incomplete(problems)) => FormPosted::Incomplete(problems),
+        })
     }
 
     async fn store_changes(
@@ -295,13 +322,27 @@ impl App {
         actor: &Actor,
         changes: Vec<(Field, FieldValue, i64)>,
     ) -> Result<Vec<SaveOutcome>> {
-        self.store
-            .save_fields(context.report.id, &changes, actor.id, now())
-            .await?
-            // Submitted by a colleague since we looked.
-            .ok_or(AppError::NotEditable(
-                tertial_domain::ReportStatus::Submitted,
-            ))
+        Ok(self
+            .store
+            .save_fields(context.report.id, &changes, &Author::from(actor), now())
+            .await??)
+    }
+
+    /// The posted fields whose value differs from the one the form showed, each with the
+    /// version it was based on.
+    fn changed_fields(
+        &self,
+        context: &ReportContext,
+        entries: &[FieldEntry],
+    ) -> Result<Vec<(Field, FieldValue, i64)>> {
+        let mut changes = Vec::new();
+        for entry in entries {
+            let (field, value) = self.parse_entry(context, entry)?;
+            if entry.shown.as_deref() != Some(value.fingerprint().as_str()) {
+                changes.push((field, value, entry.base_version));
+            }
+        }
+        Ok(changes)
     }
 
     /// Checks that a posted field belongs to this report and its value is acceptable.
@@ -335,28 +376,6 @@ impl App {
                 not_applicable: entry.not_applicable && na_allowed,
             },
         ))
-    }
-
-    /// Submits the report: checks it is complete and freezes the next numbered version.
-    pub async fn submit_report(&self, actor: &Actor, id: ReportId) -> Result<SubmitResult> {
-        let context = self.editable_report(actor, id).await?;
-        let at = now();
-        let today = swedish_date(at);
-        let late = context.round.is_late(today);
-        let questions = context.questions();
-        let outcome = self
-            .store
-            .submit(id, actor.id, at, late, |fields| {
-                prepare_submission(&questions, fields)
-            })
-            .await?
-            .ok_or(AppError::NotFound)?;
-        match outcome {
-            SubmitOutcome::Submitted(submission) => Ok(SubmitResult::Submitted(submission)),
-            SubmitOutcome::Incomplete(problems) => Ok(SubmitResult::Incomplete(problems)),
-            SubmitOutcome::NotEditable(status) => Err(AppError::NotEditable(status)),
-            SubmitOutcome::RoundClosed => Err(AppError::RoundNotOpen),
-        }
     }
 
     /// A submitted version of a report, for the body and for coordinators. Reading it is

@@ -1,13 +1,14 @@
 //! What each command does: wiring the store, the use cases and the router.
 
 use std::io::BufRead;
+use std::time::Duration;
 
 use tertial_app::{App, Settings, chain, demo};
 use tertial_domain::Role;
 use tertial_store::Store;
 use tertial_web::WebSettings;
 
-use crate::{Command, ServerArgs, UserAddArgs, UserCommand};
+use crate::{Command, DatabaseArgs, ServerArgs, UserAddArgs, UserCommand};
 
 /// The demo's data: a file, not code.
 const DEMO_DATA: &str = include_str!("../demo/naringsliv-2022.toml");
@@ -15,16 +16,20 @@ const DEMO_DATA: &str = include_str!("../demo/naringsliv-2022.toml");
 pub async fn run(command: Command) -> Result<(), String> {
     match command {
         Command::Serve(args) => {
-            let store = connect(&args.database.database_url).await?;
+            let store = connect(&args.database).await?;
             serve(store, &args.server).await
         }
         Command::Demo(args) => {
-            let store = build_demo(&args.database_url).await?;
+            let database = DatabaseArgs {
+                database_url: args.database_url,
+                database_wait_seconds: args.database_wait_seconds,
+            };
+            let store = build_demo(&database).await?;
             serve(store, &args.server).await
         }
         Command::User(UserCommand::Add(args)) => add_user(args).await,
         Command::Check(args) => {
-            let store = connect(&args.database_url).await?;
+            let store = connect(&args).await?;
             let problems = store
                 .integrity_problems()
                 .await
@@ -39,21 +44,24 @@ pub async fn run(command: Command) -> Result<(), String> {
     }
 }
 
-async fn connect(url: &str) -> Result<Store, String> {
-    Store::connect(url)
+async fn connect(args: &DatabaseArgs) -> Result<Store, String> {
+    let url = &args.database_url;
+    let wait = Duration::from_secs(args.database_wait_seconds);
+    Store::connect_waiting(url, wait)
         .await
         .map_err(|e| format!("cannot open the database {url}: {}", chain(&e)))
 }
 
-/// Builds the demo fresh at `url`: an empty database is filled, an earlier demo is replaced,
-/// anything else is refused.
-async fn build_demo(url: &str) -> Result<Store, String> {
-    let store = connect(url).await?;
+/// Builds the demo fresh at the URL: an empty database is filled, an earlier demo is
+/// replaced, anything else is refused.
+async fn build_demo(args: &DatabaseArgs) -> Result<Store, String> {
+    let url = &args.database_url;
+    let store = connect(args).await?;
     let is_demo = store.is_demo().await.map_err(|e| e.to_string())?;
     let is_empty = store.is_empty().await.map_err(|e| e.to_string())?;
     let store = if is_demo {
         store.drop_everything().await.map_err(|e| e.to_string())?;
-        connect(url).await?
+        connect(args).await?
     } else if is_empty {
         store
     } else {
@@ -88,6 +96,7 @@ async fn serve(store: Store, args: &ServerArgs) -> Result<(), String> {
         WebSettings {
             max_request_bytes: args.max_request_bytes,
             secure_cookies: args.secure_cookies,
+            ..WebSettings::default()
         },
     );
     let listener = tokio::net::TcpListener::bind(args.bind)
@@ -96,11 +105,19 @@ async fn serve(store: Store, args: &ServerArgs) -> Result<(), String> {
     let address = listener.local_addr().map_err(|e| e.to_string())?;
     println!("Tertial is listening on http://{address}");
     tokio::spawn(sweep_sessions(store.clone()));
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown())
+    let drain = Duration::from_secs(args.drain_seconds);
+    let drained = tertial_web::serve(listener, router, shutdown(), drain).await;
+    // Requests still running past the deadline hold database connections; closing waits
+    // for them, so it is bounded too.
+    if drained {
+        store.close().await;
+    } else if tokio::time::timeout(Duration::from_secs(1), store.close())
         .await
-        .map_err(|e| e.to_string())?;
-    store.close().await;
+        .is_err()
+    {
+        tracing::warn!("database connections still busy at exit");
+    }
+    println!("Tertial has stopped.");
     Ok(())
 }
 
@@ -142,7 +159,7 @@ async fn add_user(args: UserAddArgs) -> Result<(), String> {
             args.role
         )
     })?;
-    let store = connect(&args.database.database_url).await?;
+    let store = connect(&args.database).await?;
     let all = store.bodies().await.map_err(|e| e.to_string())?;
     let mut bodies = Vec::new();
     for wanted in &args.bodies {

@@ -43,6 +43,10 @@ struct DatabaseArgs {
     /// `postgres://USER@HOST:PORT/NAME`.
     #[arg(long, env = "DATABASE_URL", default_value = "sqlite:tertial.db")]
     database_url: String,
+    /// How long to wait at start for a PostgreSQL server that is not answering yet
+    /// (starting, restarting), in seconds.
+    #[arg(long, env = "TERTIAL_DATABASE_WAIT_SECONDS", default_value_t = 30)]
+    database_wait_seconds: u64,
 }
 
 #[derive(Debug, Args)]
@@ -62,6 +66,10 @@ struct ServerArgs {
     /// Sign people out after this many minutes without activity.
     #[arg(long, env = "TERTIAL_SESSION_MINUTES", default_value_t = 480)]
     session_minutes: i64,
+    /// On SIGTERM or Ctrl-C, how long requests under way may take to finish before the
+    /// server stops anyway, in seconds.
+    #[arg(long, env = "TERTIAL_DRAIN_SECONDS", default_value_t = 10)]
+    drain_seconds: u64,
 }
 
 #[derive(Debug, Args)]
@@ -78,6 +86,10 @@ struct DemoArgs {
     /// left alone and the command refuses.
     #[arg(long, env = "DATABASE_URL", default_value = "sqlite:tertial-demo.db")]
     database_url: String,
+    /// How long to wait at start for a PostgreSQL server that is not answering yet, in
+    /// seconds.
+    #[arg(long, env = "TERTIAL_DATABASE_WAIT_SECONDS", default_value_t = 30)]
+    database_wait_seconds: u64,
     #[command(flatten)]
     server: ServerArgs,
 }

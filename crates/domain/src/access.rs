@@ -46,6 +46,10 @@ pub struct Actor {
     pub role: Role,
     /// The bodies a reporter reports for; empty for other roles.
     pub bodies: Vec<BodyId>,
+    /// The sign-in session the person acts through (the hash the database keeps of its
+    /// token); `None` on the command line. A change made through a session is refused if
+    /// the session has ended by the time the change would be stored.
+    pub session: Option<String>,
 }
 
 impl Actor {
@@ -76,6 +80,7 @@ mod tests {
             email: "a@example.se".into(),
             role,
             bodies,
+            session: None,
         }
     }
 

@@ -6,18 +6,20 @@
 //! whatever has queued up while the previous commit was on its way to disk as one
 //! transaction, commits once, and only then answers each request: every acknowledged save is
 //! on disk, and the disk wait is shared. If the batch fails, each save is retried in a
-//! transaction of its own, so one bad save cannot sink the others.
+//! transaction of its own (on a fresh connection: see `write`), so one bad save cannot sink
+//! the others, and a save is only ever acknowledged after its own commit succeeded.
 
-use sqlx::AnyPool;
 use tokio::sync::{mpsc, oneshot};
 
-use crate::reports::{SaveJob, save_alone, save_in};
+use crate::saves::{Refusable, SaveJob, save_alone, save_in};
+use crate::write::Writer;
 use crate::{Result, SaveOutcome, StoreError};
 
 /// At most this many saves share a transaction.
 const MAX_BATCH: usize = 256;
 
-type Reply = oneshot::Sender<Result<Option<Vec<SaveOutcome>>>>;
+type Outcome = Result<Refusable<Vec<SaveOutcome>>>;
+type Reply = oneshot::Sender<Outcome>;
 
 /// The queue to the writer task.
 #[derive(Clone)]
@@ -26,14 +28,14 @@ pub(crate) struct GroupCommit {
 }
 
 impl GroupCommit {
-    /// Starts the writer task on `pool` (the single write connection).
-    pub(crate) fn start(pool: AnyPool) -> GroupCommit {
+    /// Starts the writer task on `writer` (the single write connection).
+    pub(crate) fn start(writer: Writer) -> GroupCommit {
         let (queue, jobs) = mpsc::channel(4 * MAX_BATCH);
-        tokio::spawn(write(pool, jobs));
+        tokio::spawn(write(writer, jobs));
         GroupCommit { queue }
     }
 
-    pub(crate) async fn save(&self, job: SaveJob) -> Result<Option<Vec<SaveOutcome>>> {
+    pub(crate) async fn save(&self, job: SaveJob) -> Outcome {
         let (reply, answer) = oneshot::channel();
         self.queue
             .send((job, reply))
@@ -43,10 +45,10 @@ impl GroupCommit {
     }
 }
 
-async fn write(pool: AnyPool, mut queue: mpsc::Receiver<(SaveJob, Reply)>) {
+async fn write(writer: Writer, mut queue: mpsc::Receiver<(SaveJob, Reply)>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        match commit_together(&pool, &batch).await {
+        match commit_together(&writer, &batch).await {
             Ok(outcomes) => {
                 for ((_, reply), outcome) in batch.drain(..).zip(outcomes) {
                     let _ = reply.send(Ok(outcome));
@@ -55,21 +57,23 @@ async fn write(pool: AnyPool, mut queue: mpsc::Receiver<(SaveJob, Reply)>) {
             Err(e) => {
                 tracing::warn!(error = %e, saves = batch.len(), "batch failed; saving one by one");
                 for (job, reply) in batch.drain(..) {
-                    let _ = reply.send(save_alone(&pool, &job).await);
+                    let _ = reply.send(save_alone(&writer, &job).await);
                 }
             }
         }
     }
 }
 
+/// Runs the batch in one transaction. A save that is refused wrote nothing (the single
+/// writer found the refusal before its first write), so the others still commit.
 async fn commit_together(
-    pool: &AnyPool,
+    writer: &Writer,
     batch: &[(SaveJob, Reply)],
-) -> Result<Vec<Option<Vec<SaveOutcome>>>> {
-    let mut tx = pool.begin().await?;
+) -> Result<Vec<Refusable<Vec<SaveOutcome>>>> {
+    let mut tx = writer.begin().await?;
     let mut outcomes = Vec::with_capacity(batch.len());
     for (job, _) in batch {
-        outcomes.push(save_in(&mut tx, job).await?);
+        outcomes.push(save_in(&mut tx, writer.backend(), job).await?);
     }
     tx.commit().await?;
     Ok(outcomes)

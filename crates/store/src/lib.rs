@@ -8,7 +8,8 @@
 //! SQLite allows one writer at a time. Rather than let connections race for the lock (and
 //! fail with `SQLITE_BUSY` when a read transaction tries to upgrade), writes go through a pool
 //! of exactly one connection, and reads through a pool of several. On PostgreSQL both are the
-//! same pool.
+//! same pool. Every write transaction goes through [`write::WriteTx`], which closes a
+//! connection whose transaction did not end cleanly instead of reusing it.
 //!
 //! With `synchronous = FULL` every SQLite commit waits for the disk; answer saves therefore
 //! share commits (see `group_commit`), so that autosave is both durable and fast.
@@ -21,23 +22,31 @@ mod followups;
 mod group_commit;
 mod reports;
 mod rounds;
+mod saves;
 mod sessions;
+mod submissions;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod users;
+mod write;
 
 use std::str::FromStr;
-use std::time::Duration;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{Any, AnyPool, Transaction};
+use sqlx::{AnyConnection, AnyPool, Connection};
 use tertial_domain::{NewAuditEntry, Timestamp};
 
 pub use audit::AuditRecord;
-pub use reports::{ReportOverview, SaveOutcome, SubmitOutcome};
+pub use reports::ReportOverview;
 pub use rounds::RoundSnapshot;
+pub use saves::{Author, Refusable, Refusal, SaveOutcome};
 pub use sessions::SessionRecord;
+pub use submissions::{Freeze, SavedAndSubmitted, SubmitOutcome};
 pub use users::{NewUser, UserRecord};
+use write::{WriteTx, Writer};
 
 /// Which database a store talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +59,17 @@ pub enum Backend {
 pub enum StoreError {
     #[error("database error")]
     Database(#[from] sqlx::Error),
+    /// The database could not be opened or reached at start.
+    #[error(
+        "cannot open the database (for SQLite: does the folder exist and may Tertial write \
+         there? for PostgreSQL: is the server running and does it accept this user?)"
+    )]
+    Open(#[source] sqlx::Error),
+    /// The database opens but refuses to be written (a read-only file, a read-only user).
+    #[error("the database cannot be written")]
+    Unwritable(#[source] Box<StoreError>),
+    #[error("the database did not answer within {0:?}")]
+    Timeout(Duration),
     #[error("migration failed")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("the database holds a value this version does not understand: {0}")]
@@ -72,6 +92,12 @@ pub struct Store {
     write: AnyPool,
     /// SQLite only: answer saves share transactions (see `group_commit`).
     group_commit: Option<group_commit::GroupCommit>,
+    /// Where write transactions begin (on `write`).
+    writer: Writer,
+    /// SQLite only, for tests: the largest database in pages (0: no limit), so that a test
+    /// can fill the "disk" without privileges. Applied to every new write connection.
+    #[cfg_attr(not(feature = "testing"), allow(dead_code))]
+    page_limit: Arc<AtomicU32>,
 }
 
 /// How many connections serve reads on SQLite.
@@ -81,44 +107,71 @@ impl Store {
     /// Connects to the database at `url` (`sqlite:PATH` or `postgres://…`), creating a SQLite
     /// file if there is none, and brings the schema up to date.
     pub async fn connect(url: &str) -> Result<Store> {
+        Store::connect_waiting(url, Duration::ZERO).await
+    }
+
+    /// Like [`Store::connect`], but waits up to `wait` for a PostgreSQL server that is not
+    /// answering yet (starting, restarting), retrying with back-off. Fails with the real
+    /// cause, and at once when waiting cannot help (a wrong password, a missing database).
+    /// A database that opens but cannot be written is refused too.
+    pub async fn connect_waiting(url: &str, wait: Duration) -> Result<Store> {
         sqlx::any::install_default_drivers();
         let backend = Backend::of_url(url)?;
+        let page_limit = Arc::new(AtomicU32::new(0));
         let store = match backend {
             Backend::Sqlite => {
                 let url = sqlite_url(url);
                 let options = AnyConnectOptions::from_str(&url)?;
-                let write = sqlite_pool(1).connect_with(options.clone()).await?;
+                // Opened once directly first: a pool would report "pool timed out" instead of
+                // why the file cannot be opened.
+                open_once(&options).await?;
+                let write = sqlite_pool(1, Some(page_limit.clone()))
+                    .connect_with(options.clone())
+                    .await?;
                 // Create the schema before readers open the file.
+                let writer = Writer::new(write.clone(), backend);
                 let store = Store {
                     backend,
                     read: write.clone(),
-                    write: write.clone(),
+                    write,
                     group_commit: None,
+                    writer: writer.clone(),
+                    page_limit,
                 };
                 store.migrate().await?;
                 Store {
-                    read: sqlite_pool(SQLITE_READERS).connect_with(options).await?,
-                    group_commit: Some(group_commit::GroupCommit::start(write)),
+                    read: sqlite_pool(SQLITE_READERS, None)
+                        .connect_with(options)
+                        .await?,
+                    group_commit: Some(group_commit::GroupCommit::start(writer)),
                     ..store
                 }
             }
             Backend::Postgres => {
+                let options = AnyConnectOptions::from_str(url)?;
+                wait_for_server(&options, wait).await?;
                 let pool = AnyPoolOptions::new()
                     .max_connections(32)
                     .acquire_timeout(Duration::from_secs(10))
-                    .connect(url)
+                    .connect_with(options)
                     .await?;
                 // PostgreSQL groups concurrent commits itself.
                 let store = Store {
                     backend,
                     read: pool.clone(),
-                    write: pool,
+                    write: pool.clone(),
                     group_commit: None,
+                    writer: Writer::new(pool, backend),
+                    page_limit,
                 };
                 store.migrate().await?;
                 store
             }
         };
+        store
+            .probe_write()
+            .await
+            .map_err(|e| StoreError::Unwritable(Box::new(e)))?;
         Ok(store)
     }
 
@@ -223,10 +276,67 @@ impl Store {
         }
     }
 
-    /// A trivial round trip, for readiness checks.
-    pub async fn ping(&self) -> Result<()> {
-        sqlx::query("SELECT 1").execute(&self.read).await?;
+    /// Whether the database takes writes now, answered within `within` (not the pool's
+    /// longer wait). After a failed write, only a real write of some size that reaches the
+    /// disk counts; otherwise taking the write lock and letting go (SQLite) or a round trip
+    /// (PostgreSQL) does. The check runs to completion on its own even when it is late, so
+    /// that it never leaves a transaction half open.
+    pub async fn ready(&self, within: Duration) -> Result<()> {
+        let store = self.clone();
+        let check = tokio::spawn(async move {
+            if store.writer.health.suspect() {
+                store.probe_write().await
+            } else {
+                store.begin().await?.rollback().await
+            }
+        });
+        match tokio::time::timeout(within, check).await {
+            Ok(Ok(result)) => result,
+            Ok(Err(_)) => Err(StoreError::Closed),
+            Err(_) => Err(StoreError::Timeout(within)),
+        }
+    }
+
+    /// Writes and commits a value about as large as a long answer.
+    async fn probe_write(&self) -> Result<()> {
+        let value = format!(
+            "{}:{}",
+            jiff::Timestamp::now().as_millisecond(),
+            "x".repeat(16 * 1024)
+        );
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES ('writer_probe', $1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(value)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await
+    }
+
+    /// For tests on SQLite: limits the database to `pages` pages (0: no limit), as a full
+    /// disk would, on the write connection now and on every one opened later.
+    #[cfg(feature = "testing")]
+    pub async fn set_page_limit(&self, pages: u32) -> Result<()> {
+        self.page_limit.store(pages, Ordering::Relaxed);
+        let mut conn = self.write.acquire().await?;
+        let pages = if pages == 0 { 1_073_741_823 } else { pages };
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "PRAGMA max_page_count = {pages}"
+        )))
+        .execute(&mut *conn)
+        .await?;
         Ok(())
+    }
+
+    /// The database's size in pages (SQLite), for tests that fill it.
+    #[cfg(feature = "testing")]
+    pub async fn page_count(&self) -> Result<u32> {
+        let pages: i64 = sqlx::query_scalar("PRAGMA page_count")
+            .fetch_one(&self.read)
+            .await?;
+        u32::try_from(pages).map_err(corrupt)
     }
 
     pub async fn close(&self) {
@@ -234,8 +344,8 @@ impl Store {
         self.write.close().await;
     }
 
-    async fn begin(&self) -> Result<Transaction<'static, Any>> {
-        Ok(self.write.begin().await?)
+    async fn begin(&self) -> Result<WriteTx> {
+        self.writer.begin().await
     }
 
     /// Appends an audit entry on its own.
@@ -272,12 +382,61 @@ fn sqlite_url(url: &str) -> String {
     }
 }
 
-fn sqlite_pool(connections: u32) -> AnyPoolOptions {
+/// Opens one connection and closes it again, so that a database that cannot be opened is
+/// reported with its cause.
+async fn open_once(options: &AnyConnectOptions) -> Result<()> {
+    let conn = AnyConnection::connect_with(options)
+        .await
+        .map_err(StoreError::Open)?;
+    conn.close().await?;
+    Ok(())
+}
+
+/// Waits up to `wait` for a PostgreSQL server to accept a connection, retrying with
+/// back-off while it is not listening or still starting.
+async fn wait_for_server(options: &AnyConnectOptions, wait: Duration) -> Result<()> {
+    let deadline = Instant::now() + wait;
+    let mut delay = Duration::from_millis(200);
+    loop {
+        match AnyConnection::connect_with(options).await {
+            Ok(conn) => {
+                conn.close().await?;
+                return Ok(());
+            }
+            Err(e) if server_not_ready(&e) && Instant::now() + delay < deadline => {
+                tracing::warn!(error = %e, retry_in = ?delay, "the database is not answering yet");
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(Duration::from_secs(5));
+            }
+            Err(e) => return Err(StoreError::Open(e)),
+        }
+    }
+}
+
+/// Whether a failed connection may succeed later: nothing listening yet, or a server that
+/// is starting, shutting down or full. A wrong password or database name will not.
+fn server_not_ready(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut => true,
+        sqlx::Error::Database(db) => {
+            matches!(
+                db.code().as_deref(),
+                Some("57P01" | "57P02" | "57P03" | "53300")
+            )
+        }
+        _ => false,
+    }
+}
+
+fn sqlite_pool(connections: u32, page_limit: Option<Arc<AtomicU32>>) -> AnyPoolOptions {
     AnyPoolOptions::new()
         .max_connections(connections)
         .min_connections(connections)
-        .acquire_timeout(Duration::from_secs(30))
-        .after_connect(|conn, _| {
+        .acquire_timeout(Duration::from_secs(10))
+        .after_connect(move |conn, _| {
+            let page_limit = page_limit
+                .as_ref()
+                .map_or(0, |limit| limit.load(Ordering::Relaxed));
             Box::pin(async move {
                 use sqlx::Executor;
                 // WAL lets readers work while the writer writes. synchronous=FULL syncs the
@@ -289,6 +448,12 @@ fn sqlite_pool(connections: u32) -> AnyPoolOptions {
                     "PRAGMA busy_timeout = 10000",
                 ] {
                     conn.execute(pragma).await?;
+                }
+                if page_limit > 0 {
+                    conn.execute(sqlx::AssertSqlSafe(format!(
+                        "PRAGMA max_page_count = {page_limit}"
+                    )))
+                    .await?;
                 }
                 Ok(())
             })

@@ -57,6 +57,7 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         let Some(follow_up) = follow_up else {
+            tx.rollback().await?;
             return Ok(None);
         };
         sqlx::query(
@@ -114,7 +115,9 @@ impl Store {
         Ok(Some(created))
     }
 
-    /// Closes an open round. Returns whether it was open.
+    /// Closes an open round. Returns whether it was open. On PostgreSQL the update waits for
+    /// saves and submissions under way in the round (they hold its row `FOR SHARE`), and
+    /// every later one sees the round closed.
     pub async fn close_round(
         &self,
         round: RoundId,
@@ -128,6 +131,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         if done.rows_affected() == 0 {
+            tx.rollback().await?;
             return Ok(false);
         }
         audit::append(&mut tx, audit, at).await?;

@@ -75,6 +75,7 @@ impl Store {
                 email: row.try_get("email")?,
                 role: Role::from_code(row.try_get("role")?).map_err(corrupt)?,
                 bodies,
+                session: Some(token_hash.to_owned()),
             },
             csrf_token: row.try_get("csrf_token")?,
             last_seen_at: timestamp(row.try_get("last_seen_at")?)?,

@@ -118,6 +118,7 @@ impl Store {
             email: row.try_get("email")?,
             role,
             bodies,
+            session: None,
         })
     }
 }

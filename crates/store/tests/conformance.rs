@@ -8,7 +8,9 @@ use tertial_domain::{
     AuditAction, BodyKind, Field, FieldValue, FocusArea, NewAuditEntry, Period, Problem, Question,
     QuestionKey, ReportStatus, Role, RoundStatus, Timestamp, UserId,
 };
-use tertial_store::{Backend, NewUser, SaveOutcome, Store, StoreError, SubmitOutcome};
+use tertial_store::{
+    Author, Backend, NewUser, Refusal, SaveOutcome, Store, StoreError, SubmitOutcome,
+};
 
 /// A fresh, empty database of the given backend, and its URL.
 async fn fresh(backend: Backend) -> Option<(Store, String)> {
@@ -65,6 +67,8 @@ fn audit(action: AuditAction) -> NewAuditEntry {
 /// districts and one for boards; an open round. Returns the store's reporter and report ids.
 struct World {
     reporter: UserId,
+    /// The reporter, writing without a session (as the command line does).
+    author: Author,
     district_report: tertial_domain::ReportId,
     round: tertial_domain::RoundId,
     questions: Vec<Question>,
@@ -149,6 +153,7 @@ async fn world(store: &Store) -> World {
         .id;
     World {
         reporter,
+        author: Author::user(reporter),
         district_report,
         round,
         questions,
@@ -208,9 +213,10 @@ async fn a_save_based_on_an_old_version_never_overwrites(store: Store, _url: Str
     let save = |value: &str, base: i64| {
         let changes = vec![(field.clone(), FieldValue::text(value), base)];
         let store = store.clone();
+        let by = w.author.clone();
         async move {
             store
-                .save_fields(w.district_report, &changes, w.reporter, now())
+                .save_fields(w.district_report, &changes, &by, now())
                 .await
                 .expect("save")
                 .expect("editable")
@@ -278,19 +284,21 @@ async fn concurrent_saves_from_one_version_let_exactly_one_win(store: Store, _ur
         .save_fields(
             w.district_report,
             &[(field.clone(), FieldValue::text("a@example.se"), 0)],
-            w.reporter,
+            &w.author,
             now(),
         )
         .await
-        .expect("save");
+        .expect("save")
+        .expect("editable");
     let tasks: Vec<_> = (0..12)
         .map(|i| {
             let store = store.clone();
             let field = field.clone();
+            let by = w.author.clone();
             tokio::spawn(async move {
                 let changes = [(field, FieldValue::text(format!("{i}@example.se")), 1)];
                 store
-                    .save_fields(w.district_report, &changes, w.reporter, now())
+                    .save_fields(w.district_report, &changes, &by, now())
                     .await
                     .expect("save")
                     .expect("editable")
@@ -324,18 +332,18 @@ async fn submitting_freezes_numbered_immutable_versions(store: Store, url: Strin
     let submit = || {
         let store = store.clone();
         let mine = mine.clone();
+        let by = w.author.clone();
         async move {
             store
-                .submit(w.district_report, w.reporter, now(), false, |fields| {
+                .submit(w.district_report, &by, now(), false, &|fields| {
                     prepare_submission(&mine, fields)
                 })
                 .await
                 .expect("submit")
-                .expect("report exists")
         }
     };
     match submit().await {
-        SubmitOutcome::Incomplete(problems) => {
+        Ok(SubmitOutcome::Incomplete(problems)) => {
             assert_eq!(problems.len(), 5);
             assert_eq!(problems[0], Problem::Unanswered(key("samverkan")));
         }
@@ -365,12 +373,12 @@ async fn submitting_freezes_numbered_immutable_versions(store: Store, url: Strin
         ),
     ];
     store
-        .save_fields(w.district_report, &changes, w.reporter, now())
+        .save_fields(w.district_report, &changes, &w.author, now())
         .await
         .expect("save")
         .expect("editable");
     let submission = match submit().await {
-        SubmitOutcome::Submitted(s) => s,
+        Ok(SubmitOutcome::Submitted(s)) => s,
         other => panic!("expected a submission, got {other:?}"),
     };
     assert_eq!(submission.number, 1);
@@ -379,13 +387,13 @@ async fn submitting_freezes_numbered_immutable_versions(store: Store, url: Strin
     assert!(submission.content.answers[1].not_applicable);
     // Read-only now: saving and submitting again are refused.
     let refused = store
-        .save_fields(w.district_report, &changes[..1], w.reporter, now())
+        .save_fields(w.district_report, &changes[..1], &w.author, now())
         .await
         .expect("save");
-    assert_eq!(refused, None);
+    assert_eq!(refused, Err(Refusal::NotEditable(ReportStatus::Submitted)));
     assert_eq!(
         submit().await,
-        SubmitOutcome::NotEditable(ReportStatus::Submitted)
+        Err(Refusal::NotEditable(ReportStatus::Submitted))
     );
     let stored = store
         .submissions(w.district_report)
@@ -533,7 +541,7 @@ async fn a_closed_round_takes_no_saves_or_submissions(store: Store, _url: String
     let w = world(&store).await;
     let change = [(Field::ContactName, FieldValue::text("Kim"), 0)];
     store
-        .save_fields(w.district_report, &change, w.reporter, now())
+        .save_fields(w.district_report, &change, &w.author, now())
         .await
         .expect("save")
         .expect("open");
@@ -545,17 +553,17 @@ async fn a_closed_round_takes_no_saves_or_submissions(store: Store, _url: String
     );
     let change = [(Field::ContactName, FieldValue::text("Sent"), 1)];
     let refused = store
-        .save_fields(w.district_report, &change, w.reporter, now())
+        .save_fields(w.district_report, &change, &w.author, now())
         .await
         .expect("save");
-    assert_eq!(refused, None);
+    assert_eq!(refused, Err(Refusal::RoundClosed));
     let submitted = store
-        .submit(w.district_report, w.reporter, now(), true, |_| {
+        .submit(w.district_report, &w.author, now(), true, &|_| {
             Err(vec![Problem::ContactNameMissing])
         })
         .await
         .expect("submit");
-    assert_eq!(submitted, Some(SubmitOutcome::RoundClosed));
+    assert_eq!(submitted, Err(Refusal::RoundClosed));
     let fields = store.fields(w.district_report).await.expect("fields");
     assert_eq!(fields[0].value.text, "Kim");
 }

@@ -53,6 +53,7 @@ pub fn status_of(error: &AppError) -> StatusCode {
             ..
         } => StatusCode::PAYLOAD_TOO_LARGE,
         AppError::Invalid(_) | AppError::InvalidText { .. } => StatusCode::BAD_REQUEST,
+        AppError::Store(e) if text::unavailable(e) => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Store(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -60,7 +61,7 @@ pub fn status_of(error: &AppError) -> StatusCode {
 impl From<AppError> for WebError {
     fn from(error: AppError) -> Self {
         let status = status_of(&error);
-        if status == StatusCode::INTERNAL_SERVER_ERROR {
+        if status.is_server_error() {
             tracing::error!(error = %tertial_app::chain(&error), "request failed");
         }
         WebError::new(status, text::error_message(&error))

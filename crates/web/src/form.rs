@@ -74,8 +74,12 @@ impl FromRequest<AppState> for FormData {
             return Err(WebError::new(StatusCode::BAD_REQUEST, text::MALFORMED));
         }
         let limit = state.settings.max_request_bytes;
-        let body = axum::body::to_bytes(req.into_body(), limit)
+        // A client that sends its body slowly (or stops) is cut off at the deadline, so it
+        // cannot hold a request, or a shutdown, open forever.
+        let read = axum::body::to_bytes(req.into_body(), limit);
+        let body = tokio::time::timeout(state.settings.body_deadline, read)
             .await
+            .map_err(|_| WebError::new(StatusCode::REQUEST_TIMEOUT, text::TOO_SLOW))?
             .map_err(|_| WebError::new(StatusCode::PAYLOAD_TOO_LARGE, text::TOO_LARGE))?;
         FormData::parse(&body)
     }

@@ -7,6 +7,7 @@ mod assets;
 mod error;
 mod form;
 mod pages;
+mod serve;
 mod session;
 mod text;
 mod time;
@@ -14,13 +15,15 @@ mod time;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::http::{HeaderValue, header};
-use axum::middleware::map_response;
-use axum::response::Response;
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{Next, from_fn, map_response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use tertial_app::App;
 
 pub use error::WebError;
+pub use serve::{HEADER_TIMEOUT, serve};
 
 /// Settings of the HTTP layer.
 #[derive(Debug, Clone)]
@@ -29,6 +32,8 @@ pub struct WebSettings {
     pub max_request_bytes: usize,
     /// Mark cookies `Secure` (serve over HTTPS, directly or behind a proxy).
     pub secure_cookies: bool,
+    /// How long a client may take to send a request's body, from first byte to last.
+    pub body_deadline: std::time::Duration,
 }
 
 impl Default for WebSettings {
@@ -36,6 +41,7 @@ impl Default for WebSettings {
         WebSettings {
             max_request_bytes: 4 * 1024 * 1024,
             secure_cookies: false,
+            body_deadline: std::time::Duration::from_secs(30),
         }
     }
 }
@@ -86,7 +92,22 @@ pub fn router(app: App, settings: WebSettings) -> Router {
         .route("/static/{file}", get(assets::serve))
         .fallback(pages::home::not_found)
         .layer(map_response(security_headers))
+        .layer(from_fn(run_to_completion))
         .with_state(state)
+}
+
+/// Runs each request's handler as a task of its own, so that a client that disconnects
+/// cannot cancel it halfway: a handler dropped inside `BEGIN` or between two statements
+/// could leave a pooled connection in a transaction nobody owns. The handler finishes
+/// (reading the body is bounded by its deadline), and its answer goes nowhere.
+async fn run_to_completion(request: Request, next: Next) -> Response {
+    match tokio::spawn(next.run(request)).await {
+        Ok(response) => response,
+        Err(e) => {
+            tracing::error!(error = %e, "request handler panicked");
+            WebError::new(StatusCode::INTERNAL_SERVER_ERROR, text::INTERNAL).into_response()
+        }
+    }
 }
 
 /// Headers every response carries: no framing, no sniffing, scripts and styles only from

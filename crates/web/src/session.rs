@@ -61,16 +61,28 @@ impl IntoResponse for NotSignedIn {
 }
 
 impl Signed {
-    /// The session the request's cookie names, if it is live.
+    /// The session the request's cookie names, if it is live. If it cannot be looked up
+    /// (the database is unavailable), a script's call gets the error as JSON, as it gets
+    /// every other.
     async fn lookup(parts: &Parts, state: &AppState) -> Result<Option<Signed>, Response> {
         let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
             return Ok(None);
         };
         match state.app.session(&token).await {
             Ok(session) => Ok(session.map(|session| Signed { token, session })),
+            Err(e) if wants_json(parts) => Err(JsonError::from(e).into_response()),
             Err(e) => Err(WebError::from(e).into_response()),
         }
     }
+}
+
+/// Whether the request is a script's, answered in JSON.
+fn wants_json(parts: &Parts) -> bool {
+    parts
+        .headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/json"))
 }
 
 impl FromRequestParts<AppState> for Signed {
@@ -80,11 +92,7 @@ impl FromRequestParts<AppState> for Signed {
         if let Some(signed) = Signed::lookup(parts, state).await? {
             return Ok(signed);
         }
-        let json = parts
-            .headers
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("application/json"));
+        let json = wants_json(parts);
         let next = if parts.method == axum::http::Method::GET {
             parts.uri.path().to_owned()
         } else {

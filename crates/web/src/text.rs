@@ -67,11 +67,34 @@ pub const CSRF_KEPT: &str = "Formuläret hade gått ut, så ingenting sparades. 
 pub const RESUMED: &str = "Du är inloggad igen. Texten nedan skrevs innan du blev utloggad \
      och är inte sparad än: kontrollera den och tryck på Spara.";
 pub const TOO_LARGE: &str = "Det du skickade är för stort. Korta texten och försök igen.";
+pub const TOO_SLOW: &str = "Det tog för lång tid att ta emot formuläret. Försök igen.";
 pub const MALFORMED: &str = "Formuläret kunde inte läsas. Ladda om sidan och försök igen.";
 pub const NOT_FOUND: &str = "Sidan finns inte, eller så har du inte tillgång till den.";
 pub const FORBIDDEN: &str = "Du har inte behörighet att göra det här.";
 pub const SIGNED_OUT: &str = "Du är utloggad. Logga in igen för att fortsätta.";
 pub const INTERNAL: &str = "Något gick fel hos oss. Försök igen om en stund.";
+pub const UNAVAILABLE: &str = "Det går inte att spara just nu på grund av ett fel hos oss. \
+     Det som redan är sparat finns kvar. Försök igen om en stund.";
+
+/// What to say when posted changes were refused because the report can no longer be
+/// changed: nothing of them was stored. `last` is the report's latest submission.
+pub fn not_stored(error: &AppError, last: Option<&tertial_domain::Submission>) -> String {
+    let why = match (error, last) {
+        (AppError::RoundNotOpen, _) => "omgången är stängd".to_owned(),
+        (AppError::NotEditable(ReportStatus::Approved), _) => "rapporten är godkänd".to_owned(),
+        (_, Some(s)) => format!(
+            "rapporten skickades in av {} {} (version {})",
+            s.submitted_by_name,
+            crate::time::date_time(s.submitted_at),
+            s.number
+        ),
+        _ => "rapporten kan inte ändras".to_owned(),
+    };
+    format!(
+        "Dina ändringar sparades inte: {why}. Din text som inte finns i rapporten visas \
+         nedan, så att du kan kopiera den."
+    )
+}
 
 /// The message and the kind of trouble an error means for the person.
 pub fn error_message(error: &AppError) -> String {
@@ -92,8 +115,19 @@ pub fn error_message(error: &AppError) -> String {
         AppError::RoundNotOpen => "Omgången är stängd. Svaren kan inte längre ändras.".into(),
         AppError::Invalid(error) => invalid_text(error),
         AppError::Duplicate(_) => "Det finns redan.".into(),
+        AppError::Store(e) if unavailable(e) => UNAVAILABLE.into(),
         AppError::Store(_) | AppError::Internal(_) => INTERNAL.into(),
     }
+}
+
+/// Whether a store error means the database cannot be reached or written just now (worth
+/// trying again), rather than a defect.
+pub fn unavailable(error: &tertial_app::tertial_store::StoreError) -> bool {
+    use tertial_app::tertial_store::StoreError;
+    matches!(
+        error,
+        StoreError::Database(_) | StoreError::Timeout(_) | StoreError::Closed
+    )
 }
 
 /// Why a text was refused.

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tertial_app::tertial_store::SaveOutcome;
 use tertial_app::{
-    AppError, FieldEntry, FieldSaved, ReportAccess, ReportContext, ReportPage, SubmitResult,
+    AppError, FieldEntry, FieldSaved, FormPosted, ReportAccess, ReportContext, ReportPage,
 };
 use tertial_documents::{DocumentAnswer, DocumentSection, SubmissionDocument, markdown};
 use tertial_domain::{
@@ -145,12 +145,16 @@ fn contact_of(content: &SubmittedContent) -> [(Field, &str); 3] {
 /// What a re-rendered form adds: problems to fix, conflicts to resolve, a notice.
 #[derive(Default)]
 struct Overlay {
+    status: StatusCode,
     problems_title: &'static str,
     problems: Vec<(Field, String)>,
     conflicts: Vec<FieldSaved>,
     notice: Option<String>,
     /// What was posted but not saved, shown instead of what is stored.
     posted: Vec<FieldEntry>,
+    /// What was posted and refused (the report can no longer be changed): the texts that
+    /// differ from what is stored are shown apart, to copy.
+    refused: Vec<FieldEntry>,
 }
 
 #[derive(Template)]
@@ -179,6 +183,9 @@ struct ReportTemplate {
     sections: Vec<SectionView>,
     contact: Vec<FieldView>,
     other: Vec<FieldView>,
+    /// Posted texts that could not be stored (the report can no longer be changed):
+    /// label and text, to copy.
+    unsaved: Vec<(String, String)>,
     /// Övriga upplysningar, for the read-only view.
     other_information: String,
     /// Number, time, submitter, late.
@@ -223,7 +230,7 @@ fn report_view(
         }
         view.finish()
     };
-    let sections = page
+    let sections: Vec<SectionView> = page
         .sections
         .iter()
         .map(|s| SectionView {
@@ -247,7 +254,7 @@ fn report_view(
                 .collect(),
         })
         .collect();
-    let contact = [Field::ContactName, Field::ContactPhone, Field::ContactEmail]
+    let contact: Vec<FieldView> = [Field::ContactName, Field::ContactPhone, Field::ContactEmail]
         .iter()
         .map(|f| {
             decorate(
@@ -262,6 +269,11 @@ fn report_view(
         FieldView::stored(&other_field, contact_label(&Field::OtherInformation)),
         &overlay,
     )];
+    let unsaved = unsaved_texts(
+        sections.iter().flat_map(|s| &s.fields),
+        contact.iter().chain(&other),
+        &overlay.refused,
+    );
     let mut problems: Vec<(String, String)> = overlay
         .problems
         .iter()
@@ -301,6 +313,7 @@ fn report_view(
         contact,
         other,
         other_information,
+        unsaved,
         submissions: page
             .submissions
             .iter()
@@ -314,6 +327,34 @@ fn report_view(
             })
             .collect(),
     }
+}
+
+/// The refused texts that differ from what is stored, labelled as on the form.
+fn unsaved_texts<'a>(
+    questions: impl Iterator<Item = &'a FieldView>,
+    others: impl Iterator<Item = &'a FieldView>,
+    refused: &[FieldEntry],
+) -> Vec<(String, String)> {
+    questions
+        .chain(others)
+        .filter_map(|view| {
+            let entry = refused.iter().find(|e| e.code == view.code)?;
+            let text = entry.text.replace("\r\n", "\n");
+            let changed = text != view.text
+                || (view.na_allowed && entry.not_applicable != view.not_applicable);
+            let text = if entry.not_applicable && view.na_allowed {
+                "Ej aktuellt".to_owned()
+            } else {
+                text
+            };
+            let label = if view.number.is_empty() {
+                view.label.clone()
+            } else {
+                format!("{} {}", view.number, view.label)
+            };
+            changed.then_some((label, text))
+        })
+        .collect()
 }
 
 #[derive(Deserialize)]
@@ -346,7 +387,7 @@ pub async fn show(
 }
 
 /// The whole form, posted without JavaScript (or with the submit button): saves what the
-/// person changed, then, if asked, submits.
+/// person changed, and with "Skicka in" submits in the same transaction.
 pub async fn post_form(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -355,9 +396,10 @@ pub async fn post_form(
     form: FormData,
 ) -> Result<Response, WebError> {
     let id = ReportId(path_id(&id)?);
+    let resume =
+        || super::auth::sign_in_to_resume(&state, &headers, format!("/rapporter/{id}"), &form);
     let Some(signed) = signed else {
-        return super::auth::sign_in_to_resume(&state, &headers, format!("/rapporter/{id}"), &form)
-            .await;
+        return resume().await;
     };
     if !form_token_is_theirs(&state, &signed, form.get("csrf")).await? {
         // Nothing is saved, and nothing typed is lost: the form comes back with the text.
@@ -372,102 +414,109 @@ pub async fn post_form(
         .await;
     }
     let entries = entries(&form)?;
-    let saved = match state
-        .app
-        .save_form(signed.actor(), id, entries.clone())
-        .await
-    {
-        Ok(saved) => saved,
-        Err(e) => {
-            // A text that cannot be saved: nothing was; show the form again with what was
-            // typed and what is wrong with it.
-            let AppError::InvalidText { field, .. } = &e else {
-                return Err(e.into());
-            };
-            let field = Field::parse(field).map_err(AppError::from)?;
-            let page = state.app.report_page(signed.actor(), id).await?;
-            let overlay = Overlay {
-                problems_title: "Det gick inte att spara",
-                problems: vec![(field, text::error_message(&e))],
-                posted: entries,
-                ..Overlay::default()
-            };
-            return render(
-                status_of(&e),
-                &report_view(
-                    page,
-                    &signed,
-                    overlay,
-                    state.app.settings().max_answer_chars,
-                ),
-            );
-        }
+    let posted = if form.get("action") == Some("skicka-in") {
+        state
+            .app
+            .save_and_submit(signed.actor(), id, entries.clone())
+            .await
+    } else {
+        state
+            .app
+            .save_form(signed.actor(), id, entries.clone())
+            .await
+            .map(FormPosted::Saved)
     };
-    if !saved.conflicts.is_empty() {
-        let page = state.app.report_page(signed.actor(), id).await?;
-        let overlay = Overlay {
+    let max_chars = state.app.settings().max_answer_chars;
+    let overlay = match posted {
+        Ok(FormPosted::Saved(saved)) if saved.conflicts.is_empty() => {
+            let at = time::clock(tertial_app::now());
+            return Ok(Redirect::to(&format!("/rapporter/{id}?sparat={at}")).into_response());
+        }
+        Ok(FormPosted::Submitted(submission)) => {
+            return Ok(Redirect::to(&format!(
+                "/rapporter/{id}/versioner/{}?kvittens=1",
+                submission.number
+            ))
+            .into_response());
+        }
+        Ok(FormPosted::Saved(saved)) => Overlay {
+            status: StatusCode::CONFLICT,
             problems_title: "Någon annan har ändrat samma svar",
             conflicts: saved.conflicts,
             ..Overlay::default()
-        };
-        return render(
-            StatusCode::CONFLICT,
-            &report_view(
-                page,
-                &signed,
-                overlay,
-                state.app.settings().max_answer_chars,
-            ),
-        );
-    }
-    if form.get("action") != Some("skicka-in") {
-        let at = time::clock(tertial_app::now());
-        return Ok(Redirect::to(&format!("/rapporter/{id}?sparat={at}")).into_response());
-    }
-    match state.app.submit_report(signed.actor(), id).await? {
-        SubmitResult::Submitted(submission) => Ok(Redirect::to(&format!(
-            "/rapporter/{id}/versioner/{}?kvittens=1",
-            submission.number
-        ))
-        .into_response()),
-        SubmitResult::Incomplete(problems) => {
+        },
+        Ok(FormPosted::Incomplete(problems)) => {
             let page = state.app.report_page(signed.actor(), id).await?;
-            let numbers: Vec<(String, String)> = page
-                .sections
-                .iter()
-                .flat_map(|s| &s.questions)
-                .map(|q| (q.question.key.to_string(), q.number.clone()))
-                .collect();
-            let problems = problems
-                .iter()
-                .map(|p| {
-                    let number = match p {
-                        Problem::Unanswered(key) => numbers
-                            .iter()
-                            .find(|(k, _)| k == key.as_str())
-                            .map(|(_, n)| n.as_str()),
-                        _ => None,
-                    };
-                    (p.field(), text::problem(p, number))
-                })
-                .collect();
             let overlay = Overlay {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
                 problems_title: "Rapporten kan inte skickas in än",
-                problems,
+                problems: problem_list(&page, &problems),
                 notice: Some("Dina ändringar är sparade.".into()),
                 ..Overlay::default()
             };
-            render(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &report_view(
-                    page,
-                    &signed,
-                    overlay,
-                    state.app.settings().max_answer_chars,
-                ),
-            )
+            return render(
+                overlay.status,
+                &report_view(page, &signed, overlay, max_chars),
+            );
         }
-    }
+        // The session ended while the form was on its way: as if it had ended before.
+        Err(AppError::Unauthenticated) => return resume().await,
+        // A text that cannot be saved: nothing was; show the form again with what was
+        // typed and what is wrong with it.
+        Err(ref e @ AppError::InvalidText { ref field, .. }) => Overlay {
+            status: status_of(e),
+            problems_title: "Det gick inte att spara",
+            problems: vec![(
+                Field::parse(field).map_err(AppError::from)?,
+                text::error_message(e),
+            )],
+            posted: entries,
+            ..Overlay::default()
+        },
+        // Submitted by a colleague, or the round closed, while this was typed: nothing of
+        // it was stored. Say so, and show the text so that it can be copied.
+        Err(e @ (AppError::NotEditable(_) | AppError::RoundNotOpen)) => {
+            let page = state.app.report_page(signed.actor(), id).await?;
+            let notice = text::not_stored(&e, page.submissions.last());
+            let overlay = Overlay {
+                status: status_of(&e),
+                notice: Some(notice),
+                refused: entries,
+                ..Overlay::default()
+            };
+            return render(
+                overlay.status,
+                &report_view(page, &signed, overlay, max_chars),
+            );
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let page = state.app.report_page(signed.actor(), id).await?;
+    render(
+        overlay.status,
+        &report_view(page, &signed, overlay, max_chars),
+    )
+}
+
+/// Problems that stop a submission, each linked to its field and worded with the
+/// question's number on the form.
+fn problem_list(page: &ReportPage, problems: &[Problem]) -> Vec<(Field, String)> {
+    let numbers: HashMap<String, String> = page
+        .sections
+        .iter()
+        .flat_map(|s| &s.questions)
+        .map(|q| (q.question.key.to_string(), q.number.clone()))
+        .collect();
+    problems
+        .iter()
+        .map(|p| {
+            let number = match p {
+                Problem::Unanswered(key) => numbers.get(key.as_str()).map(String::as_str),
+                _ => None,
+            };
+            (p.field(), text::problem(p, number))
+        })
+        .collect()
 }
 
 /// Whether a posted CSRF token is this person's: their session's, or that of one of their

@@ -1,0 +1,333 @@
+//! Saving a report's fields: versioned, never overwriting a newer save, and never stored
+//! after the round closed or the session it came through ended.
+
+use sqlx::{AnyConnection, Row};
+use tertial_domain::{
+    Actor, AuditAction, Field, FieldValue, NewAuditEntry, ReportId, ReportStatus, StoredField,
+    Timestamp, UserId,
+};
+
+use crate::reports::field_from_row;
+use crate::write::Writer;
+use crate::{Backend, Result, Store, audit, corrupt, millis, stored_precision};
+
+/// What became of one field's save.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveOutcome {
+    /// Stored as this version. (A save of exactly the text already stored, such as the retry
+    /// of a save whose answer was lost on the way, is this too, with the stored version.)
+    Saved { version: i64, at: Timestamp },
+    /// Someone saved a newer version since the one the save started from; nothing was
+    /// overwritten. This is the version now stored.
+    Conflict(StoredField),
+}
+
+/// Who writes, and through which sign-in session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Author {
+    pub user: UserId,
+    /// The hash of the session token the change came through; `None` on the command line.
+    pub session: Option<String>,
+}
+
+impl Author {
+    /// A change from the command line or the demo, not through a session.
+    pub fn user(user: UserId) -> Author {
+        Author {
+            user,
+            session: None,
+        }
+    }
+}
+
+impl From<&Actor> for Author {
+    fn from(actor: &Actor) -> Author {
+        Author {
+            user: actor.id,
+            session: actor.session.clone(),
+        }
+    }
+}
+
+/// Why a change to a report was refused. Nothing was stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    NoReport,
+    /// The report is not open for changes (submitted, approved).
+    NotEditable(ReportStatus),
+    /// The round is not open.
+    RoundClosed,
+    /// The session the change came through ended (signed out, expired) before it could be
+    /// stored.
+    SignedOut,
+}
+
+/// A change that may be refused.
+pub type Refusable<T> = std::result::Result<T, Refusal>;
+
+impl Store {
+    /// Saves fields of a report, each only if its stored version is still the one the
+    /// change started from (`base_version`, 0 for a field never saved). Fields whose version
+    /// moved on are left alone and come back as conflicts.
+    pub async fn save_fields(
+        &self,
+        report: ReportId,
+        changes: &[(Field, FieldValue, i64)],
+        by: &Author,
+        at: Timestamp,
+    ) -> Result<Refusable<Vec<SaveOutcome>>> {
+        let job = SaveJob {
+            report,
+            changes: changes.to_vec(),
+            by: by.clone(),
+            at: stored_precision(at)?,
+        };
+        match &self.group_commit {
+            Some(group) => group.save(job).await,
+            None => save_alone(&self.writer, &job).await,
+        }
+    }
+}
+
+/// Runs a save in a transaction of its own.
+pub(crate) async fn save_alone(
+    writer: &Writer,
+    job: &SaveJob,
+) -> Result<Refusable<Vec<SaveOutcome>>> {
+    let mut tx = writer.begin().await?;
+    let outcome = save_in(&mut tx, writer.backend(), job).await?;
+    if outcome.is_ok() {
+        tx.commit().await?;
+    } else {
+        tx.rollback().await?;
+    }
+    Ok(outcome)
+}
+
+/// A save of some fields of one report, as [`Store::save_fields`] takes it.
+#[derive(Debug, Clone)]
+pub(crate) struct SaveJob {
+    pub report: ReportId,
+    pub changes: Vec<(Field, FieldValue, i64)>,
+    pub by: Author,
+    pub at: Timestamp,
+}
+
+/// Runs a save inside a transaction the caller commits: checks that the session and the
+/// round allow it, saves each field against its base version, records each save or conflict
+/// in the audit log, and marks the report as a draft changed now. Three statements a field on
+/// the way that matters; the reasons for a refusal are only looked up when there is one.
+///
+/// On a refusal the caller must roll back. Under SQLite's single writer a refusal can only
+/// be found before anything was written; on PostgreSQL a submission committed between two
+/// statements is caught by the last one.
+pub(crate) async fn save_in(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    job: &SaveJob,
+) -> Result<Refusable<Vec<SaveOutcome>>> {
+    let SaveJob { report, at, .. } = *job;
+    if let Err(refusal) = guard(conn, backend, report, &job.by, at).await? {
+        return Ok(Err(refusal));
+    }
+    let by = job.by.user;
+    let mut outcomes = Vec::with_capacity(job.changes.len());
+    for (field, value, base_version) in &job.changes {
+        let (outcome, new) =
+            match save_one(conn, report, field, value, *base_version, by, at).await? {
+                Ok(saved) => saved,
+                Err(refusal) => return Ok(Err(refusal)),
+            };
+        let (action, version) = match &outcome {
+            SaveOutcome::Saved { version, .. } => (AuditAction::AnswerSaved, *version),
+            SaveOutcome::Conflict(current) => (AuditAction::SaveConflict, current.version),
+        };
+        let mut detail = format!("field={} version={version}", field.code());
+        if !new {
+            detail.push_str(" unchanged");
+        }
+        let entry =
+            NewAuditEntry::new(Some(by), action, format!("report:{report}")).with_detail(detail);
+        audit::append(conn, &entry, at).await?;
+        outcomes.push(outcome);
+    }
+    if outcomes
+        .iter()
+        .any(|o| matches!(o, SaveOutcome::Saved { .. }))
+    {
+        // The statuses listed here and below are those of `ReportStatus::editable`.
+        let touched = sqlx::query(
+            "UPDATE reports SET status = 'draft', updated_at = $1
+             WHERE id = $2 AND status IN ('not_started', 'draft', 'returned')
+               AND EXISTS (SELECT 1 FROM rounds o WHERE o.id = reports.round_id
+                           AND o.status = 'open')",
+        )
+        .bind(millis(at))
+        .bind(report.0)
+        .execute(&mut *conn)
+        .await?;
+        if touched.rows_affected() == 0 {
+            return Ok(Err(editable(conn, report).await?.err().unwrap_or(
+                // Editable again already: it cannot have been while this ran.
+                Refusal::NotEditable(ReportStatus::Submitted),
+            )));
+        }
+    }
+    Ok(Ok(outcomes))
+}
+
+/// Checks, inside the write transaction, that the session the change came through is still
+/// live and that the report can be changed; returns its status. On PostgreSQL the session
+/// and round rows stay locked (`FOR KEY SHARE`, `FOR SHARE`) until the transaction ends, so
+/// signing out or closing the round waits for a change already under way, and one that
+/// comes after sees them ended. SQLite's single writer is lock enough.
+pub(crate) async fn guard(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    report: ReportId,
+    by: &Author,
+    at: Timestamp,
+) -> Result<Refusable<ReportStatus>> {
+    if let Some(session) = &by.session {
+        let live: Option<i64> = sqlx::query_scalar(match backend {
+            Backend::Sqlite => "SELECT 1 FROM sessions WHERE token_hash = $1 AND expires_at > $2",
+            Backend::Postgres => {
+                "SELECT 1 FROM sessions WHERE token_hash = $1 AND expires_at > $2
+                 FOR KEY SHARE"
+            }
+        })
+        .bind(session.as_str())
+        .bind(millis(at))
+        .fetch_optional(&mut *conn)
+        .await?;
+        if live.is_none() {
+            return Ok(Err(Refusal::SignedOut));
+        }
+    }
+    let row = sqlx::query(match backend {
+        Backend::Sqlite => {
+            "SELECT r.status, o.status AS round_status FROM reports r
+             JOIN rounds o ON o.id = r.round_id WHERE r.id = $1"
+        }
+        Backend::Postgres => {
+            "SELECT r.status, o.status AS round_status FROM reports r
+             JOIN rounds o ON o.id = r.round_id WHERE r.id = $1 FOR SHARE OF o"
+        }
+    })
+    .bind(report.0)
+    .fetch_optional(&mut *conn)
+    .await?;
+    refusal_of(row)
+}
+
+/// The report's status if it can be changed now, or why not (without locking).
+async fn editable(conn: &mut AnyConnection, report: ReportId) -> Result<Refusable<ReportStatus>> {
+    let row = sqlx::query(
+        "SELECT r.status, o.status AS round_status FROM reports r
+         JOIN rounds o ON o.id = r.round_id WHERE r.id = $1",
+    )
+    .bind(report.0)
+    .fetch_optional(&mut *conn)
+    .await?;
+    refusal_of(row)
+}
+
+fn refusal_of(row: Option<sqlx::any::AnyRow>) -> Result<Refusable<ReportStatus>> {
+    let Some(row) = row else {
+        return Ok(Err(Refusal::NoReport));
+    };
+    let status = ReportStatus::from_code(row.try_get("status")?).map_err(corrupt)?;
+    Ok(if row.try_get::<String, _>("round_status")? != "open" {
+        Err(Refusal::RoundClosed)
+    } else if !status.editable() {
+        Err(Refusal::NotEditable(status))
+    } else {
+        Ok(status)
+    })
+}
+
+/// Saves one field if its version is still `base_version` and the report is editable.
+/// Returns the outcome and whether a new version was stored.
+async fn save_one(
+    conn: &mut AnyConnection,
+    report: ReportId,
+    field: &Field,
+    value: &FieldValue,
+    base_version: i64,
+    by: UserId,
+    at: Timestamp,
+) -> Result<Refusable<(SaveOutcome, bool)>> {
+    let saved: Option<i64> = if base_version == 0 {
+        sqlx::query_scalar(
+            "INSERT INTO answers
+             (report_id, field, text, not_applicable, version, updated_at, updated_by)
+             SELECT $1, $2, $3, $4, 1, $5, $6
+             WHERE EXISTS (SELECT 1 FROM reports r JOIN rounds o ON o.id = r.round_id
+                           WHERE r.id = $1 AND o.status = 'open'
+                             AND r.status IN ('not_started', 'draft', 'returned'))
+             ON CONFLICT (report_id, field) DO NOTHING RETURNING version",
+        )
+        .bind(report.0)
+        .bind(field.code())
+        .bind(value.text.as_str())
+        .bind(i64::from(value.not_applicable))
+        .bind(millis(at))
+        .bind(by.0)
+        .fetch_optional(&mut *conn)
+        .await?
+    } else {
+        sqlx::query_scalar(
+            "UPDATE answers SET text = $1, not_applicable = $2, version = version + 1,
+                    updated_at = $3, updated_by = $4
+             WHERE report_id = $5 AND field = $6 AND version = $7
+               AND EXISTS (SELECT 1 FROM reports r JOIN rounds o ON o.id = r.round_id
+                           WHERE r.id = $5 AND o.status = 'open'
+                             AND r.status IN ('not_started', 'draft', 'returned'))
+             RETURNING version",
+        )
+        .bind(value.text.as_str())
+        .bind(i64::from(value.not_applicable))
+        .bind(millis(at))
+        .bind(by.0)
+        .bind(report.0)
+        .bind(field.code())
+        .bind(base_version)
+        .fetch_optional(&mut *conn)
+        .await?
+    };
+    if let Some(version) = saved {
+        return Ok(Ok((SaveOutcome::Saved { version, at }, true)));
+    }
+    if let Err(refusal) = editable(conn, report).await? {
+        return Ok(Err(refusal));
+    }
+    let current = sqlx::query(
+        "SELECT field, text, not_applicable, version, updated_at FROM answers
+         WHERE report_id = $1 AND field = $2",
+    )
+    .bind(report.0)
+    .bind(field.code())
+    .fetch_optional(&mut *conn)
+    .await?;
+    let current = match current {
+        Some(row) => field_from_row(&row)?,
+        // A base version for a field that was never saved: the client is confused; show it
+        // the empty field as the current one.
+        None => StoredField {
+            field: field.clone(),
+            value: FieldValue::default(),
+            version: 0,
+            updated_at: at,
+        },
+    };
+    // What is stored is already what this save brings (it is the retry of a save whose
+    // answer never arrived, or a colleague wrote the same): nothing to choose between.
+    if current.version > 0 && current.value == *value {
+        let saved = SaveOutcome::Saved {
+            version: current.version,
+            at: current.updated_at,
+        };
+        return Ok(Ok((saved, false)));
+    }
+    Ok(Ok((SaveOutcome::Conflict(current), false)))
+}

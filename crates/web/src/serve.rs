@@ -1,0 +1,69 @@
+//! Serving the router over HTTP/1.1 with every wait a client controls bounded.
+//!
+//! axum's own `serve` sets no timer, so a client that sends its headers slowly, or stops
+//! halfway through a request, holds its connection forever, and with it a graceful
+//! shutdown. Here headers must arrive within [`HEADER_TIMEOUT`] (request bodies have their
+//! own deadline, see `form`), and shutdown stops accepting, lets requests under way finish,
+//! and gives up on whatever is still open after the drain deadline.
+
+use std::future::Future;
+use std::time::Duration;
+
+use axum::Router;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
+use tokio::net::TcpListener;
+
+/// How long a client may take to send a request's headers.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Serves `router` on `listener` until `shutdown` completes, then drains for at most
+/// `drain`. Returns whether every connection finished in time.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()>,
+    drain: Duration,
+) -> bool {
+    let graceful = GracefulShutdown::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(HEADER_TIMEOUT);
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    // Out of file descriptors, say: wait rather than spin.
+                    tracing::warn!(error = %e, "could not accept a connection");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let service = TowerToHyperService::new(router.clone());
+        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    tracing::info!(?drain, "shutting down: finishing requests under way");
+    if tokio::time::timeout(drain, graceful.shutdown())
+        .await
+        .is_ok()
+    {
+        true
+    } else {
+        tracing::warn!(
+            ?drain,
+            "connections still open after the drain deadline; stopping anyway"
+        );
+        false
+    }
+}
