@@ -7,7 +7,7 @@ use tertial_app::{App, Settings, demo};
 use tertial_store::{Backend, Store};
 use tertial_web::{WebSettings, router};
 
-const DEMO: &str = include_str!("../../cli/demo/naringsliv-2022.toml");
+const DEMO: &str = include_str!("../../../cli/demo/naringsliv-2022.toml");
 const PASSWORD: &str = "tertial-demo";
 
 /// A running server on a fresh demo.
