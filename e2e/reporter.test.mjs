@@ -1,11 +1,13 @@
 // The reporter's form with JavaScript: autosave, conflicts between two sessions, an expired
-// session that keeps the text, and submitting (first with errors, then complete).
+// session that keeps the text, submitting (first with errors, then complete), and a server
+// that cannot save for a while.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 
 import {
   coordinatorReportId,
+  expectNoAxeViolations,
   launchBrowser,
   myReportIds,
   signedInPage,
@@ -289,4 +291,52 @@ test('(d) submitting: errors first, then a complete report, a receipt and a read
   await expectText(coordinator.page.locator('main'), 'Ej aktuellt');
   await expectText(coordinator.page.locator('main'), '08-508 000 00');
   await coordinator.context.close();
+});
+
+test('(e) when the server cannot save, the form says "Inte sparat", keeps the text, and saves it once the server is back', async () => {
+  // A server of its own: this test takes it down.
+  const own = await startDemo();
+  try {
+    const { context, page } = await signedInPage(browser, own.baseURL, ACCOUNTS.skarholmen);
+    const id = (await myReportIds(page))['Tertialrapport 2 2022'];
+    await page.goto(`/rapporter/${id}`);
+    await page.locator('#autosave-hint').waitFor({ state: 'visible' });
+    const code = QUESTION_CODES[0];
+    const field = page.locator(`#field-${code}`);
+    await field.fill('');
+    await field.pressSequentially(`Sparad före avbrottet. ${marker('e')}`);
+    await expectSaved(page, code);
+
+    await own.crash();
+    const typed = `Skriven medan servern var borta. ${marker('e')}`;
+    await field.fill(typed);
+    await expectText(page.locator(`#status-${code}`), /^Inte sparat: ingen kontakt med servern\. Texten finns kvar i webbläsaren\. Nytt försök om \d+ sekunder\.$/);
+    await page.locator('#sparproblem').waitFor({ state: 'visible' });
+    await expectText(page.locator('#sparproblem'), 'Dina senaste ändringar är inte sparade än');
+    const kept = JSON.parse(await page.evaluate((reportId) => {
+      const user = document.getElementById('rapport').dataset.user;
+      return window.localStorage.getItem(`tertial:osparat:${user}:${reportId}`);
+    }, id));
+    assert.equal(kept[code].text, typed, 'the unsaved text is kept in the browser');
+    await expectNoAxeViolations(page, 'the form while saves fail');
+
+    // The server comes back on the same database: the form saves by itself, nobody types.
+    await own.serveAgain();
+    await expectText(page.locator(`#status-${code}`), /^Sparat \d{2}:\d{2}$/, { timeout: 20_000 });
+    await page.locator('#sparproblem').waitFor({ state: 'hidden' });
+    const left = await page.evaluate((reportId) => {
+      const user = document.getElementById('rapport').dataset.user;
+      return window.localStorage.getItem(`tertial:osparat:${user}:${reportId}`);
+    }, id);
+    assert.equal(left, null, 'nothing is left unsaved once the save succeeded');
+    await context.close();
+
+    // What the server acknowledged is what it holds (a fresh session, a fresh page).
+    const again = await signedInPage(browser, own.baseURL, ACCOUNTS.skarholmen);
+    await again.page.goto(`/rapporter/${id}`);
+    await expectValue(again.page, `#field-${code}`, typed);
+    await again.context.close();
+  } finally {
+    await own.stop();
+  }
 });

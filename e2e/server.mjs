@@ -54,7 +54,9 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 
 /**
  * Starts `tertial demo` on a free port with a database in a new temporary folder and waits
- * until /healthz answers 200. Returns { baseURL, stop() }.
+ * until /healthz answers 200. Returns { baseURL, stop(), crash(), serveAgain(), output() }:
+ * `crash()` kills the server without warning (as a crash or a lost server would look to the
+ * browser), and `serveAgain()` starts `tertial serve` on the same database and port.
  */
 export async function startDemo({ timeoutMs = 60_000 } = {}) {
   const bin = process.env.TERTIAL_BIN
@@ -63,6 +65,7 @@ export async function startDemo({ timeoutMs = 60_000 } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'tertial-e2e-'));
   const port = await freePort();
   const baseURL = `http://127.0.0.1:${port}`;
+  const database = ['--bind', `127.0.0.1:${port}`, '--database-url', `sqlite:${join(dir, 'demo.db')}`];
   // The demo's own settings come from the arguments; drop variables that would change them.
   const env = { ...process.env, RUST_LOG: process.env.RUST_LOG || 'warn' };
   for (const name of Object.keys(env)) {
@@ -70,61 +73,77 @@ export async function startDemo({ timeoutMs = 60_000 } = {}) {
   }
   delete env.DATABASE_URL;
 
-  const child = spawn(
-    bin,
-    ['demo', '--bind', `127.0.0.1:${port}`, '--database-url', `sqlite:${join(dir, 'demo.db')}`],
-    { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
   let output = '';
-  const collect = (chunk) => {
-    output += chunk.toString();
-    if (output.length > 20_000) output = output.slice(-20_000);
-  };
-  child.stdout.on('data', collect);
-  child.stderr.on('data', collect);
-  let exited = null;
-  const exit = new Promise((r) => child.once('exit', (code, signal) => {
-    exited = { code, signal };
-    r();
-  }));
-  let spawnError = null;
-  child.once('error', (e) => { spawnError = e; });
-  running.set(child, dir);
+  let server = null;
 
-  const stop = async () => {
-    if (!exited) {
-      child.kill('SIGTERM');
-      const killed = await Promise.race([exit.then(() => true), sleep(5_000).then(() => false)]);
-      if (!killed) {
-        child.kill('SIGKILL');
-        await exit;
+  /** Starts `tertial COMMAND` and waits until it answers /healthz. */
+  async function launch(command) {
+    const child = spawn(bin, [command, ...database], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const collect = (chunk) => {
+      output += chunk.toString();
+      if (output.length > 20_000) output = output.slice(-20_000);
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    const state = { child, exited: null, spawnError: null };
+    state.exit = new Promise((r) => child.once('exit', (code, signal) => {
+      state.exited = { code, signal };
+      r();
+    }));
+    child.once('error', (e) => { state.spawnError = e; });
+    running.set(child, dir);
+    server = state;
+
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (state.spawnError || state.exited) {
+        await stop();
+        throw new Error(
+          `tertial ${command} did not start (${state.spawnError ? state.spawnError.message : `exit ${JSON.stringify(state.exited)}`})` +
+            ` using ${bin}; build it with \`cargo build -p tertial\` or set TERTIAL_BIN.\n${output}`,
+        );
+      }
+      try {
+        const response = await fetch(`${baseURL}/healthz`, { signal: AbortSignal.timeout(2_000) });
+        // Only our own process may answer: if it has already exited, the port is someone else's.
+        if (response.status === 200 && !state.exited) return;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) {
+        await stop();
+        throw new Error(`tertial ${command} did not answer ${baseURL}/healthz within ${timeoutMs} ms.\n${output}`);
+      }
+      await sleep(100);
+    }
+  }
+
+  async function kill(signal) {
+    const state = server;
+    if (!state) return;
+    if (!state.exited) {
+      state.child.kill(signal);
+      const ended = await Promise.race([state.exit.then(() => true), sleep(5_000).then(() => false)]);
+      if (!ended) {
+        state.child.kill('SIGKILL');
+        await state.exit;
       }
     }
-    running.delete(child);
-    await rm(dir, { recursive: true, force: true });
-  };
-
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (spawnError || exited) {
-      await stop();
-      throw new Error(
-        `tertial demo did not start (${spawnError ? spawnError.message : `exit ${JSON.stringify(exited)}`})` +
-          ` using ${bin}; build it with \`cargo build -p tertial\` or set TERTIAL_BIN.\n${output}`,
-      );
-    }
-    try {
-      const response = await fetch(`${baseURL}/healthz`, { signal: AbortSignal.timeout(2_000) });
-      // Only our own process may answer: if it has already exited, the port is someone else's.
-      if (response.status === 200 && !exited) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`tertial demo did not answer ${baseURL}/healthz within ${timeoutMs} ms.\n${output}`);
-    }
-    await sleep(100);
+    running.delete(state.child);
+    server = null;
   }
-  return { baseURL, stop, output: () => output };
+
+  async function stop() {
+    await kill('SIGTERM');
+    await rm(dir, { recursive: true, force: true });
+  }
+
+  await launch('demo');
+  return {
+    baseURL,
+    stop,
+    crash: () => kill('SIGKILL'),
+    serveAgain: () => launch('serve'),
+    output: () => output,
+  };
 }

@@ -11,8 +11,11 @@
   // into another's form.
   var storageKey = 'tertial:osparat:' + form.getAttribute('data-user') + ':' + reportId;
   var TYPING_PAUSE = 1000;
+  // After a failed save, try again by itself: soon, then less often.
+  var RETRY_DELAYS = [3000, 6000, 12000, 30000, 60000];
   var timers = {};
   var inflight = {};
+  var failures = {}; // field code → how many saves in a row failed
   var conflicts = [];
   var dialog = document.getElementById('konflikt');
   var hint = document.getElementById('autosave-hint');
@@ -101,20 +104,61 @@
           hidden('version.' + code).value = data.version;
           hidden('shown.' + code).value = data.fingerprint;
           acknowledged(code, mine, data.version);
+          recovered(code);
           setStatus(code, 'Sparat ' + data.saved_at, '');
         } else if (response.status === 409 && data.status === 'conflict') {
+          recovered(code);
           conflict(code, data);
         } else if (response.status === 401) {
           signedOut();
           setStatus(code, 'Inte sparat: du är utloggad. Texten finns kvar i webbläsaren.', 'failed');
+        } else if (response.status >= 500 || response.status === 408) {
+          failed(code, data.error || 'något gick fel hos oss.');
         } else {
           setStatus(code, 'Inte sparat: ' + (data.error || 'något gick fel.'), 'failed');
         }
       });
     }, function () {
-      setStatus(code, 'Inte sparat: ingen kontakt med servern. Texten finns kvar i webbläsaren och sparas när du skriver igen.', 'failed');
+      failed(code, 'ingen kontakt med servern.');
     });
   }
+
+  // A save that failed through no fault of the text: the text stays in the browser, the
+  // page says so, and the save is tried again by itself until it succeeds.
+  function failed(code, why) {
+    var n = failures[code] = (failures[code] || 0) + 1;
+    var delay = RETRY_DELAYS[Math.min(n, RETRY_DELAYS.length) - 1];
+    setStatus(code, 'Inte sparat: ' + why + ' Texten finns kvar i webbläsaren. Nytt försök om ' +
+      Math.round(delay / 1000) + ' sekunder.', 'failed');
+    if (!timers[code]) {
+      timers[code] = setTimeout(function () {
+        delete timers[code];
+        save(code);
+      }, delay);
+    }
+    showSaveProblem();
+  }
+  function recovered(code) {
+    delete failures[code];
+    showSaveProblem();
+  }
+  function showSaveProblem() {
+    var banner = el('sparproblem');
+    if (!banner) return;
+    var failing = Object.keys(failures).length > 0;
+    if (failing === !banner.hidden) return;
+    banner.textContent = failing
+      ? 'Dina senaste ändringar är inte sparade än. De finns kvar i den här webbläsaren och sparas automatiskt så snart det går. Stäng inte sidan.'
+      : '';
+    banner.hidden = !failing;
+  }
+  // Leaving while a save is failing would leave the text only in this browser: ask first.
+  window.addEventListener('beforeunload', function (event) {
+    if (!posting && Object.keys(failures).length) {
+      event.preventDefault();
+      event.returnValue = '';
+    }
+  });
 
   function signedOut() {
     var banner = el('offline-banner');
@@ -232,15 +276,20 @@
   });
 
   // Before the form is posted (Spara or Skicka in), finish pending saves so the post does
-  // not race them.
+  // not race them; then post it once, whatever became of them (the post carries the text).
+  var posting = false;
   form.addEventListener('submit', function (event) {
     var pending = Object.keys(timers);
-    if (!pending.length && !Object.keys(inflight).length) return;
+    if (posting || (!pending.length && !Object.keys(inflight).length)) {
+      posting = true;
+      return;
+    }
     event.preventDefault();
     var submitter = event.submitter;
     pending.forEach(function (code) { clearTimeout(timers[code]); delete timers[code]; save(code); });
     var all = Object.keys(inflight).map(function (code) { return inflight[code]; });
     Promise.all(all).then(function () {
+      posting = true;
       if (form.requestSubmit) form.requestSubmit(submitter); else form.submit();
     });
   });
