@@ -568,3 +568,380 @@ async fn a_closed_round_takes_no_saves_or_submissions(store: Store, _url: String
     assert_eq!(fields[0].value.text, "Kim");
 }
 conformance!(closed_round, a_closed_round_takes_no_saves_or_submissions);
+
+/// The other reports of the world's round, besides Skärholmen's, with the fields each has.
+async fn every_field(store: &Store, w: &World) -> Vec<(tertial_domain::ReportId, Field)> {
+    let mut pairs = Vec::new();
+    for overview in store.round_overview(w.round).await.expect("overview") {
+        let kind = overview.body.kind;
+        let answers = w
+            .questions
+            .iter()
+            .filter(|q| q.applies_to_kind(kind))
+            .map(|q| Field::Answer(q.key.clone()));
+        let fixed = [
+            Field::ContactName,
+            Field::ContactPhone,
+            Field::ContactEmail,
+            Field::OtherInformation,
+        ];
+        for field in answers.chain(fixed) {
+            pairs.push((overview.report.id, field));
+        }
+    }
+    pairs
+}
+
+/// A text of some kilobytes, different for every save.
+fn long_text(label: &str, n: usize) -> String {
+    format!(
+        "{label} sparning {n}: {}",
+        "å".repeat(1500 + (n * 577) % 3000)
+    )
+}
+
+/// A full database on SQLite, made with `max_page_count` (the CLI tests fill a real disk):
+/// saves fail and say so, readiness goes red, and once there is room again the next save
+/// succeeds without reopening anything. Sixteen writers through group commit, each on a
+/// field of its own; afterwards, read through a new connection, every field holds exactly
+/// its last acknowledged save: nothing acknowledged is missing, nothing refused is stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_database_refuses_saves_and_recovers_without_restart() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::time::Duration;
+
+    let (store, url) = fresh(Backend::Sqlite).await.expect("sqlite");
+    let w = world(&store).await;
+    let within = Duration::from_millis(1500);
+
+    // First alone: a save too big for the room left fails and changes nothing; once there
+    // is room, the same save succeeds on the same store.
+    let field = Field::OtherInformation;
+    let report = w.district_report;
+    let pages = store.page_count().await.expect("pages");
+    store.set_page_limit(pages).await.expect("limit");
+    let big = [(field.clone(), FieldValue::text("ö".repeat(19_000)), 0)];
+    assert!(
+        store
+            .save_fields(report, &big, &w.author, now())
+            .await
+            .is_err()
+    );
+    assert!(store.fields(report).await.expect("fields").is_empty());
+    store.set_page_limit(0).await.expect("no limit");
+    let saved = store.save_fields(report, &big, &w.author, now()).await;
+    assert!(
+        matches!(saved, Ok(Ok(ref s)) if matches!(s[0], SaveOutcome::Saved { version: 1, .. }))
+    );
+    assert!(store.ready(within).await.is_ok(), "ready once writes work");
+
+    // Then sixteen writers: full, then room again.
+    let pairs = every_field(&store, &w).await;
+    assert!(pairs.len() >= 16, "{} fields", pairs.len());
+    // 0: room, 1: full, 2: room again.
+    let phase = Arc::new(AtomicUsize::new(0));
+    let refused = Arc::new(AtomicUsize::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let writers: Vec<_> = pairs
+        .iter()
+        .take(16)
+        .cloned()
+        .map(|(report, field)| {
+            let (store, by, stop) = (store.clone(), w.author.clone(), stop.clone());
+            let (phase, refused) = (phase.clone(), refused.clone());
+            tokio::spawn(async move {
+                let mut base = store
+                    .fields(report)
+                    .await
+                    .expect("fields")
+                    .iter()
+                    .find(|f| f.field == field)
+                    .map_or(0, |f| f.version);
+                let mut last = None;
+                let mut acked_after = 0;
+                for n in 0.. {
+                    if stop.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    let text = long_text(field.code(), n);
+                    let change = [(field.clone(), FieldValue::text(&text), base)];
+                    let started_in = phase.load(Ordering::Relaxed);
+                    match store.save_fields(report, &change, &by, now()).await {
+                        Ok(Ok(outcomes)) => match &outcomes[0] {
+                            SaveOutcome::Saved { version, .. } => {
+                                base = *version;
+                                last = Some((*version, text));
+                                if started_in == 2 {
+                                    acked_after += 1;
+                                }
+                            }
+                            SaveOutcome::Conflict(c) => {
+                                panic!("{field:?}: a refused save was stored: {c:?}")
+                            }
+                        },
+                        Ok(Err(refusal)) => panic!("refused: {refusal:?}"),
+                        Err(_) => {
+                            refused.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                }
+                (report, field, last, acked_after)
+            })
+        })
+        .collect();
+    let wait_for = |what: &'static str, done: Box<dyn Fn() -> bool + Send>| async move {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        while !done() {
+            assert!(tokio::time::Instant::now() < deadline, "timed out: {what}");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    };
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let pages = store.page_count().await.expect("pages");
+    store.set_page_limit(pages).await.expect("limit");
+    phase.store(1, Ordering::Relaxed);
+    let counted = refused.clone();
+    wait_for(
+        "saves failing",
+        Box::new(move || counted.load(Ordering::Relaxed) >= 32),
+    )
+    .await;
+    let refused_while_full = refused.load(Ordering::Relaxed);
+    store.set_page_limit(0).await.expect("no limit");
+    phase.store(2, Ordering::Relaxed);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    stop.store(true, Ordering::Relaxed);
+    let mut last_acked = Vec::new();
+    for writer in writers {
+        last_acked.push(writer.await.expect("writer"));
+    }
+    assert!(store.ready(within).await.is_ok(), "green after recovery");
+    for (_, field, _, acked_after) in &last_acked {
+        assert!(
+            *acked_after > 0,
+            "{field:?}: no save succeeded after recovery"
+        );
+    }
+    store.close().await;
+
+    let reopened = Store::connect(&url).await.expect("reopen");
+    assert!(
+        reopened
+            .integrity_problems()
+            .await
+            .expect("check")
+            .is_empty()
+    );
+    let mut intact = 0;
+    for (report, field, last, _) in &last_acked {
+        let stored = reopened.fields(*report).await.expect("fields");
+        let now_stored = stored.iter().find(|f| f.field == *field);
+        match (last, now_stored) {
+            (Some((version, text)), Some(s)) => {
+                assert_eq!(s.version, *version, "{field:?}: version");
+                assert_eq!(&s.value.text, text, "{field:?}: text");
+                intact += 1;
+            }
+            (None, stored) => assert!(stored.is_none_or(|s| s.version <= 1), "{field:?}"),
+            (Some(_), None) => panic!("{field:?}: an acknowledged save is missing"),
+        }
+    }
+    println!(
+        "full database, 16 writers: {refused_while_full} saves refused while full, \
+         {intact}/16 fields hold exactly their last acknowledged save"
+    );
+}
+
+/// A small random-number source for varying timings (xorshift; the seed is printed).
+struct Jitter(u64);
+
+impl Jitter {
+    fn new() -> Jitter {
+        let seed = u64::try_from(now().as_nanosecond() % i128::from(u64::MAX)).unwrap_or(1) | 1;
+        println!("jitter seed {seed}");
+        Jitter(seed)
+    }
+
+    fn millis(&mut self, max: u64) -> std::time::Duration {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        std::time::Duration::from_millis(self.0 % (max + 1))
+    }
+}
+
+/// What ends a reporter's right to change the report while a save is under way.
+#[derive(Clone, Copy, Debug)]
+enum Ending {
+    RoundCloses,
+    SessionEnds,
+}
+
+async fn end_now(
+    store: &Store,
+    ending: Ending,
+    round: tertial_domain::RoundId,
+    session: &str,
+    user: UserId,
+) {
+    match ending {
+        Ending::RoundCloses => {
+            store
+                .close_round(round, now(), &audit(AuditAction::RoundClosed))
+                .await
+                .expect("close");
+        }
+        Ending::SessionEnds => {
+            store
+                .delete_session(session, user, now())
+                .await
+                .expect("sign out");
+        }
+    }
+}
+
+/// A save racing the round's close or its session's end, a few hundred times: another
+/// transaction holds the report's row (on SQLite: the write lock) for a random moment, so the
+/// save waits in the middle, and the close or the sign-out comes at a random moment too.
+/// Whatever the order, a save reported stored was stored before the ending: once the close
+/// or the sign-out has returned, every save that will be reported stored is already there.
+/// A refused save stores nothing.
+async fn saves_never_commit_after_the_round_closes_or_the_session_ends(store: Store, url: String) {
+    use sqlx::{AnyConnection, Connection};
+
+    let w = world(&store).await;
+    let races = 200;
+    let mut holder = AnyConnection::connect(&url).await.expect("connect");
+    let mut jitter = Jitter::new();
+    let field = Field::ContactName;
+    let (mut stored_before, mut refused) = (0, 0);
+    for race in 0..races {
+        let ending = if race % 2 == 0 {
+            Ending::RoundCloses
+        } else {
+            Ending::SessionEnds
+        };
+        sqlx::query("UPDATE rounds SET status = 'open' WHERE id = $1")
+            .bind(w.round.0)
+            .execute(&mut holder)
+            .await
+            .expect("reopen");
+        let session = format!("race-{race}");
+        let later = now() + jiff::SignedDuration::from_hours(1);
+        store
+            .insert_session(&session, w.reporter, "csrf", now(), later)
+            .await
+            .expect("session");
+        let base = store
+            .fields(w.district_report)
+            .await
+            .expect("fields")
+            .iter()
+            .find(|f| f.field == field)
+            .map_or(0, |f| f.version);
+
+        // Most often the save starts first and waits; sometimes the ending comes first.
+        let ending_first = race % 5 == 4;
+        if ending_first {
+            end_now(&store, ending, w.round, &session, w.reporter).await;
+        }
+        // Another transaction holds the report: its row on PostgreSQL, the write lock on
+        // SQLite.
+        if store.backend() == Backend::Postgres {
+            sqlx::raw_sql("BEGIN")
+                .execute(&mut holder)
+                .await
+                .expect("begin");
+            sqlx::query("SELECT 1 FROM reports WHERE id = $1 FOR UPDATE")
+                .bind(w.district_report.0)
+                .execute(&mut holder)
+                .await
+                .expect("lock the report");
+        } else {
+            sqlx::raw_sql("BEGIN IMMEDIATE")
+                .execute(&mut holder)
+                .await
+                .expect("lock");
+        }
+        let save = {
+            let store = store.clone();
+            let by = Author {
+                user: w.reporter,
+                session: Some(session.clone()),
+            };
+            let change = [(
+                field.clone(),
+                FieldValue::text(format!("Namn {race}")),
+                base,
+            )];
+            tokio::spawn(async move {
+                store
+                    .save_fields(w.district_report, &change, &by, now())
+                    .await
+            })
+        };
+        tokio::time::sleep(jitter.millis(4)).await;
+        let end = {
+            let (store, field) = (store.clone(), field.clone());
+            tokio::spawn(async move {
+                if !ending_first {
+                    end_now(&store, ending, w.round, &session, w.reporter).await;
+                }
+                // What is stored the moment the ending has taken effect.
+                store
+                    .fields(w.district_report)
+                    .await
+                    .expect("fields")
+                    .iter()
+                    .find(|f| f.field == field)
+                    .map_or(0, |f| f.version)
+            })
+        };
+        tokio::time::sleep(jitter.millis(8)).await;
+        sqlx::raw_sql("COMMIT")
+            .execute(&mut holder)
+            .await
+            .expect("release");
+        let version_at_end = end.await.expect("ending");
+        match save.await.expect("save task").expect("save") {
+            Ok(outcomes) => match outcomes[0] {
+                SaveOutcome::Saved { version, .. } => {
+                    assert!(
+                        version <= version_at_end,
+                        "race {race} ({ending:?}): v{version} was reported saved but was not \
+                         stored when the ending returned (v{version_at_end} then)"
+                    );
+                    stored_before += 1;
+                }
+                ref other => panic!("race {race}: unexpected {other:?}"),
+            },
+            Err(refusal) => {
+                let expected = match ending {
+                    Ending::RoundCloses => Refusal::RoundClosed,
+                    Ending::SessionEnds => Refusal::SignedOut,
+                };
+                assert_eq!(refusal, expected, "race {race}");
+                let now_stored = store
+                    .fields(w.district_report)
+                    .await
+                    .expect("fields")
+                    .iter()
+                    .find(|f| f.field == field)
+                    .map_or(0, |f| f.version);
+                assert_eq!(now_stored, base, "race {race}: a refused save was stored");
+                refused += 1;
+            }
+        }
+    }
+    println!(
+        "{:?}: {races} races of a save against a close or a sign-out: {stored_before} stored \
+         before the ending, {refused} refused, none stored after",
+        store.backend()
+    );
+    assert!(stored_before > 0 && refused > 0, "both orders were tried");
+}
+conformance!(
+    saves_racing_an_ending,
+    saves_never_commit_after_the_round_closes_or_the_session_ends
+);
