@@ -52,8 +52,13 @@ pub fn chain(error: &dyn std::error::Error) -> String {
     let mut out = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {
-        out.push_str(": ");
-        out.push_str(&cause.to_string());
+        // Wrappers often repeat their cause's words ("error returned from database: X",
+        // then X): say each thing once.
+        let said = cause.to_string();
+        if !out.ends_with(&said) {
+            out.push_str(": ");
+            out.push_str(&said);
+        }
         source = cause.source();
     }
     out

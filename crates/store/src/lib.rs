@@ -60,11 +60,12 @@ pub enum StoreError {
     #[error("database error")]
     Database(#[from] sqlx::Error),
     /// The database could not be opened or reached at start.
-    #[error(
-        "cannot open the database (for SQLite: does the folder exist and may Tertial write \
-         there? for PostgreSQL: is the server running and does it accept this user?)"
-    )]
-    Open(#[source] sqlx::Error),
+    #[error("{hint}")]
+    Open {
+        hint: &'static str,
+        #[source]
+        cause: sqlx::Error,
+    },
     /// The database opens but refuses to be written (a read-only file, a read-only user).
     #[error("the database cannot be written")]
     Unwritable(#[source] Box<StoreError>),
@@ -382,14 +383,33 @@ fn sqlite_url(url: &str) -> String {
     }
 }
 
-/// Opens one connection and closes it again, so that a database that cannot be opened is
-/// reported with its cause.
+/// Opens one connection as the pools will (with their settings) and closes it again, so
+/// that a database that cannot be opened or written is reported with its cause, not as a
+/// pool that timed out.
 async fn open_once(options: &AnyConnectOptions) -> Result<()> {
-    let conn = AnyConnection::connect_with(options)
-        .await
-        .map_err(StoreError::Open)?;
-    conn.close().await?;
-    Ok(())
+    let open = async {
+        let mut conn = AnyConnection::connect_with(options).await?;
+        prepare_sqlite(&mut conn, 0).await?;
+        conn.close().await
+    };
+    open.await.map_err(|cause| {
+        let read_only = match &cause {
+            // SQLITE_READONLY and its extended codes: the primary code is the low byte.
+            sqlx::Error::Database(db) => db
+                .code()
+                .and_then(|c| c.parse::<i32>().ok())
+                .is_some_and(|c| c & 0xff == 8),
+            _ => false,
+        };
+        if read_only {
+            StoreError::Unwritable(Box::new(cause.into()))
+        } else {
+            StoreError::Open {
+                hint: "does its folder exist, and may Tertial write there?",
+                cause,
+            }
+        }
+    })
 }
 
 /// Waits up to `wait` for a PostgreSQL server to accept a connection, retrying with
@@ -398,17 +418,24 @@ async fn wait_for_server(options: &AnyConnectOptions, wait: Duration) -> Result<
     let deadline = Instant::now() + wait;
     let mut delay = Duration::from_millis(200);
     loop {
+        let left = deadline.saturating_duration_since(Instant::now());
         match AnyConnection::connect_with(options).await {
             Ok(conn) => {
                 conn.close().await?;
                 return Ok(());
             }
-            Err(e) if server_not_ready(&e) && Instant::now() + delay < deadline => {
-                tracing::warn!(error = %e, retry_in = ?delay, "the database is not answering yet");
-                tokio::time::sleep(delay).await;
+            Err(e) if server_not_ready(&e) && !left.is_zero() => {
+                let pause = delay.min(left);
+                tracing::warn!(error = %e, retry_in = ?pause, "the database is not answering yet");
+                tokio::time::sleep(pause).await;
                 delay = (delay * 2).min(Duration::from_secs(5));
             }
-            Err(e) => return Err(StoreError::Open(e)),
+            Err(cause) => {
+                return Err(StoreError::Open {
+                    hint: "is the server running, and does it accept this user and database?",
+                    cause,
+                });
+            }
         }
     }
 }
@@ -437,27 +464,30 @@ fn sqlite_pool(connections: u32, page_limit: Option<Arc<AtomicU32>>) -> AnyPoolO
             let page_limit = page_limit
                 .as_ref()
                 .map_or(0, |limit| limit.load(Ordering::Relaxed));
-            Box::pin(async move {
-                use sqlx::Executor;
-                // WAL lets readers work while the writer writes. synchronous=FULL syncs the
-                // log at every commit, so an acknowledged save survives even a power cut.
-                for pragma in [
-                    "PRAGMA journal_mode = WAL",
-                    "PRAGMA synchronous = FULL",
-                    "PRAGMA foreign_keys = ON",
-                    "PRAGMA busy_timeout = 10000",
-                ] {
-                    conn.execute(pragma).await?;
-                }
-                if page_limit > 0 {
-                    conn.execute(sqlx::AssertSqlSafe(format!(
-                        "PRAGMA max_page_count = {page_limit}"
-                    )))
-                    .await?;
-                }
-                Ok(())
-            })
+            Box::pin(prepare_sqlite(conn, page_limit))
         })
+}
+
+/// Settings of every SQLite connection.
+async fn prepare_sqlite(conn: &mut AnyConnection, page_limit: u32) -> sqlx::Result<()> {
+    use sqlx::Executor;
+    // WAL lets readers work while the writer writes. synchronous=FULL syncs the log at every
+    // commit, so an acknowledged save survives even a power cut.
+    for pragma in [
+        "PRAGMA journal_mode = WAL",
+        "PRAGMA synchronous = FULL",
+        "PRAGMA foreign_keys = ON",
+        "PRAGMA busy_timeout = 10000",
+    ] {
+        conn.execute(pragma).await?;
+    }
+    if page_limit > 0 {
+        conn.execute(sqlx::AssertSqlSafe(format!(
+            "PRAGMA max_page_count = {page_limit}"
+        )))
+        .await?;
+    }
+    Ok(())
 }
 
 /// Milliseconds since the epoch, as stored.
