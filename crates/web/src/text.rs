@@ -73,8 +73,8 @@ pub const NOT_FOUND: &str = "Sidan finns inte, eller så har du inte tillgång t
 pub const FORBIDDEN: &str = "Du har inte behörighet att göra det här.";
 pub const SIGNED_OUT: &str = "Du är utloggad. Logga in igen för att fortsätta.";
 pub const INTERNAL: &str = "Något gick fel hos oss. Försök igen om en stund.";
-pub const UNAVAILABLE: &str = "Det går inte att spara just nu på grund av ett fel hos oss. \
-     Det som redan är sparat finns kvar. Försök igen om en stund.";
+pub const UNAVAILABLE: &str = "Tertial kan inte spara eller läsa i sin databas just nu, på \
+     grund av ett fel hos oss. Det som redan är sparat finns kvar. Försök igen om en stund.";
 
 /// What to say when posted changes were refused because the report can no longer be
 /// changed: nothing of them was stored. `last` is the report's latest submission.
