@@ -114,9 +114,10 @@ pub(crate) struct SaveJob {
 }
 
 /// Runs a save inside a transaction the caller commits: checks that the session and the
-/// round allow it, saves each field against its base version, records each save or conflict
-/// in the audit log, and marks the report as a draft changed now. Three statements a field on
-/// the way that matters; the reasons for a refusal are only looked up when there is one.
+/// round allow it (two statements), saves each field against its base version, records each
+/// save or conflict in the audit log, and marks the report as a draft changed now (three
+/// statements a field on the way that matters; the reasons for a refusal are only looked up
+/// when there is one).
 ///
 /// On a refusal the caller must roll back. Under SQLite's single writer a refusal can only
 /// be found before anything was written; on PostgreSQL a submission committed between two
