@@ -55,7 +55,7 @@ async fn write(writer: Writer, mut queue: mpsc::Receiver<(SaveJob, Reply)>) {
                 }
             }
             Err(e) => {
-                tracing::warn!(error = %e, saves = batch.len(), "batch failed; saving one by one");
+                tracing::warn!(error = ?e, saves = batch.len(), "batch failed; saving one by one");
                 for (job, reply) in batch.drain(..) {
                     let _ = reply.send(save_alone(&writer, &job).await);
                 }
