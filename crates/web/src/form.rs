@@ -4,6 +4,7 @@
 
 use axum::extract::{FromRequest, Request};
 use axum::http::{StatusCode, header};
+use http_body_util::{BodyExt, LengthLimitError, Limited};
 
 use crate::error::WebError;
 use crate::{AppState, text};
@@ -76,11 +77,19 @@ impl FromRequest<AppState> for FormData {
         let limit = state.settings.max_request_bytes;
         // A client that sends its body slowly (or stops) is cut off at the deadline, so it
         // cannot hold a request, or a shutdown, open forever.
-        let read = axum::body::to_bytes(req.into_body(), limit);
+        let read = Limited::new(req.into_body(), limit).collect();
         let body = tokio::time::timeout(state.settings.body_deadline, read)
             .await
             .map_err(|_| WebError::new(StatusCode::REQUEST_TIMEOUT, text::TOO_SLOW))?
-            .map_err(|_| WebError::new(StatusCode::PAYLOAD_TOO_LARGE, text::TOO_LARGE))?;
+            .map_err(|e| {
+                if e.is::<LengthLimitError>() {
+                    WebError::new(StatusCode::PAYLOAD_TOO_LARGE, text::TOO_LARGE)
+                } else {
+                    // Broken framing, or a client that went away mid-body.
+                    WebError::new(StatusCode::BAD_REQUEST, text::MALFORMED)
+                }
+            })?
+            .to_bytes();
         FormData::parse(&body)
     }
 }

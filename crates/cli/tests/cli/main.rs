@@ -1,70 +1,20 @@
 //! The `tertial` binary as an administrator uses it: help, the demo's guard, accounts, and
 //! the crash test — kill -9 during a burst of saves loses nothing that was acknowledged.
+//! The modules break things under autosave on purpose: the disk (`faults`), the database
+//! server (`postgres_restart`), and the process itself with SIGTERM (`shutdown`).
 
-use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+mod faults;
+mod postgres_restart;
+mod shutdown;
+mod support;
+
+use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use support::{BIN, Server, get_text, temp_dir, tertial};
 use tertial_domain::{Field, ReportId};
 use tertial_store::Store;
-
-const BIN: &str = env!("CARGO_BIN_EXE_tertial");
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("tertial-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
-
-fn tertial(args: &[&str]) -> std::process::Output {
-    Command::new(BIN)
-        .args(args)
-        .env_remove("DATABASE_URL")
-        .env_remove("TERTIAL_BIND")
-        .output()
-        .expect("run tertial")
-}
-
-/// A running server and the address it printed.
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Server {
-    fn start(args: &[&str]) -> Server {
-        let mut child = Command::new(BIN)
-            .args(args)
-            .args(["--bind", "127.0.0.1:0"])
-            .env_remove("DATABASE_URL")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start tertial");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut lines = BufReader::new(stdout).lines();
-        let base = loop {
-            let line = lines
-                .next()
-                .expect("tertial exited before listening")
-                .expect("read");
-            if let Some(url) = line.strip_prefix("Tertial is listening on ") {
-                break url.to_owned();
-            }
-        };
-        Server { child, base }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 #[test]
 fn help_documents_every_command_and_option() {
@@ -162,17 +112,6 @@ mod reqwest {
                 .expect("body")
         })
     }
-}
-
-async fn get_text(client: &::reqwest::Client, url: &str) -> String {
-    client
-        .get(url)
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("body")
 }
 
 /// What the server acknowledged: per field, the last version and text it confirmed.
@@ -283,8 +222,7 @@ async fn acknowledged_saves_survive_kill_9() {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    server.child.kill().expect("kill -9");
-    server.child.wait().expect("wait");
+    server.kill_9();
     for writer in writers {
         writer.await.expect("writer");
     }

@@ -14,6 +14,8 @@ const PASSWORD: &str = "tertial-demo";
 struct TestApp {
     base: String,
     store: Store,
+    /// The database's URL, for a test's own connection to it.
+    url: String,
 }
 
 impl TestApp {
@@ -31,20 +33,25 @@ impl TestApp {
             .await
             .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
-        tokio::spawn(async move { axum::serve(listener, router(app, web)).await });
-        Some(TestApp { base, store })
+        // Served as `tertial serve` serves it: the product's own connection handling.
+        let never = std::future::pending::<()>();
+        let drain = std::time::Duration::from_secs(1);
+        tokio::spawn(tertial_web::serve(listener, router(app, web), never, drain));
+        Some(TestApp { base, store, url })
     }
 
     /// A browser of its own, not signed in.
     fn visitor(&self) -> Client {
+        let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
         Client {
             http: reqwest::Client::builder()
-                .cookie_store(true)
+                .cookie_provider(jar.clone())
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .expect("client"),
             base: self.base.clone(),
             csrf: String::new(),
+            jar,
         }
     }
 
@@ -86,6 +93,7 @@ struct Client {
     http: reqwest::Client,
     base: String,
     csrf: String,
+    jar: std::sync::Arc<reqwest::cookie::Jar>,
 }
 
 struct Reply {
@@ -199,6 +207,19 @@ impl Client {
     /// Posts the whole form as a browser without JavaScript does: every field as shown,
     /// with `changes` applied.
     async fn post_whole_form(&self, report: i64, changes: &[(&str, &str)], action: &str) -> Reply {
+        let fields = self.whole_form(report, changes, action).await;
+        self.post_owned(&format!("/rapporter/{report}"), &fields)
+            .await
+    }
+
+    /// The fields a browser without JavaScript posts from the form as it is shown now, with
+    /// `changes` applied and the button pressed.
+    async fn whole_form(
+        &self,
+        report: i64,
+        changes: &[(&str, &str)],
+        action: &str,
+    ) -> Vec<(String, String)> {
         let page = self.get(&format!("/rapporter/{report}")).await;
         assert_eq!(page.status, StatusCode::OK);
         let mut fields = form_fields(&page.text);
@@ -209,8 +230,15 @@ impl Client {
             }
         }
         fields.push(("action".into(), action.into()));
-        self.post_owned(&format!("/rapporter/{report}"), &fields)
-            .await
+        fields
+    }
+
+    /// The `Cookie` header this browser sends to the server.
+    fn cookie_header(&self) -> String {
+        let url: reqwest::Url = self.base.parse().expect("base URL");
+        reqwest::cookie::CookieStore::cookies(self.jar.as_ref(), &url)
+            .and_then(|v| v.to_str().ok().map(str::to_owned))
+            .expect("session cookie")
     }
 }
 
@@ -464,6 +492,8 @@ async fn reporter_answers_and_submits(app: TestApp) {
 }
 story!(reporter_answers_and_submits);
 
+mod races;
+
 /// Public-records law: a draft is the body's own until submitted.
 async fn coordinator_never_sees_a_draft(app: TestApp) {
     let bromma = app.signed_in("bromma@example.se").await;
@@ -680,6 +710,7 @@ impl Client {
             http: self.http.clone(),
             base: self.base.clone(),
             csrf: csrf.to_owned(),
+            jar: self.jar.clone(),
         }
     }
 }
