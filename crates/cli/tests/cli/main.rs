@@ -1,11 +1,13 @@
 //! The `tertial` binary as an administrator uses it: help, the demo's guard, accounts, and
 //! the crash test — kill -9 during a burst of saves loses nothing that was acknowledged.
 //! The modules break things under autosave on purpose: the disk (`faults`), the database
-//! server (`postgres_restart`), and the process itself with SIGTERM (`shutdown`).
+//! server (`postgres_restart`), and the process itself with SIGTERM (`shutdown`); `startup`
+//! shows what start-up says about a database it cannot open.
 
 mod faults;
 mod postgres_restart;
 mod shutdown;
+mod startup;
 mod support;
 
 use std::process::Command;

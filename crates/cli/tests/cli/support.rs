@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::io::{BufRead, BufReader, Lines};
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdout, Command, Stdio};
+use std::process::{Child, ChildStdout, Command, Output, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -696,4 +696,155 @@ pub fn report_line(scenario: &str, log: &Log, verified: &Verified) -> String {
         log.no_answer.len(),
         log.stored_after_refusal,
     )
+}
+
+/// Set to `1` (as `scripts/test` does) to make a test that needs PostgreSQL's server fail
+/// rather than skip without it.
+pub const REQUIRE_POSTGRES: &str = "TERTIAL_REQUIRE_POSTGRES";
+
+/// The newest PostgreSQL server binaries Debian installed, if any.
+pub fn postgres_bin() -> Option<PathBuf> {
+    let mut found: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()?
+        .filter_map(|entry| {
+            let entry = entry.ok()?;
+            let version = entry.file_name().to_str()?.parse().ok()?;
+            let bin = entry.path().join("bin");
+            bin.join("initdb").exists().then_some((version, bin))
+        })
+        .collect();
+    found.sort();
+    found.pop().map(|(_, bin)| bin)
+}
+
+/// A throw-away PostgreSQL cluster in a folder of its own, stopped when dropped.
+pub struct Cluster {
+    bin: PathBuf,
+    dir: PathBuf,
+    port: u16,
+}
+
+impl Cluster {
+    /// `initdb`, as `scripts/lib/postgres.sh` does: as the `postgres` account when run as
+    /// root, since PostgreSQL refuses to run as root. Not started yet.
+    pub fn init(bin: &Path, dir: &Path) -> Cluster {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        if is_root() {
+            let chown = Command::new("chown")
+                .arg("postgres")
+                .arg(dir)
+                .status()
+                .expect("chown");
+            assert!(chown.success(), "chown postgres {}", dir.display());
+        }
+        let cluster = Cluster {
+            bin: bin.to_owned(),
+            dir: dir.to_owned(),
+            port,
+        };
+        let data = cluster.data();
+        let initdb = cluster.run(
+            "initdb",
+            &[
+                "-D",
+                path(&data),
+                "-A",
+                "trust",
+                "-U",
+                "tertial",
+                "--no-sync",
+            ],
+        );
+        assert!(initdb.status.success(), "initdb: {}", stderr(&initdb));
+        cluster
+    }
+
+    /// Starts the server and waits until it accepts connections.
+    pub fn start(&self) {
+        let started = self.pg_ctl("start");
+        assert!(
+            started.status.success(),
+            "pg_ctl start: {}",
+            stderr(&started)
+        );
+    }
+
+    fn data(&self) -> PathBuf {
+        self.dir.join("data")
+    }
+
+    pub fn url(&self) -> String {
+        format!("postgres://tertial@127.0.0.1:{}/postgres", self.port)
+    }
+
+    /// Runs one of PostgreSQL's programs, as `postgres` when root.
+    fn run(&self, program: &str, args: &[&str]) -> Output {
+        let program = self.bin.join(program);
+        let mut command = if is_root() {
+            let mut command = Command::new("runuser");
+            command.args(["-u", "postgres", "--"]).arg(program);
+            command
+        } else {
+            Command::new(program)
+        };
+        command
+            .args(args)
+            .output()
+            .expect("run a PostgreSQL program")
+    }
+
+    /// `pg_ctl start` or `restart`, waiting until the server accepts connections.
+    fn pg_ctl(&self, action: &str) -> Output {
+        let options = format!(
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c max_connections=100",
+            self.port,
+            self.dir.display()
+        );
+        let data = self.data();
+        let log = self.dir.join("postgres.log");
+        self.run(
+            "pg_ctl",
+            &[
+                "-D",
+                path(&data),
+                "-l",
+                path(&log),
+                "-w",
+                "-m",
+                "immediate",
+                "-o",
+                &options,
+                action,
+            ],
+        )
+    }
+
+    /// `pg_ctl restart -m immediate`: every connection is cut, transactions under way are
+    /// lost, and the server recovers from its log, as after a crash.
+    pub async fn restart_immediately(&self) {
+        let restarted = tokio::task::block_in_place(|| self.pg_ctl("restart"));
+        assert!(
+            restarted.status.success(),
+            "pg_ctl restart: {}",
+            stderr(&restarted)
+        );
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        let data = self.data();
+        let _ = self.run("pg_ctl", &["-D", path(&data), "-m", "immediate", "stop"]);
+    }
+}
+
+fn path(path: &Path) -> &str {
+    path.to_str().expect("a UTF-8 path")
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
 }
