@@ -426,41 +426,39 @@ pub async fn post_form(
             .await
             .map(FormPosted::Saved)
     };
-    let max_chars = state.app.settings().max_answer_chars;
-    let overlay = match posted {
+    let receipt = |number: i64| {
+        Ok(Redirect::to(&format!("/rapporter/{id}/versioner/{number}?kvittens=1")).into_response())
+    };
+    let outcome = match posted {
         Ok(FormPosted::Saved(saved)) if saved.conflicts.is_empty() => {
             let at = time::clock(tertial_app::now());
             return Ok(Redirect::to(&format!("/rapporter/{id}?sparat={at}")).into_response());
         }
-        Ok(FormPosted::Submitted(submission)) => {
-            return Ok(Redirect::to(&format!(
-                "/rapporter/{id}/versioner/{}?kvittens=1",
-                submission.number
-            ))
-            .into_response());
-        }
+        Ok(FormPosted::Submitted(submission)) => return receipt(submission.number),
+        // The session ended while the form was on its way: as if it had ended before.
+        Err(AppError::Unauthenticated) => return resume().await,
+        Err(
+            e @ (AppError::InvalidText { .. } | AppError::NotEditable(_) | AppError::RoundNotOpen),
+        ) => Err(e),
+        Err(e) => return Err(e.into()),
+        Ok(posted) => Ok(posted),
+    };
+    // The form again, with what became of the post.
+    let page = state.app.report_page(signed.actor(), id).await?;
+    let overlay = match outcome {
         Ok(FormPosted::Saved(saved)) => Overlay {
             status: StatusCode::CONFLICT,
             problems_title: "Någon annan har ändrat samma svar",
             conflicts: saved.conflicts,
             ..Overlay::default()
         },
-        Ok(FormPosted::Incomplete(problems)) => {
-            let page = state.app.report_page(signed.actor(), id).await?;
-            let overlay = Overlay {
-                status: StatusCode::UNPROCESSABLE_ENTITY,
-                problems_title: "Rapporten kan inte skickas in än",
-                problems: problem_list(&page, &problems),
-                notice: Some("Dina ändringar är sparade.".into()),
-                ..Overlay::default()
-            };
-            return render(
-                overlay.status,
-                &report_view(page, &signed, overlay, max_chars),
-            );
-        }
-        // The session ended while the form was on its way: as if it had ended before.
-        Err(AppError::Unauthenticated) => return resume().await,
+        Ok(FormPosted::Incomplete(problems)) => Overlay {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            problems_title: "Rapporten kan inte skickas in än",
+            problems: problem_list(&page, &problems),
+            notice: Some("Dina ändringar är sparade.".into()),
+            ..Overlay::default()
+        },
         // A text that cannot be saved: nothing was; show the form again with what was
         // typed and what is wrong with it.
         Err(ref e @ AppError::InvalidText { ref field, .. }) => Overlay {
@@ -475,23 +473,15 @@ pub async fn post_form(
         },
         // Submitted by a colleague, or the round closed, while this was typed: nothing of
         // it was stored. Say so, and show the text so that it can be copied.
-        Err(e @ (AppError::NotEditable(_) | AppError::RoundNotOpen)) => {
-            let page = state.app.report_page(signed.actor(), id).await?;
-            let notice = text::not_stored(&e, page.submissions.last());
-            let overlay = Overlay {
-                status: status_of(&e),
-                notice: Some(notice),
-                refused: entries,
-                ..Overlay::default()
-            };
-            return render(
-                overlay.status,
-                &report_view(page, &signed, overlay, max_chars),
-            );
-        }
-        Err(e) => return Err(e.into()),
+        Err(e) => Overlay {
+            status: status_of(&e),
+            notice: Some(text::not_stored(&e, page.submissions.last())),
+            refused: entries,
+            ..Overlay::default()
+        },
+        Ok(FormPosted::Submitted(submission)) => return receipt(submission.number),
     };
-    let page = state.app.report_page(signed.actor(), id).await?;
+    let max_chars = state.app.settings().max_answer_chars;
     render(
         overlay.status,
         &report_view(page, &signed, overlay, max_chars),
