@@ -14,11 +14,12 @@
 use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
 
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection, AnyPool};
 
-use crate::{Backend, Result};
+use crate::{Backend, Result, Store, StoreError};
 
 /// What the writer last saw: whether a write transaction failed since the last one that
 /// ended cleanly. Readiness uses it to decide whether a real write must prove the writer.
@@ -135,5 +136,74 @@ impl Deref for WriteTx {
 impl DerefMut for WriteTx {
     fn deref_mut(&mut self) -> &mut AnyConnection {
         &mut self.conn
+    }
+}
+
+impl Store {
+    pub(crate) async fn begin(&self) -> Result<WriteTx> {
+        self.writer.begin().await
+    }
+
+    /// Whether the database takes writes now, answered within `within` (not the pool's
+    /// longer wait). After a failed write, only a real write of some size that reaches the
+    /// disk counts; otherwise taking the write lock and letting go (SQLite) or a round trip
+    /// (PostgreSQL) does. The check runs to completion on its own even when it is late, so
+    /// that it never leaves a transaction half open.
+    pub async fn ready(&self, within: Duration) -> Result<()> {
+        let store = self.clone();
+        let check = tokio::spawn(async move {
+            if store.writer.health.suspect() {
+                store.probe_write().await
+            } else {
+                store.begin().await?.rollback().await
+            }
+        });
+        match tokio::time::timeout(within, check).await {
+            Ok(Ok(result)) => result,
+            Ok(Err(_)) => Err(StoreError::Closed),
+            Err(_) => Err(StoreError::Timeout(within)),
+        }
+    }
+
+    /// Writes and commits a value about as large as a long answer.
+    pub(crate) async fn probe_write(&self) -> Result<()> {
+        let value = format!(
+            "{}:{}",
+            jiff::Timestamp::now().as_millisecond(),
+            "x".repeat(16 * 1024)
+        );
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES ('writer_probe', $1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(value)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await
+    }
+
+    /// For tests on SQLite: limits the database to `pages` pages (0: no limit), as a full
+    /// disk would, on the write connection now and on every one opened later.
+    #[cfg(feature = "testing")]
+    pub async fn set_page_limit(&self, pages: u32) -> Result<()> {
+        self.page_limit.store(pages, Ordering::Relaxed);
+        let mut conn = self.write.acquire().await?;
+        let pages = if pages == 0 { 1_073_741_823 } else { pages };
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "PRAGMA max_page_count = {pages}"
+        )))
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    }
+
+    /// The database's size in pages (SQLite), for tests that fill it.
+    #[cfg(feature = "testing")]
+    pub async fn page_count(&self) -> Result<u32> {
+        let pages: i64 = sqlx::query_scalar("PRAGMA page_count")
+            .fetch_one(&self.read)
+            .await?;
+        u32::try_from(pages).map_err(crate::corrupt)
     }
 }
