@@ -11,11 +11,9 @@ mod startup;
 mod support;
 
 use std::process::Command;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use support::{BIN, Server, get_text, temp_dir, tertial};
-use tertial_domain::{Field, ReportId};
+use support::{BIN, Fleet, Server, report_line, targets, temp_dir, tertial, verify};
 use tertial_store::Store;
 
 #[test]
@@ -116,122 +114,23 @@ mod reqwest {
     }
 }
 
-/// What the server acknowledged: per field, the last version and text it confirmed.
-type Acknowledged = Arc<Mutex<Vec<(String, i64, String)>>>;
-
+/// kill -9 in the middle of a burst of saves (eight writers, each on its own field, as fast
+/// as the server acknowledges) loses nothing: restarted on the same file, the database opens,
+/// checks clean, and holds every acknowledged save.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledged_saves_survive_kill_9() {
     let dir = temp_dir("crash");
     let url = format!("sqlite:{}", dir.join("demo.db").display());
     let mut server = Server::start(&["demo", "--database-url", &url]);
-    let base = server.base.clone();
-
-    let client = ::reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(::reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
-    let login = get_text(&client, &format!("{base}/logga-in")).await;
-    let csrf = |html: &str| {
-        let marker = "name=\"csrf\" value=\"";
-        let start = html.find(marker).expect("csrf") + marker.len();
-        html[start..start + 64].to_owned()
-    };
-    let signed_in = client
-        .post(format!("{base}/logga-in"))
-        .form(&[
-            ("csrf", csrf(&login).as_str()),
-            ("email", "skarholmen@example.se"),
-            ("password", "tertial-demo"),
-        ])
-        .send()
-        .await
-        .expect("sign in");
-    assert_eq!(signed_in.status(), 303);
-    let page = get_text(&client, &format!("{base}/tillganglighet")).await;
-    let token = csrf(&page);
-    let store = Store::connect(&url).await.expect("store");
-    let report = {
-        let rounds = store.rounds().await.expect("rounds");
-        let open = rounds
-            .iter()
-            .find(|r| r.year == 2022 && r.period.code() == "T2")
-            .expect("T2");
-        store
-            .round_overview(open.id)
-            .await
-            .expect("overview")
-            .into_iter()
-            .find(|o| o.body.short_name == "Skärholmen")
-            .expect("report")
-            .report
-            .id
-    };
-    store.close().await;
-
-    // Eight writers, each saving its own field as fast as the server acknowledges.
-    let fields = [
-        "samverkan-lokalt-naringsliv",
-        "vaxla-upp-stockholm",
-        "svart-ekonomi-samverkan",
-        "platssamverkan-platsaktivering",
-        "kultur-offentliga-rummet",
-        "sbr-arbetsmarknad-tillvaxt",
-        "sbr-dialog-foretag",
-        "other_information",
-    ];
-    let acknowledged: Acknowledged = Arc::default();
-    let writers: Vec<_> = fields
-        .iter()
-        .map(|field| {
-            let (client, base, token, acknowledged) = (
-                client.clone(),
-                base.clone(),
-                token.clone(),
-                acknowledged.clone(),
-            );
-            let field = (*field).to_owned();
-            tokio::spawn(async move {
-                let mut version = 0i64;
-                for i in 0.. {
-                    let text = format!("{field} sparning {i} {}", "x".repeat(i % 500));
-                    let reply = client
-                        .post(format!("{base}/rapporter/{report}/falt/{field}"))
-                        .header("x-csrf-token", &token)
-                        .header("accept", "application/json")
-                        .form(&[("text", text.as_str()), ("version", &version.to_string())])
-                        .send()
-                        .await;
-                    let Ok(reply) = reply else { break };
-                    let Ok(json) = reply.json::<serde_json::Value>().await else {
-                        break;
-                    };
-                    version = json["version"].as_i64().expect("version");
-                    acknowledged
-                        .lock()
-                        .expect("lock")
-                        .push((field.clone(), version, text));
-                }
-            })
+    let fleet = Fleet::start(targets(&server.base, &url, 8).await);
+    fleet
+        .wait_until("400 acknowledged saves", Duration::from_secs(60), |log| {
+            log.acked.len() >= 400
         })
-        .collect();
-    // Let the burst run, then kill the server without warning.
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    while acknowledged.lock().expect("lock").len() < 400 {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the burst stalled before 400 saves"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+        .await;
     server.kill_9();
-    for writer in writers {
-        writer.await.expect("writer");
-    }
-    let acknowledged = acknowledged.lock().expect("lock").clone();
-    assert!(acknowledged.len() >= 400);
+    let (targets, log) = fleet.stop().await;
 
-    // Restart on the same database: it opens, checks clean, and holds every acknowledged save.
     let restarted = Server::start(&["serve", "--database-url", &url]);
     let health = ::reqwest::get(format!("{}/healthz", restarted.base))
         .await
@@ -244,29 +143,8 @@ async fn acknowledged_saves_survive_kill_9() {
         String::from_utf8_lossy(&check.stderr)
     );
     let store = Store::connect(&url).await.expect("store");
-    let stored = store.fields(ReportId(report.0)).await.expect("fields");
-    for field in fields {
-        let last = acknowledged
-            .iter()
-            .filter(|(f, _, _)| f == field)
-            .max_by_key(|(_, v, _)| *v)
-            .expect("each writer was acknowledged at least once");
-        let code = Field::parse(field).expect("field");
-        let now = stored.iter().find(|s| s.field == code).expect("stored");
-        assert!(
-            now.version >= last.1,
-            "{field}: acknowledged v{} but found v{}",
-            last.1,
-            now.version
-        );
-        if now.version == last.1 {
-            assert_eq!(now.value.text, last.2, "{field}");
-        }
-    }
-    println!(
-        "crash test: {} acknowledged saves before kill -9, all present after restart",
-        acknowledged.len()
-    );
+    let verified = verify(&store, &targets, &log).await;
+    println!("{}", report_line("kill -9, 8 writers", &log, &verified));
     store.close().await;
     drop(restarted);
     let _ = std::fs::remove_dir_all(&dir);
