@@ -592,6 +592,17 @@ async fn every_field(store: &Store, w: &World) -> Vec<(tertial_domain::ReportId,
     pairs
 }
 
+/// The version of a field stored now (0: never saved).
+async fn stored_version(store: &Store, report: tertial_domain::ReportId, field: &Field) -> i64 {
+    store
+        .fields(report)
+        .await
+        .expect("fields")
+        .iter()
+        .find(|f| f.field == *field)
+        .map_or(0, |f| f.version)
+}
+
 /// A text of some kilobytes, different for every save.
 fn long_text(label: &str, n: usize) -> String {
     format!(
@@ -651,13 +662,7 @@ async fn a_full_database_refuses_saves_and_recovers_without_restart() {
             let (store, by, stop) = (store.clone(), w.author.clone(), stop.clone());
             let (phase, refused) = (phase.clone(), refused.clone());
             tokio::spawn(async move {
-                let mut base = store
-                    .fields(report)
-                    .await
-                    .expect("fields")
-                    .iter()
-                    .find(|f| f.field == field)
-                    .map_or(0, |f| f.version);
+                let mut base = stored_version(&store, report, &field).await;
                 let mut last = None;
                 let mut acked_after = 0;
                 for n in 0.. {
@@ -833,13 +838,7 @@ async fn saves_never_commit_after_the_round_closes_or_the_session_ends(store: St
             .insert_session(&session, w.reporter, "csrf", now(), later)
             .await
             .expect("session");
-        let base = store
-            .fields(w.district_report)
-            .await
-            .expect("fields")
-            .iter()
-            .find(|f| f.field == field)
-            .map_or(0, |f| f.version);
+        let base = stored_version(&store, w.district_report, &field).await;
 
         // Most often the save starts first and waits; sometimes the ending comes first.
         let ending_first = race % 5 == 4;
@@ -889,13 +888,7 @@ async fn saves_never_commit_after_the_round_closes_or_the_session_ends(store: St
                     end_now(&store, ending, w.round, &session, w.reporter).await;
                 }
                 // What is stored the moment the ending has taken effect.
-                store
-                    .fields(w.district_report)
-                    .await
-                    .expect("fields")
-                    .iter()
-                    .find(|f| f.field == field)
-                    .map_or(0, |f| f.version)
+                stored_version(&store, w.district_report, &field).await
             })
         };
         tokio::time::sleep(jitter.millis(8)).await;
@@ -922,13 +915,7 @@ async fn saves_never_commit_after_the_round_closes_or_the_session_ends(store: St
                     Ending::SessionEnds => Refusal::SignedOut,
                 };
                 assert_eq!(refusal, expected, "race {race}");
-                let now_stored = store
-                    .fields(w.district_report)
-                    .await
-                    .expect("fields")
-                    .iter()
-                    .find(|f| f.field == field)
-                    .map_or(0, |f| f.version);
+                let now_stored = stored_version(&store, w.district_report, &field).await;
                 assert_eq!(now_stored, base, "race {race}: a refused save was stored");
                 refused += 1;
             }

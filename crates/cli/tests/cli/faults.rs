@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use tertial_store::Store;
 
 use crate::support::{
-    Fleet, Server, is_root, report_line, skip, summary, targets, temp_dir, tertial, verify,
+    Fleet, Server, is_root, report_line, restart_clean, skip, summary, targets, temp_dir, verify,
 };
 
 const REQUIRE: &str = "TERTIAL_REQUIRE_FAULT_TESTS";
@@ -198,17 +198,7 @@ async fn run(fault: Fault, writers: usize) {
         .await;
     let green = wait_for_readyz(&probe, &server.base, 200, Instant::now() + RECOVERY).await;
     assert!(green.is_some(), "/readyz did not turn green again");
-    fleet
-        .wait_until("twenty saves each after recovery", NOTICE, |log| {
-            (0..writers).all(|w| {
-                log.acked
-                    .iter()
-                    .filter(|a| a.writer == w && a.at > healed)
-                    .count()
-                    >= 20
-            })
-        })
-        .await;
+    fleet.wait_for_acks_since(20, healed, NOTICE).await;
     let (targets, log) = fleet.stop().await;
 
     assert!(log.refused() > 0, "the fault refused no save");
@@ -226,23 +216,7 @@ async fn run(fault: Fault, writers: usize) {
 
     // Killed without warning and restarted on the same file: clean and complete.
     server.kill_9();
-    let restarted = Server::start_logging(
-        &["serve", "--database-url", &url],
-        &dir.join("restarted.log"),
-    );
-    let health = probe
-        .get(format!("{}/healthz", restarted.base))
-        .send()
-        .await
-        .expect("GET /healthz");
-    assert_eq!(health.status(), 200);
-    let check = tertial(&["check", "--database-url", &url]);
-    assert!(
-        check.status.success(),
-        "{}",
-        String::from_utf8_lossy(&check.stderr)
-    );
-    assert_eq!(String::from_utf8_lossy(&check.stdout).trim(), "ok");
+    let restarted = restart_clean(&url, &dir.join("restarted.log")).await;
     let store = Store::connect(&url).await.expect("store");
     let verified = verify(&store, &targets, &log).await;
     store.close().await;

@@ -13,7 +13,7 @@ mod support;
 use std::process::Command;
 use std::time::Duration;
 
-use support::{BIN, Fleet, Server, report_line, targets, temp_dir, tertial, verify};
+use support::{BIN, Fleet, Server, report_line, restart_clean, targets, temp_dir, tertial, verify};
 use tertial_store::Store;
 
 #[test]
@@ -131,17 +131,7 @@ async fn acknowledged_saves_survive_kill_9() {
     server.kill_9();
     let (targets, log) = fleet.stop().await;
 
-    let restarted = Server::start(&["serve", "--database-url", &url]);
-    let health = ::reqwest::get(format!("{}/healthz", restarted.base))
-        .await
-        .expect("GET");
-    assert_eq!(health.status(), 200);
-    let check = tertial(&["check", "--database-url", &url]);
-    assert!(
-        check.status.success(),
-        "{}",
-        String::from_utf8_lossy(&check.stderr)
-    );
+    let restarted = restart_clean(&url, &dir.join("restarted.log")).await;
     let store = Store::connect(&url).await.expect("store");
     let verified = verify(&store, &targets, &log).await;
     println!("{}", report_line("kill -9, 8 writers", &log, &verified));

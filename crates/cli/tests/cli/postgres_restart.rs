@@ -62,19 +62,7 @@ async fn postgres_restart_under_sixteen_writers_loses_no_acknowledged_save() {
         .expect("GET /readyz");
     assert_eq!(ready.status(), 200, "ready again after the restart");
     fleet
-        .wait_until(
-            "ten saves each after the restart",
-            Duration::from_secs(20),
-            |log| {
-                (0..16).all(|w| {
-                    log.acked
-                        .iter()
-                        .filter(|a| a.writer == w && a.at > restarted)
-                        .count()
-                        >= 10
-                })
-            },
-        )
+        .wait_for_acks_since(10, restarted, Duration::from_secs(20))
         .await;
     let (targets, log) = fleet.stop().await;
     server.kill_9();

@@ -321,9 +321,15 @@ impl Log {
 
     /// Whether `writer` has had a save acknowledged after `since`.
     pub fn acked_since(&self, writer: usize, since: Instant) -> bool {
+        self.acked_count_since(writer, since) > 0
+    }
+
+    /// How many of `writer`'s saves were acknowledged after `since`.
+    pub fn acked_count_since(&self, writer: usize, since: Instant) -> usize {
         self.acked
             .iter()
-            .any(|a| a.writer == writer && a.at > since)
+            .filter(|a| a.writer == writer && a.at > since)
+            .count()
     }
 
     /// How many saves `writer` has had acknowledged.
@@ -397,6 +403,17 @@ impl Fleet {
         .await;
     }
 
+    /// Waits until every writer has had `count` saves acknowledged after `since`.
+    pub async fn wait_for_acks_since(&self, count: usize, since: Instant, within: Duration) {
+        let writers = self.targets.len();
+        self.wait_until(
+            &format!("{count} acknowledged saves per writer since {since:?}"),
+            within,
+            |log| (0..writers).all(|w| log.acked_count_since(w, since) >= count),
+        )
+        .await;
+    }
+
     /// Stops the writers (each finishes the save it is making) and returns the log.
     pub async fn stop(self) -> (Vec<Target>, Log) {
         self.stop.store(true, Ordering::Relaxed);
@@ -406,6 +423,24 @@ impl Fleet {
         let log = self.log.lock().expect("log").clone();
         (self.targets, log)
     }
+}
+
+/// Starts `tertial serve` again on the database a killed server left, and checks that it
+/// answers and that `tertial check` finds the database clean.
+pub async fn restart_clean(url: &str, log: &Path) -> Server {
+    let restarted = Server::start_logging(&["serve", "--database-url", url], log);
+    let health = reqwest::get(format!("{}/healthz", restarted.base))
+        .await
+        .expect("GET /healthz");
+    assert_eq!(health.status(), 200);
+    let check = tertial(&["check", "--database-url", url]);
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&check.stdout).trim(), "ok");
+    restarted
 }
 
 /// A short account of a log, for failure messages.

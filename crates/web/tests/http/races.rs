@@ -288,30 +288,8 @@ async fn uploads_finishing_after_sign_out_store_nothing(app: TestApp) {
         let (question, other) = (QUESTIONS[asked], QUESTIONS[(asked + 1) % QUESTIONS.len()]);
         let mark = token(race, 'u');
         let text = format!("Skrivet före utloggningen {mark}");
-        let (path, mut headers, fields) = if kind == "autosave" {
-            (
-                format!("/rapporter/{report}/falt/{question}"),
-                vec![
-                    ("x-csrf-token", client.csrf.clone()),
-                    ("accept", "application/json".to_owned()),
-                ],
-                vec![
-                    ("text".to_owned(), text.clone()),
-                    ("version".to_owned(), versions[question].to_string()),
-                ],
-            )
-        } else {
-            let name = format!("text.{question}");
-            let form = client.whole_form(report, &[(&name, &text)], kind).await;
-            let page = format!("{}/rapporter/{report}", app.base);
-            (
-                format!("/rapporter/{report}"),
-                vec![("referer", page)],
-                form,
-            )
-        };
-        headers.push(("cookie", client.cookie_header()));
-        let body = encode(&fields);
+        let (path, headers, body) =
+            raw_post(&client, report, question, &text, versions[question], kind).await;
         let sent = match dice.below(3) {
             0 => 0,
             1 => body.len() / 2,
@@ -628,25 +606,8 @@ async fn a_request_whose_client_hung_up_is_carried_out(app: TestApp) {
     for (step, kind) in ["autosave", "skicka-in"].into_iter().enumerate() {
         let text = format!("Skickat innan webbläsaren stängdes {}", token(step, 'h'));
         let before = versions(&app, report).await[question];
-        let (path, mut headers, fields) = if kind == "autosave" {
-            (
-                format!("/rapporter/{report}/falt/{question}"),
-                vec![
-                    ("x-csrf-token", reporter.csrf.clone()),
-                    ("accept", "application/json".to_owned()),
-                ],
-                vec![
-                    ("text".to_owned(), text.clone()),
-                    ("version".to_owned(), before.to_string()),
-                ],
-            )
-        } else {
-            let name = format!("text.{question}");
-            let form = reporter.whole_form(report, &[(&name, &text)], kind).await;
-            (format!("/rapporter/{report}"), Vec::new(), form)
-        };
-        headers.push(("cookie", reporter.cookie_header()));
-        let body = encode(&fields);
+        let (path, headers, body) =
+            raw_post(&reporter, report, question, &text, before, kind).await;
 
         // The test takes a lock the request will need.
         let mut lock = sql.acquire().await.expect("own connection");
@@ -902,6 +863,43 @@ async fn pause(duration: Duration) {
     if !duration.is_zero() {
         tokio::time::sleep(duration).await;
     }
+}
+
+/// An autosave (`kind` "autosave") or a whole-form post ("spara", "skicka-in") that changes
+/// `question` to `text`, from `version`, as the client's browser would send it: path,
+/// headers (with the session cookie) and body.
+async fn raw_post(
+    client: &Client,
+    report: i64,
+    question: &str,
+    text: &str,
+    version: i64,
+    kind: &str,
+) -> (String, Vec<(&'static str, String)>, Vec<u8>) {
+    let (path, mut headers, fields) = if kind == "autosave" {
+        (
+            format!("/rapporter/{report}/falt/{question}"),
+            vec![
+                ("x-csrf-token", client.csrf.clone()),
+                ("accept", "application/json".to_owned()),
+            ],
+            vec![
+                ("text".to_owned(), text.to_owned()),
+                ("version".to_owned(), version.to_string()),
+            ],
+        )
+    } else {
+        let name = format!("text.{question}");
+        let form = client.whole_form(report, &[(&name, text)], kind).await;
+        let page = format!("{}/rapporter/{report}", client.base);
+        (
+            format!("/rapporter/{report}"),
+            vec![("referer", page)],
+            form,
+        )
+    };
+    headers.push(("cookie", client.cookie_header()));
+    (path, headers, encode(&fields))
 }
 
 /// A request written by hand over TCP, so that its body can stop halfway.
