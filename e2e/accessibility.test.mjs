@@ -92,9 +92,12 @@ test('a form posted after the session ended: the sign-in page that keeps it, the
   await page.getByText('Det du skrev är inte sparat än').waitFor();
   await expectNoAxeViolations(page, 'the sign-in page keeping a posted form');
   await submitSignIn(page, ACCOUNTS.skarholmen);
-  const save = page.getByRole('button', { name: 'Spara mina ändringar' });
+  const save = page.getByRole('button', { name: 'Spara de texter jag har valt' });
   await save.waitFor();
-  await expectNoAxeViolations(page, 'the page to save a kept form');
+  await expectNoAxeViolations(page, 'the page to save kept text, field by field');
+  await page.getByRole('group', { name: 'Övriga upplysningar (frivilligt)' })
+    .getByRole('checkbox', { name: 'Spara min text här' })
+    .check();
   await Promise.all([page.waitForNavigation(), save.click()]);
   assert.equal(await page.inputValue('#field-other_information'), text);
   await page.getByText(/^Sparat \d\d:\d\d$/).waitFor();

@@ -88,14 +88,6 @@ impl App {
         Ok(session)
     }
 
-    /// Whether a form posted with `csrf_token` came from one of this person's own sessions.
-    pub async fn posted_by(&self, actor: &tertial_domain::Actor, csrf_token: &str) -> Result<bool> {
-        Ok(self
-            .store
-            .was_users_csrf_token(actor.id, csrf_token)
-            .await?)
-    }
-
     pub async fn sign_out(&self, token: &str, session: &SessionRecord) -> Result<()> {
         self.store
             .delete_session(&token_hash(token), session.actor.id, now())

@@ -122,14 +122,12 @@ async fn serve(store: Store, args: &ServerArgs) -> Result<(), String> {
     Ok(())
 }
 
-/// Removes sessions a day after they expired, once an hour. (Until then, a form posted just
-/// after its session ended can still be saved by its author; see the sign-in page.)
+/// Removes expired sessions, once an hour.
 async fn sweep_sessions(store: Store) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
         tick.tick().await;
-        let day_ago = tertial_app::now() - jiff::SignedDuration::from_hours(24);
-        if let Err(e) = store.delete_expired_sessions(day_ago).await {
+        if let Err(e) = store.delete_expired_sessions(tertial_app::now()).await {
             tracing::warn!(error = %e, "could not remove expired sessions");
         }
     }

@@ -116,19 +116,6 @@ impl Store {
         Ok(())
     }
 
-    /// Whether `csrf_token` is that of one of the user's sessions, live or expired but not yet
-    /// removed. Lets a form posted just after a session ended be saved once its author has
-    /// signed in again, and only by its author.
-    pub async fn was_users_csrf_token(&self, user: UserId, csrf_token: &str) -> Result<bool> {
-        let found: Option<i64> =
-            sqlx::query_scalar("SELECT 1 FROM sessions WHERE user_id = $1 AND csrf_token = $2")
-                .bind(user.0)
-                .bind(csrf_token)
-                .fetch_optional(&self.read)
-                .await?;
-        Ok(found.is_some())
-    }
-
     /// Removes sessions that expired before `before`; returns how many.
     pub async fn delete_expired_sessions(&self, before: Timestamp) -> Result<u64> {
         let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")

@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::Request;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{Next, from_fn, map_response};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -93,7 +93,49 @@ pub fn router(app: App, settings: WebSettings) -> Router {
         .fallback(pages::home::not_found)
         .layer(map_response(security_headers))
         .layer(from_fn(run_to_completion))
+        .layer(from_fn(same_origin_writes))
         .with_state(state)
+}
+
+/// Refuses a request that changes something when another site's page sent it, before
+/// anything else looks at it: the browser says so in `Sec-Fetch-Site`, or names another
+/// origin in `Origin`. (A request with neither, from a script or an old browser, still needs
+/// the session's CSRF token, as every change does.) Behind a proxy, the proxy must pass the
+/// `Host` header on.
+async fn same_origin_writes(request: Request, next: Next) -> Response {
+    if !request.method().is_safe() && from_another_site(request.headers()) {
+        tracing::warn!(
+            origin = ?request.headers().get(header::ORIGIN),
+            path = %request.uri().path(),
+            "refused a change sent from another site"
+        );
+        return WebError::new(StatusCode::FORBIDDEN, text::FOREIGN_SITE).into_response();
+    }
+    next.run(request).await
+}
+
+fn from_another_site(headers: &HeaderMap) -> bool {
+    let value = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
+    if value("sec-fetch-site").is_some_and(|site| site != "same-origin" && site != "none") {
+        return true;
+    }
+    match value(header::ORIGIN.as_str()) {
+        None => false,
+        Some(origin) => {
+            let authority = origin
+                .strip_prefix("https://")
+                .or_else(|| origin.strip_prefix("http://"));
+            match (authority, value(header::HOST.as_str())) {
+                (Some(authority), Some(host)) => !authority.eq_ignore_ascii_case(host),
+                // "null" (a sandboxed or privacy-stripped page), another scheme, no Host.
+                _ => true,
+            }
+        }
+    }
 }
 
 /// Runs each request's handler as a task of its own, so that a client that disconnects

@@ -62,11 +62,13 @@ pub fn problem(problem: &Problem, number: Option<&str>) -> String {
 pub const SIGN_IN_FAILED: &str = "Fel e-postadress eller lösenord.";
 pub const CSRF_FAILED: &str = "Formuläret har gått ut eller kommer från en annan webbplats. \
      Ladda om sidan och försök igen.";
-pub const CSRF_KEPT: &str = "Formuläret hade gått ut, så ingenting sparades. Din text finns \
-     kvar i formuläret nedan: kontrollera den och tryck på Spara.";
-pub const RESUMED: &str = "Du är inloggad igen. Texten nedan skrevs innan du blev utloggad \
-     och är inte sparad än: kontrollera den och tryck på Spara.";
+pub const CSRF_KEPT: &str = "Formuläret hade gått ut, så ingenting sparades. Jämför din text \
+     med den som är sparad nu och välj för varje fråga om din text ska sparas.";
+pub const RESUMED: &str = "Du är inloggad igen. Det du skrev innan du blev utloggad är inte \
+     sparat. Jämför med det som är sparat nu och välj för varje fråga om din text ska sparas.";
 pub const TOO_LARGE: &str = "Det du skickade är för stort. Korta texten och försök igen.";
+pub const FOREIGN_SITE: &str = "Det här kom från en annan webbplats och stoppades. Ingenting \
+     ändrades. Gå till Tertial direkt och försök igen där.";
 pub const TOO_SLOW: &str = "Det tog för lång tid att ta emot formuläret. Försök igen.";
 pub const MALFORMED: &str = "Formuläret kunde inte läsas. Ladda om sidan och försök igen.";
 pub const NOT_FOUND: &str = "Sidan finns inte, eller så har du inte tillgång till den.";

@@ -32,17 +32,6 @@ struct SignInPage {
     resume: Vec<(String, String)>,
 }
 
-/// After signing in again: the form that was posted when the session had ended, ready to be
-/// posted again with the new session.
-#[derive(Template)]
-#[template(path = "resume.html")]
-struct ResumePage {
-    chrome: Chrome,
-    action: String,
-    csrf: String,
-    fields: Vec<(String, String)>,
-}
-
 /// What the sign-in form shows.
 struct SignInForm {
     status: StatusCode,
@@ -182,48 +171,32 @@ pub async fn sign_in(
                     .ok_or(AppError::Unauthenticated)?,
                 token: session.token.clone(),
             };
-            // Only the person whose session posted the form may save it: its CSRF token
-            // must be one of theirs. Anything else is dropped.
-            let old_csrf = resume
-                .iter()
-                .find(|(name, _)| name == "csrf")
-                .map(|(_, v)| v.as_str());
-            let theirs = match old_csrf {
-                Some(token) => state.app.posted_by(signed.actor(), token).await?,
-                None => false,
-            };
             let report = next
                 .strip_prefix("/rapporter/")
                 .and_then(|id| id.parse().ok())
                 .map(tertial_domain::ReportId);
             let mut response = match report {
-                _ if resume.is_empty() => Redirect::to(&next).into_response(),
-                _ if theirs => {
-                    let page = ResumePage {
-                        chrome: Chrome::of(&signed),
-                        action: next,
-                        csrf: session.csrf_token.clone(),
-                        fields: resume.into_iter().filter(|(n, _)| n != "csrf").collect(),
-                    };
-                    render(StatusCode::OK, &page)?
-                }
-                // Not provably this person's form (its session is gone): show the text in
-                // the form, to save only if they recognise it.
-                Some(id) => {
-                    let posted = FormData(resume);
-                    super::report::form_with_posted(
+                // What was posted when the session ended is shown beside what is stored
+                // now, to save field by field: it may come from an old tab, or from another
+                // site's page, and is never saved by itself.
+                Some(id) if !resume.is_empty() => {
+                    let kept = super::report::review_kept(
                         &state,
                         &signed,
                         id,
-                        &posted,
+                        &FormData(resume),
                         StatusCode::OK,
                         text::RESUMED,
                     )
-                    .await
-                    // Not their report at all: nothing to show.
-                    .unwrap_or_else(|_| Redirect::to("/").into_response())
+                    .await;
+                    match kept {
+                        Ok(Some(page)) => page,
+                        Ok(None) => Redirect::to(&next).into_response(),
+                        // Not their report at all: nothing to show.
+                        Err(_) => Redirect::to("/").into_response(),
+                    }
                 }
-                None => Redirect::to(&next).into_response(),
+                _ => Redirect::to(&next).into_response(),
             };
             let set = set_cookie(
                 SESSION_COOKIE,

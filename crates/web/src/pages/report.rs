@@ -36,6 +36,8 @@ pub struct FieldView {
     pub na_allowed: bool,
     pub version: i64,
     pub fingerprint: String,
+    /// When the stored value was saved ("" if never).
+    pub saved_at: String,
     pub error: Option<String>,
     pub conflict: Option<ConflictView>,
     pub multiline: bool,
@@ -77,6 +79,7 @@ impl FieldView {
             na_allowed: false,
             version,
             fingerprint: value.fingerprint(),
+            saved_at: String::new(),
             error: None,
             conflict: None,
             multiline,
@@ -104,6 +107,14 @@ impl FieldView {
             &stored.value,
             stored.version,
         )
+    }
+
+    /// Notes when the stored value shown was saved.
+    fn saved(mut self, stored: &StoredField) -> Self {
+        if stored.version > 0 {
+            self.saved_at = time::date_time(stored.updated_at);
+        }
+        self
     }
 
     /// Links the hint, error and save status to the field for screen readers.
@@ -195,20 +206,26 @@ struct ReportTemplate {
 fn report_view(
     page: ReportPage,
     signed: &Signed,
-    overlay: Overlay,
+    mut overlay: Overlay,
     max_chars: usize,
 ) -> ReportTemplate {
     let context = &page.context;
     let today = tertial_domain::round::swedish_date(tertial_app::now());
     let editable = page.access == ReportAccess::Edit;
+    let refused = std::mem::take(&mut overlay.refused);
     let mut numbers = std::collections::HashMap::new();
     let decorate = |mut view: FieldView, overlay: &Overlay| {
         if let Some((_, message)) = overlay.problems.iter().find(|(f, _)| f.code() == view.code) {
             view.error = Some(message.clone());
         }
         if let Some(entry) = overlay.posted.iter().find(|e| e.code == view.code) {
+            // The form stays based on what it showed when it was posted, not on what is
+            // stored now: saved again, an untouched field is left alone, and a field a
+            // colleague changed meanwhile comes back as a conflict.
             view.text = entry.text.clone();
             view.not_applicable = entry.not_applicable;
+            view.version = entry.base_version;
+            view.fingerprint = entry.shown.clone().unwrap_or_default();
         }
         if let Some(conflict) = overlay
             .conflicts
@@ -247,7 +264,8 @@ fn report_view(
                             &q.question,
                             &q.answer.value,
                             q.answer.version,
-                        ),
+                        )
+                        .saved(&q.answer),
                         &overlay,
                     )
                 })
@@ -257,8 +275,9 @@ fn report_view(
     let contact: Vec<FieldView> = [Field::ContactName, Field::ContactPhone, Field::ContactEmail]
         .iter()
         .map(|f| {
+            let stored = page.fixed(f);
             decorate(
-                FieldView::stored(&page.fixed(f), contact_label(f)),
+                FieldView::stored(&stored, contact_label(f)).saved(&stored),
                 &overlay,
             )
         })
@@ -266,14 +285,10 @@ fn report_view(
     let other_field = page.fixed(&Field::OtherInformation);
     let other_information = other_field.value.text.clone();
     let other = vec![decorate(
-        FieldView::stored(&other_field, contact_label(&Field::OtherInformation)),
+        FieldView::stored(&other_field, contact_label(&Field::OtherInformation))
+            .saved(&other_field),
         &overlay,
     )];
-    let unsaved = unsaved_texts(
-        sections.iter().flat_map(|s| &s.fields),
-        contact.iter().chain(&other),
-        &overlay.refused,
-    );
     let mut problems: Vec<(String, String)> = overlay
         .problems
         .iter()
@@ -289,7 +304,7 @@ fn report_view(
             format!("En kollega har ändrat {what} medan du skrev. Jämför och spara igen."),
         ));
     }
-    ReportTemplate {
+    let mut view = ReportTemplate {
         chrome: Chrome::of(signed),
         report_id: context.report.id.0,
         body_name: context.body.name.clone(),
@@ -313,7 +328,7 @@ fn report_view(
         contact,
         other,
         other_information,
-        unsaved,
+        unsaved: Vec::new(),
         submissions: page
             .submissions
             .iter()
@@ -326,33 +341,64 @@ fn report_view(
                 )
             })
             .collect(),
-    }
+    };
+    view.unsaved = kept_texts(&view, &refused)
+        .into_iter()
+        .map(|k| (k.label, k.mine))
+        .collect();
+    view
 }
 
-/// The refused texts that differ from what is stored, labelled as on the form.
-fn unsaved_texts<'a>(
-    questions: impl Iterator<Item = &'a FieldView>,
-    others: impl Iterator<Item = &'a FieldView>,
-    refused: &[FieldEntry],
-) -> Vec<(String, String)> {
-    questions
-        .chain(others)
-        .filter_map(|view| {
-            let entry = refused.iter().find(|e| e.code == view.code)?;
-            let text = entry.text.replace("\r\n", "\n");
-            let changed = text != view.text
-                || (view.na_allowed && entry.not_applicable != view.not_applicable);
-            let text = if entry.not_applicable && view.na_allowed {
-                "Ej aktuellt".to_owned()
-            } else {
-                text
-            };
-            let label = if view.number.is_empty() {
-                view.label.clone()
-            } else {
-                format!("{} {}", view.number, view.label)
-            };
-            changed.then_some((label, text))
+/// A posted text that differs from what is stored now, with what is stored.
+pub struct KeptText {
+    pub code: String,
+    /// The question's number and text, or the field's name.
+    pub label: String,
+    /// The posted text as posted (to save), and as shown ("Ej aktuellt" when ticked).
+    pub text: String,
+    pub mine: String,
+    pub not_applicable: bool,
+    pub stored: String,
+    pub stored_at: String,
+    /// The stored version and its fingerprint: a save from here is based on them.
+    pub version: i64,
+    pub fingerprint: String,
+}
+
+/// The posted texts that differ from what the form's fields hold now, in form order.
+fn kept_texts(view: &ReportTemplate, posted: &[FieldEntry]) -> Vec<KeptText> {
+    let shown = |text: &str, na: bool| {
+        if na {
+            "Ej aktuellt".to_owned()
+        } else {
+            text.to_owned()
+        }
+    };
+    view.sections
+        .iter()
+        .flat_map(|s| &s.fields)
+        .chain(&view.contact)
+        .chain(&view.other)
+        .filter_map(|field| {
+            let entry = posted.iter().find(|e| e.code == field.code)?;
+            let mine = posted_value(entry);
+            let not_applicable = mine.not_applicable && field.na_allowed;
+            let changed = mine.text != field.text || not_applicable != field.not_applicable;
+            changed.then(|| KeptText {
+                code: field.code.clone(),
+                label: if field.number.is_empty() {
+                    field.label.clone()
+                } else {
+                    format!("{} {}", field.number, field.label)
+                },
+                mine: shown(&mine.text, not_applicable),
+                text: mine.text,
+                not_applicable,
+                stored: shown(&field.text, field.not_applicable),
+                stored_at: field.saved_at.clone(),
+                version: field.version,
+                fingerprint: field.fingerprint.clone(),
+            })
         })
         .collect()
 }
@@ -401,9 +447,10 @@ pub async fn post_form(
     let Some(signed) = signed else {
         return resume().await;
     };
-    if !form_token_is_theirs(&state, &signed, form.get("csrf")).await? {
-        // Nothing is saved, and nothing typed is lost: the form comes back with the text.
-        return form_with_posted(
+    if signed.check_csrf(form.get("csrf")).is_err() {
+        // Nothing is saved, and nothing typed is lost: the text comes back, to save field
+        // by field if the person recognises it.
+        let kept = review_kept(
             &state,
             &signed,
             id,
@@ -411,7 +458,8 @@ pub async fn post_form(
             StatusCode::FORBIDDEN,
             text::CSRF_KEPT,
         )
-        .await;
+        .await?;
+        return kept.ok_or_else(|| WebError::new(StatusCode::FORBIDDEN, text::CSRF_FAILED));
     }
     let entries = entries(&form)?;
     let posted = if form.get("action") == Some("skicka-in") {
@@ -509,41 +557,69 @@ fn problem_list(page: &ReportPage, problems: &[Problem]) -> Vec<(Field, String)>
         .collect()
 }
 
-/// Whether a posted CSRF token is this person's: their session's, or that of one of their
-/// earlier sessions (they signed in again in another tab while this form was open).
-async fn form_token_is_theirs(
-    state: &AppState,
-    signed: &Signed,
-    token: Option<&str>,
-) -> Result<bool, WebError> {
-    if signed.check_csrf(token).is_ok() {
-        return Ok(true);
-    }
-    match token {
-        Some(token) => Ok(state.app.posted_by(signed.actor(), token).await?),
-        None => Ok(false),
-    }
+#[derive(Template)]
+#[template(path = "kept.html")]
+struct KeptTemplate {
+    chrome: Chrome,
+    title: &'static str,
+    notice: &'static str,
+    report_id: i64,
+    body_name: String,
+    round_name: String,
+    csrf: String,
+    kept: Vec<KeptText>,
 }
 
-/// The report form again, filled with what was posted (nothing of it saved), with a notice.
-pub(crate) async fn form_with_posted(
+/// Text that was posted but not saved (its form had expired, or its session had ended),
+/// beside what is stored now: the person chooses, field by field, what to save. Nothing is
+/// saved unless ticked, so a form planted by another site, or an old tab, never writes by
+/// itself. Fields the person had not changed, and those that already hold the text, are
+/// left out; `None` when nothing is left (or the report can no longer be changed).
+pub(crate) async fn review_kept(
     state: &AppState,
     signed: &Signed,
     id: ReportId,
-    form: &FormData,
+    posted: &FormData,
     status: StatusCode,
-    notice: &str,
-) -> Result<Response, WebError> {
+    notice: &'static str,
+) -> Result<Option<Response>, WebError> {
     let page = state.app.report_page(signed.actor(), id).await?;
-    let overlay = Overlay {
-        notice: Some(notice.to_owned()),
-        posted: entries(form)?,
-        ..Overlay::default()
+    if page.access != ReportAccess::Edit {
+        return Ok(None);
+    }
+    let entries: Vec<FieldEntry> = entries(posted)?
+        .into_iter()
+        .filter(|e| e.shown.as_deref() != Some(posted_value(e).fingerprint().as_str()))
+        .collect();
+    let view = report_view(
+        page,
+        signed,
+        Overlay::default(),
+        state.app.settings().max_answer_chars,
+    );
+    let kept = kept_texts(&view, &entries);
+    if kept.is_empty() {
+        return Ok(None);
+    }
+    let page = KeptTemplate {
+        chrome: Chrome::of(signed),
+        title: "Din text är inte sparad",
+        notice,
+        report_id: id.0,
+        body_name: view.body_name,
+        round_name: view.round_name,
+        csrf: signed.csrf().to_owned(),
+        kept,
     };
-    render(
-        status,
-        &report_view(page, signed, overlay, state.app.settings().max_answer_chars),
-    )
+    render(status, &page).map(Some)
+}
+
+/// A posted field's value as the form's fingerprint sees it.
+fn posted_value(entry: &FieldEntry) -> FieldValue {
+    FieldValue {
+        text: entry.text.replace("\r\n", "\n"),
+        not_applicable: entry.not_applicable,
+    }
 }
 
 /// The fields of a posted form: `text.CODE`, with `na.CODE`, `version.CODE` and `shown.CODE`.
@@ -588,9 +664,7 @@ pub async fn autosave(
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())
         .or(form.get("csrf"));
-    if !form_token_is_theirs(&state, &signed, token).await? {
-        return Err(WebError::new(StatusCode::FORBIDDEN, text::CSRF_FAILED).into());
-    }
+    signed.check_csrf(token)?;
     let base_version = form
         .get("version")
         .and_then(|v| v.parse().ok())

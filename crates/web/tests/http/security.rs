@@ -1,0 +1,237 @@
+//! Security findings, each with the story that proves it closed: a re-shown form never
+//! writes back over a colleague's newer text, another site's page cannot change anything
+//! or plant text, and kept text is saved only field by field, when the person chooses.
+
+use super::*;
+
+/// The stored text of a field now.
+async fn stored_text(app: &TestApp, report: i64, code: &str) -> Option<String> {
+    app.saved(report)
+        .await
+        .into_iter()
+        .find(|f| f.field.code() == code)
+        .map(|f| f.value.text)
+}
+
+/// A form that comes back with "your text is kept" (here: another field's text was too
+/// long) stays based on what it first showed: posted again as it stands, it leaves a field
+/// the person never touched alone, though a colleague saved it meanwhile.
+async fn a_reshown_form_never_overwrites_a_colleagues_newer_save(app: TestApp) {
+    let report = app.report_id("T2 2022", "Skärholmen").await;
+    let me = app.signed_in("skarholmen@example.se").await;
+    let colleague = app.signed_in("skarholmen@example.se").await;
+    let (x, y) = (QUESTIONS[0], QUESTIONS[1]);
+    let first = me.autosave(report, x, "Min första text.", 0).await.json()["version"]
+        .as_i64()
+        .expect("version");
+
+    // I open the form and write far too much in Y; meanwhile my colleague rewrites X.
+    let too_long = "å".repeat(20_001);
+    let mine = me
+        .whole_form(report, &[(&format!("text.{y}"), &too_long)], "spara")
+        .await;
+    let theirs = colleague
+        .autosave(report, x, "Kollegans nyare text.", first)
+        .await;
+    assert_eq!(theirs.status, StatusCode::OK);
+
+    let refused = me.post_owned(&format!("/rapporter/{report}"), &mine).await;
+    assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE);
+    // I shorten Y in the form that came back and post it as it stands.
+    let mut again = form_fields(&refused.text);
+    for field in &mut again {
+        if field.0 == format!("text.{y}") {
+            field.1 = "Kortare.".into();
+        }
+    }
+    again.push(("action".into(), "spara".into()));
+    let saved = me.post_owned(&format!("/rapporter/{report}"), &again).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text);
+    assert_eq!(
+        stored_text(&app, report, x).await.as_deref(),
+        Some("Kollegans nyare text."),
+        "X keeps the colleague's text"
+    );
+    assert_eq!(
+        stored_text(&app, report, y).await.as_deref(),
+        Some("Kortare.")
+    );
+
+    // Had I changed X too, it would meet the colleague's version as a conflict.
+    let mine = me
+        .whole_form(
+            report,
+            &[
+                (&format!("text.{x}"), "Min ändring av X."),
+                (&format!("text.{y}"), &too_long),
+            ],
+            "spara",
+        )
+        .await;
+    colleague
+        .autosave(report, x, "Kollegans tredje text.", first + 1)
+        .await;
+    let refused = me.post_owned(&format!("/rapporter/{report}"), &mine).await;
+    assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE);
+    let mut again = form_fields(&refused.text);
+    for field in &mut again {
+        if field.0 == format!("text.{y}") {
+            field.1 = "Kort igen.".into();
+        }
+    }
+    again.push(("action".into(), "spara".into()));
+    let conflict = me.post_owned(&format!("/rapporter/{report}"), &again).await;
+    assert_eq!(conflict.status, StatusCode::CONFLICT);
+    assert!(conflict.text.contains("Kollegans tredje text."));
+    assert_eq!(
+        stored_text(&app, report, x).await.as_deref(),
+        Some("Kollegans tredje text.")
+    );
+}
+story!(a_reshown_form_never_overwrites_a_colleagues_newer_save);
+
+/// Another site's page cannot change anything: a form it posts (with or without the
+/// session's cookie), an autosave, a sign-in or a sign-out is refused before anything else
+/// looks at it, and nothing it sent comes back pre-filled anywhere.
+async fn requests_from_another_site_change_nothing(app: TestApp) {
+    let report = app.report_id("T2 2022", "Skärholmen").await;
+    let planted = "Text från en annan webbplats";
+    let reporter = app.signed_in("skarholmen@example.se").await;
+    let anonymous = app.visitor();
+    let form = reporter
+        .whole_form(
+            report,
+            &[(&format!("text.{}", QUESTIONS[0]), planted)],
+            "skicka-in",
+        )
+        .await;
+    let body = |fields: &[(String, String)]| {
+        fields
+            .iter()
+            .map(|(n, v)| format!("{}={}", urlencode(n), urlencode(v)))
+            .collect::<Vec<_>>()
+            .join("&")
+    };
+    let foreign: [(&str, &str); 3] = [
+        ("origin", "https://angripare.example"),
+        ("sec-fetch-site", "cross-site"),
+        ("origin", "null"),
+    ];
+    for (client, who) in [(&reporter, "signed in"), (&anonymous, "no cookie")] {
+        for (header, value) in foreign {
+            for path in [
+                format!("/rapporter/{report}"),
+                format!("/rapporter/{report}/falt/{}", QUESTIONS[0]),
+                "/logga-in".to_owned(),
+                "/logga-ut".to_owned(),
+            ] {
+                let reply = client
+                    .http
+                    .post(format!("{}{path}", client.base))
+                    .header(header, value)
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .header("x-csrf-token", &reporter.csrf)
+                    .body(body(&form))
+                    .send()
+                    .await
+                    .expect("POST");
+                let status = reply.status();
+                let text = reply.text().await.expect("body");
+                assert_eq!(
+                    status,
+                    StatusCode::FORBIDDEN,
+                    "{who}, {header}: {value}, {path}"
+                );
+                assert!(!text.contains(planted), "{path} echoed the planted text");
+                assert!(text.contains("annan webbplats"), "{text}");
+            }
+        }
+    }
+    assert!(app.saved(report).await.is_empty(), "nothing was stored");
+    let still = reporter.get("/rapporter").await;
+    assert_eq!(still.status, StatusCode::OK, "still signed in");
+    // The same post from Tertial's own page goes through.
+    let own = reporter
+        .http
+        .post(format!("{}/rapporter/{report}", reporter.base))
+        .header("origin", reporter.base.as_str())
+        .header("sec-fetch-site", "same-origin")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body(&form))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(
+        own.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "incomplete, but saved"
+    );
+    assert_eq!(
+        stored_text(&app, report, QUESTIONS[0]).await.as_deref(),
+        Some(planted)
+    );
+}
+story!(requests_from_another_site_change_nothing);
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A form posted with a token that is not the session's (an old tab, or a page planted by
+/// someone else) saves nothing: its text comes back beside what is stored now, and only the
+/// fields the person ticks are saved, each against the version they saw.
+async fn kept_text_is_saved_only_field_by_field(app: TestApp) {
+    let report = app.report_id("T2 2022", "Skärholmen").await;
+    let reporter = app.signed_in("skarholmen@example.se").await;
+    let mut form = reporter
+        .whole_form(
+            report,
+            &[
+                (&format!("text.{}", QUESTIONS[2]), "Min text ett."),
+                (&format!("text.{}", QUESTIONS[3]), "Min text två."),
+            ],
+            "skicka-in",
+        )
+        .await;
+    for field in &mut form {
+        if field.0 == "csrf" {
+            field.1 = "0".repeat(64);
+        }
+    }
+    let kept = reporter
+        .post_owned(&format!("/rapporter/{report}"), &form)
+        .await;
+    assert_eq!(kept.status, StatusCode::FORBIDDEN);
+    assert!(kept.text.contains("Din text är inte sparad"));
+    assert!(kept.text.contains("Min text ett.") && kept.text.contains("Min text två."));
+    assert!(
+        app.saved(report).await.is_empty(),
+        "nothing saved by itself"
+    );
+    // Only the hidden inputs are posted, as a browser posts the page unticked: nothing.
+    let mut review = form_fields_of(&kept.text, &format!("/rapporter/{report}"));
+    review.push(("action".into(), "spara".into()));
+    let none = reporter
+        .post_owned(&format!("/rapporter/{report}"), &review)
+        .await;
+    assert_eq!(none.status, StatusCode::SEE_OTHER);
+    assert!(
+        app.saved(report).await.is_empty(),
+        "nothing ticked, nothing saved"
+    );
+    // Ticking the first saves it alone.
+    review.push((format!("text.{}", QUESTIONS[2]), "Min text ett.".into()));
+    let one = reporter
+        .post_owned(&format!("/rapporter/{report}"), &review)
+        .await;
+    assert_eq!(one.status, StatusCode::SEE_OTHER, "{}", one.text);
+    let saved = app.saved(report).await;
+    assert_eq!(saved.len(), 1);
+    assert_eq!(saved[0].value.text, "Min text ett.");
+}
+story!(kept_text_is_saved_only_field_by_field);
