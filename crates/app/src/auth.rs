@@ -1,9 +1,11 @@
 //! Signing in and out: local accounts with argon2id passwords, sessions in the database.
 
+use std::net::IpAddr;
 use std::sync::OnceLock;
 
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use sha2::{Digest, Sha256};
+use tertial_domain::throttle;
 use tertial_domain::validate::is_valid_email;
 use tertial_domain::{AuditAction, NewAuditEntry};
 use tertial_store::SessionRecord;
@@ -22,12 +24,45 @@ const TOUCH_INTERVAL: jiff::SignedDuration = jiff::SignedDuration::from_mins(5);
 
 impl App {
     /// Signs a person in. Unknown e-mail and wrong password take the same time and give the
-    /// same answer, so the form does not reveal who has an account.
-    pub async fn sign_in(&self, email: &str, password: &str) -> Result<(NewSession, String)> {
+    /// same answer, so the form does not reveal who has an account. After a few failures on
+    /// the account, or many from the client (`client`: its address), each further attempt
+    /// must wait, longer each time; a correct password does not skip the wait.
+    pub async fn sign_in(
+        &self,
+        email: &str,
+        password: &str,
+        client: Option<IpAddr>,
+    ) -> Result<(NewSession, String)> {
         let email = email.trim().to_lowercase();
         // Only a plausible address is looked up or logged: the log is append-only, and
         // people do type passwords into the wrong box.
         let plausible = is_valid_email(&email);
+        let account = plausible.then(|| format!("account:{email}"));
+        let client = client.map(|ip| format!("client:{ip}"));
+        let keyed: Vec<(&str, i64)> = [
+            (account.as_deref(), throttle::ACCOUNT_FREE_FAILURES),
+            (client.as_deref(), throttle::CLIENT_FREE_FAILURES),
+        ]
+        .into_iter()
+        .filter_map(|(key, free)| Some((key?, free)))
+        .collect();
+        let keys: Vec<&str> = keyed.iter().map(|(key, _)| *key).collect();
+        let at = now();
+        let forget_before = at - throttle::FORGET_AFTER;
+        let counted = self.store.sign_in_failures(&keys, forget_before).await?;
+        let wait = keyed
+            .iter()
+            .zip(&counted)
+            .map(|((_, free), (failures, last))| {
+                let until = *last + throttle::wait_after(*failures, *free);
+                until.duration_since(at)
+            })
+            .max()
+            .unwrap_or_default();
+        if wait.is_positive() {
+            return Err(AppError::Throttled(wait));
+        }
+
         let user = if plausible {
             self.store.user_by_email(&email).await?
         } else {
@@ -41,17 +76,37 @@ impl App {
         let user = match user {
             Some(user) if matches && user.active => user,
             _ => {
-                let shown = if plausible {
-                    email.as_str()
-                } else {
-                    "(ingen giltig adress)"
-                };
-                let entry = NewAuditEntry::new(None, AuditAction::SignInFailed, "auth")
-                    .with_detail(format!("email={shown}"));
-                self.store.append_audit(&entry, now()).await?;
+                let failures = self
+                    .store
+                    .count_sign_in_failure(&keys, now(), forget_before)
+                    .await?;
+                // Counted, not written one by one: an entry for the first failure, the one
+                // that starts the waiting, and every tenth.
+                let worth_noting = keyed
+                    .iter()
+                    .zip(&failures)
+                    .any(|((_, free), n)| throttle::audit_failure(*n, *free));
+                if worth_noting {
+                    let shown = if plausible {
+                        email.as_str()
+                    } else {
+                        "(ingen giltig adress)"
+                    };
+                    let counts: Vec<String> = keys
+                        .iter()
+                        .zip(&failures)
+                        .map(|(key, n)| format!("{}={n}", key.split(':').next().unwrap_or(key)))
+                        .collect();
+                    let entry = NewAuditEntry::new(None, AuditAction::SignInFailed, "auth")
+                        .with_detail(format!("email={shown} failures: {}", counts.join(" ")));
+                    self.store.append_audit(&entry, now()).await?;
+                }
                 return Err(AppError::BadCredentials);
             }
         };
+        if let Some(account) = &account {
+            self.store.forget_sign_in_failures(account).await?;
+        }
         let session = NewSession {
             token: random_token()?,
             csrf_token: random_token()?,

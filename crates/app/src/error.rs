@@ -11,6 +11,9 @@ pub enum AppError {
     /// Wrong e-mail or password, or an inactive account.
     #[error("wrong e-mail or password")]
     BadCredentials,
+    /// Too many failed sign-ins: try again after this long.
+    #[error("too many failed sign-ins; wait {0:?}")]
+    Throttled(jiff::SignedDuration),
     /// Does not exist, or exists but is not this person's to know about.
     #[error("not found")]
     NotFound,

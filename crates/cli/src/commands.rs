@@ -96,6 +96,7 @@ async fn serve(store: Store, args: &ServerArgs) -> Result<(), String> {
         WebSettings {
             max_request_bytes: args.max_request_bytes,
             secure_cookies: args.secure_cookies,
+            behind_proxy: args.behind_proxy,
             ..WebSettings::default()
         },
     );

@@ -63,6 +63,10 @@ struct ServerArgs {
     /// Mark cookies Secure; set this when Tertial is served over HTTPS.
     #[arg(long, env = "TERTIAL_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// Tertial is served behind a proxy (for TLS) that adds each client's address to
+    /// X-Forwarded-For: failed sign-ins are then counted per that address.
+    #[arg(long, env = "TERTIAL_BEHIND_PROXY")]
+    behind_proxy: bool,
     /// Sign people out after this many minutes without activity.
     #[arg(long, env = "TERTIAL_SESSION_MINUTES", default_value_t = 480)]
     session_minutes: i64,

@@ -10,6 +10,7 @@ pub mod followup;
 pub mod ids;
 pub mod report;
 pub mod round;
+pub mod throttle;
 pub mod validate;
 
 pub use access::{Actor, Role};

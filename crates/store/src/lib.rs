@@ -143,7 +143,8 @@ impl Store {
     /// Drops every table, so that the next [`Store::connect`] starts afresh. Only for
     /// rebuilding a demo; the caller checks [`Store::is_demo`] first.
     pub async fn drop_everything(self) -> Result<()> {
-        const TABLES: [&str; 16] = [
+        const TABLES: [&str; 17] = [
+            "DROP TABLE IF EXISTS sign_in_failures",
             "DROP TABLE IF EXISTS audit_log",
             "DROP TABLE IF EXISTS submissions",
             "DROP TABLE IF EXISTS answers",

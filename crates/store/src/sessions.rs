@@ -124,4 +124,70 @@ impl Store {
             .await?;
         Ok(done.rows_affected())
     }
+
+    /// The failed sign-ins counted under each of `keys` (forgetting those older than
+    /// `forget_before`), with the time of the last.
+    pub async fn sign_in_failures(
+        &self,
+        keys: &[&str],
+        forget_before: Timestamp,
+    ) -> Result<Vec<(i64, Timestamp)>> {
+        let mut counts = Vec::with_capacity(keys.len());
+        for key in keys {
+            let row = sqlx::query(
+                "SELECT failures, last_at FROM sign_in_failures WHERE key = $1 AND last_at > $2",
+            )
+            .bind(*key)
+            .bind(millis(forget_before))
+            .fetch_optional(&self.read)
+            .await?;
+            counts.push(match row {
+                Some(row) => (
+                    row.try_get("failures")?,
+                    timestamp(row.try_get("last_at")?)?,
+                ),
+                None => (0, Timestamp::UNIX_EPOCH),
+            });
+        }
+        Ok(counts)
+    }
+
+    /// Counts one more failed sign-in under each of `keys` (starting afresh where the last
+    /// was before `forget_before`), and returns the new counts.
+    pub async fn count_sign_in_failure(
+        &self,
+        keys: &[&str],
+        at: Timestamp,
+        forget_before: Timestamp,
+    ) -> Result<Vec<i64>> {
+        let mut tx = self.begin().await?;
+        let mut counts = Vec::with_capacity(keys.len());
+        for key in keys {
+            let failures: i64 = sqlx::query_scalar(
+                "INSERT INTO sign_in_failures (key, failures, last_at) VALUES ($1, 1, $2)
+                 ON CONFLICT (key) DO UPDATE SET
+                   failures = CASE WHEN sign_in_failures.last_at > $3
+                                   THEN sign_in_failures.failures + 1 ELSE 1 END,
+                   last_at = $2
+                 RETURNING failures",
+            )
+            .bind(*key)
+            .bind(millis(at))
+            .bind(millis(forget_before))
+            .fetch_one(&mut *tx)
+            .await?;
+            counts.push(failures);
+        }
+        tx.commit().await?;
+        Ok(counts)
+    }
+
+    /// Forgets the failed sign-ins counted under `key` (after a successful sign-in).
+    pub async fn forget_sign_in_failures(&self, key: &str) -> Result<()> {
+        sqlx::query("DELETE FROM sign_in_failures WHERE key = $1")
+            .bind(key)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
 }

@@ -40,6 +40,7 @@ pub fn status_of(error: &AppError) -> StatusCode {
     match error {
         AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
         AppError::BadCredentials => StatusCode::BAD_REQUEST,
+        AppError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
         AppError::NotFound | AppError::Invalid(Invalid::Key(_) | Invalid::Code(_)) => {
             StatusCode::NOT_FOUND
         }

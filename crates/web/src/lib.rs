@@ -23,7 +23,7 @@ use axum::routing::{get, post};
 use tertial_app::App;
 
 pub use error::WebError;
-pub use serve::serve;
+pub use serve::{Peer, serve};
 
 /// Settings of the HTTP layer.
 #[derive(Debug, Clone)]
@@ -34,6 +34,9 @@ pub struct WebSettings {
     pub secure_cookies: bool,
     /// How long a client may take to send a request's body, from first byte to last.
     pub body_deadline: std::time::Duration,
+    /// Served behind a proxy that adds the client's address to `X-Forwarded-For`: count
+    /// failed sign-ins per that address rather than per the proxy's.
+    pub behind_proxy: bool,
 }
 
 impl Default for WebSettings {
@@ -42,6 +45,7 @@ impl Default for WebSettings {
             max_request_bytes: 4 * 1024 * 1024,
             secure_cookies: false,
             body_deadline: std::time::Duration::from_secs(30),
+            behind_proxy: false,
         }
     }
 }

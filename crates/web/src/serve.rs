@@ -7,16 +7,24 @@
 //! and gives up on whatever is still open after the drain deadline.
 
 use std::future::Future;
+use std::net::IpAddr;
 use std::time::Duration;
 
 use axum::Router;
+use axum::body::Body;
+use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
-use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
+use tower_service::Service;
 
-/// How long a client may take to send a request's headers.
+/// How long a client may take to send a request's headers (and how long a kept-alive
+/// connection may stay idle).
 pub const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The address a request came from: the peer of its connection (a proxy's, behind one).
+#[derive(Debug, Clone, Copy)]
+pub struct Peer(pub IpAddr);
 
 /// Serves `router` on `listener` until `shutdown` completes, then drains for at most
 /// `drain`. Returns whether every connection finished in time.
@@ -32,9 +40,9 @@ pub async fn serve(
         .header_read_timeout(HEADER_TIMEOUT);
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 Err(e) => {
                     // Out of file descriptors, say: wait rather than spin.
                     tracing::warn!(error = %e, "could not accept a connection");
@@ -44,7 +52,12 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
-        let service = TowerToHyperService::new(router.clone());
+        let router = router.clone();
+        let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
+            let mut request = request.map(Body::new);
+            request.extensions_mut().insert(Peer(peer.ip()));
+            router.clone().call(request)
+        });
         let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
         tokio::spawn(async move {
             if let Err(e) = connection.await {

@@ -12,7 +12,8 @@ use tertial_app::tertial_store::SessionRecord;
 use tertial_domain::Actor;
 
 use crate::error::{JsonError, WebError};
-use crate::{AppState, text};
+use crate::serve::Peer;
+use crate::{AppState, WebSettings, text};
 
 pub const SESSION_COOKIE: &str = "tertial_session";
 pub const LOGIN_COOKIE: &str = "tertial_login";
@@ -113,6 +114,27 @@ impl OptionalFromRequestParts<AppState> for Signed {
         state: &AppState,
     ) -> Result<Option<Self>, Response> {
         Signed::lookup(parts, state).await
+    }
+}
+
+/// The address of the client, for throttling sign-ins: the connection's peer, or behind a
+/// proxy that says so (`behind_proxy`), the address the proxy added last to
+/// `X-Forwarded-For` (the only one it vouches for).
+pub fn client_address(
+    headers: &HeaderMap,
+    peer: Option<Peer>,
+    settings: &WebSettings,
+) -> Option<std::net::IpAddr> {
+    if settings.behind_proxy {
+        headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .last()
+            .and_then(|ip| ip.trim().parse().ok())
+    } else {
+        peer.map(|p| p.0)
     }
 }
 

@@ -104,6 +104,10 @@ pub fn error_message(error: &AppError) -> String {
         AppError::InvalidText { error, .. } => invalid_text(error),
         AppError::Unauthenticated => SIGNED_OUT.into(),
         AppError::BadCredentials => SIGN_IN_FAILED.into(),
+        AppError::Throttled(wait) => format!(
+            "För många misslyckade inloggningar. Vänta {} och försök igen.",
+            duration(*wait)
+        ),
         AppError::NotFound => NOT_FOUND.into(),
         AppError::Forbidden => FORBIDDEN.into(),
         AppError::NotEditable(ReportStatus::Approved) => {
@@ -148,6 +152,17 @@ pub fn invalid_text(error: &Invalid) -> String {
     }
 }
 
+/// A wait in words: "1 sekund", "40 sekunder", "3 minuter" (rounded up).
+pub fn duration(wait: jiff::SignedDuration) -> String {
+    let seconds = wait.as_secs() + i64::from(wait.subsec_nanos() > 0);
+    match seconds {
+        ..=1 => "1 sekund".into(),
+        2..=59 => format!("{seconds} sekunder"),
+        60..=119 => "1 minut".into(),
+        _ => format!("{} minuter", (seconds + 59) / 60),
+    }
+}
+
 /// 20000 → "20 000", as Swedish writes numbers.
 pub fn thousands(n: usize) -> String {
     let digits = n.to_string();
@@ -163,6 +178,18 @@ pub fn thousands(n: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn waits_are_said_in_words() {
+        let secs = jiff::SignedDuration::from_secs;
+        assert_eq!(
+            super::duration(jiff::SignedDuration::from_millis(300)),
+            "1 sekund"
+        );
+        assert_eq!(super::duration(secs(40)), "40 sekunder");
+        assert_eq!(super::duration(secs(61)), "1 minut");
+        assert_eq!(super::duration(secs(15 * 60)), "15 minuter");
+    }
+
     #[test]
     fn numbers_are_grouped_in_thousands() {
         assert_eq!(super::thousands(20000), "20\u{a0}000");

@@ -4,6 +4,7 @@
 //! token: a random value in a cookie of its own, echoed in the form.
 
 use askama::Template;
+use axum::Extension;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -12,9 +13,12 @@ use tertial_app::AppError;
 use tertial_app::auth::random_token;
 
 use super::{Chrome, render};
-use crate::error::WebError;
+use crate::error::{WebError, status_of};
 use crate::form::FormData;
-use crate::session::{LOGIN_COOKIE, SESSION_COOKIE, Signed, cookie, safe_next, set_cookie};
+use crate::serve::Peer;
+use crate::session::{
+    LOGIN_COOKIE, SESSION_COOKIE, Signed, client_address, cookie, safe_next, set_cookie,
+};
 use crate::{AppState, text};
 
 #[derive(Template)]
@@ -24,7 +28,7 @@ struct SignInPage {
     csrf: String,
     next: String,
     email: String,
-    error: Option<&'static str>,
+    error: Option<String>,
     notice: Option<&'static str>,
     demo_password: String,
     demo_accounts: Vec<(String, String)>,
@@ -37,7 +41,7 @@ struct SignInForm {
     status: StatusCode,
     next: String,
     email: String,
-    error: Option<&'static str>,
+    error: Option<String>,
     resume: Vec<(String, String)>,
 }
 
@@ -146,6 +150,7 @@ pub async fn sign_in_to_resume(
 
 pub async fn sign_in(
     State(state): State<AppState>,
+    peer: Option<Extension<Peer>>,
     headers: HeaderMap,
     form: FormData,
 ) -> Result<Response, WebError> {
@@ -161,7 +166,8 @@ pub async fn sign_in(
         .iter()
         .filter_map(|(name, value)| Some((name.strip_prefix("resume.")?.to_owned(), value.clone())))
         .collect();
-    match state.app.sign_in(&email, password).await {
+    let client = client_address(&headers, peer.map(|p| p.0), &state.settings);
+    match state.app.sign_in(&email, password, client).await {
         Ok((session, _name)) => {
             let signed = Signed {
                 session: state
@@ -210,12 +216,12 @@ pub async fn sign_in(
             }
             Ok(response)
         }
-        Err(AppError::BadCredentials) => {
+        Err(e @ (AppError::BadCredentials | AppError::Throttled(_))) => {
             let form = SignInForm {
-                status: StatusCode::BAD_REQUEST,
+                status: status_of(&e),
                 next,
                 email,
-                error: Some(text::SIGN_IN_FAILED),
+                error: Some(text::error_message(&e)),
                 resume,
             };
             sign_in_form(&state, &headers, form).await

@@ -235,3 +235,64 @@ async fn kept_text_is_saved_only_field_by_field(app: TestApp) {
     assert_eq!(saved[0].value.text, "Min text ett.");
 }
 story!(kept_text_is_saved_only_field_by_field);
+
+/// One sign-in attempt from the sign-in page.
+async fn attempt_sign_in(client: &Client, email: &str, password: &str) -> Reply {
+    let page = client.get("/logga-in").await;
+    let csrf = hidden(&page.text, "csrf");
+    client
+        .post_form(
+            "/logga-in",
+            &[
+                ("csrf", &csrf),
+                ("next", "/"),
+                ("email", email),
+                ("password", password),
+            ],
+        )
+        .await
+}
+
+/// Guessing passwords is slowed down: after five wrong passwords for an account, the next
+/// attempt must wait, even with the right password, and is told how long in Swedish;
+/// another account signing in from the same computer is not held up; after the wait the
+/// right password works. The failures are counted in the audit log, not written one by one.
+async fn password_guessing_is_slowed_down(app: TestApp) {
+    let guesser = app.visitor();
+    let target = "skarholmen@example.se";
+    for guess in 0..5 {
+        let wrong = attempt_sign_in(&guesser, target, &format!("gissning-{guess}")).await;
+        assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+        assert!(wrong.text.contains("Fel e-postadress eller lösenord."));
+    }
+    let held = attempt_sign_in(&guesser, target, PASSWORD).await;
+    assert_eq!(held.status, StatusCode::TOO_MANY_REQUESTS, "{}", held.text);
+    assert!(
+        held.text
+            .contains("För många misslyckade inloggningar. Vänta 1 sekund och försök igen."),
+        "{}",
+        held.text
+    );
+    let colleague = attempt_sign_in(&app.visitor(), "bromma@example.se", PASSWORD).await;
+    assert_eq!(
+        colleague.status,
+        StatusCode::SEE_OTHER,
+        "others are not held up"
+    );
+
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let after = attempt_sign_in(&guesser, target, PASSWORD).await;
+    assert_eq!(after.status, StatusCode::SEE_OTHER, "{}", after.text);
+
+    let failures: Vec<_> = app
+        .store
+        .audit_of("auth")
+        .await
+        .expect("audit")
+        .into_iter()
+        .filter(|e| e.action == "sign_in_failed")
+        .collect();
+    assert_eq!(failures.len(), 2, "the first and the fifth: {failures:?}");
+    assert!(failures[1].detail.contains("account=5"), "{failures:?}");
+}
+story!(password_guessing_is_slowed_down);
