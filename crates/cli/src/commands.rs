@@ -6,7 +6,7 @@ use std::time::Duration;
 use tertial_app::{App, Settings, chain, demo};
 use tertial_domain::Role;
 use tertial_store::Store;
-use tertial_web::WebSettings;
+use tertial_web::{ServeLimits, WebSettings};
 
 use crate::{Command, DatabaseArgs, ServerArgs, UserAddArgs, UserCommand};
 
@@ -107,8 +107,11 @@ async fn serve(store: Store, args: &ServerArgs) -> Result<(), String> {
     let shutdown = shutdown_signal()?;
     println!("Tertial is listening on http://{address}");
     tokio::spawn(sweep_sessions(store.clone()));
-    let drain = Duration::from_secs(args.drain_seconds);
-    let drained = tertial_web::serve(listener, router, shutdown, drain).await;
+    let limits = ServeLimits {
+        drain: Duration::from_secs(args.drain_seconds),
+        max_connections: args.max_connections,
+    };
+    let drained = tertial_web::serve(listener, router, shutdown, limits).await;
     // Requests still running past the deadline hold database connections; closing waits
     // for them, so it is bounded too.
     if drained {

@@ -74,6 +74,10 @@ struct ServerArgs {
     /// server stops anyway, in seconds.
     #[arg(long, env = "TERTIAL_DRAIN_SECONDS", default_value_t = 10)]
     drain_seconds: u64,
+    /// Connections open at once; more clients wait until one closes. Keep it well under
+    /// the process's file-descriptor limit (ulimit -n).
+    #[arg(long, env = "TERTIAL_MAX_CONNECTIONS", default_value_t = 1000)]
+    max_connections: usize,
 }
 
 #[derive(Debug, Args)]

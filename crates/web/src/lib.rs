@@ -23,7 +23,7 @@ use axum::routing::{get, post};
 use tertial_app::App;
 
 pub use error::WebError;
-pub use serve::{Peer, serve};
+pub use serve::{Peer, ServeLimits, serve};
 
 /// Settings of the HTTP layer.
 #[derive(Debug, Clone)]

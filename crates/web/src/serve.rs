@@ -3,8 +3,10 @@
 //! axum's own `serve` sets no timer, so a client that sends its headers slowly, or stops
 //! halfway through a request, holds its connection forever, and with it a graceful
 //! shutdown. Here headers must arrive within [`HEADER_TIMEOUT`] (request bodies have their
-//! own deadline, see `form`), and shutdown stops accepting, lets requests under way finish,
-//! and gives up on whatever is still open after the drain deadline.
+//! own deadline, see `form`), kept-alive connections close after the same time idle, at most
+//! [`ServeLimits::max_connections`] are open at once, and shutdown stops accepting, lets
+//! requests under way finish, and gives up on whatever is still open after the drain
+//! deadline.
 
 use std::future::Future;
 use std::net::IpAddr;
@@ -26,20 +28,53 @@ pub const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
 #[derive(Debug, Clone, Copy)]
 pub struct Peer(pub IpAddr);
 
+/// How the server treats its connections.
+#[derive(Debug, Clone, Copy)]
+pub struct ServeLimits {
+    /// After the shutdown signal, how long requests under way may take to finish.
+    pub drain: Duration,
+    /// Connections open at once; further clients wait in the listen queue. Keep it well
+    /// under the process's file-descriptor limit (`ulimit -n`).
+    pub max_connections: usize,
+}
+
+impl Default for ServeLimits {
+    fn default() -> Self {
+        ServeLimits {
+            drain: Duration::from_secs(10),
+            max_connections: 1000,
+        }
+    }
+}
+
 /// Serves `router` on `listener` until `shutdown` completes, then drains for at most
-/// `drain`. Returns whether every connection finished in time.
+/// `limits.drain`. Returns whether every connection finished in time.
 pub async fn serve(
     listener: TcpListener,
     router: Router,
     shutdown: impl Future<Output = ()>,
-    drain: Duration,
+    limits: ServeLimits,
 ) -> bool {
+    let ServeLimits {
+        drain,
+        max_connections,
+    } = limits;
+    let open = std::sync::Arc::new(tokio::sync::Semaphore::new(max_connections));
     let graceful = GracefulShutdown::new();
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(HEADER_TIMEOUT);
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
+        // At the cap, stop accepting until a connection closes (clients wait in the
+        // listen queue) rather than run out of file descriptors.
+        let permit = tokio::select! {
+            permit = open.clone().acquire_owned() => match permit {
+                Ok(permit) => permit,
+                Err(_) => break,
+            },
+            () = &mut shutdown => break,
+        };
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(accepted) => accepted,
@@ -63,6 +98,7 @@ pub async fn serve(
             if let Err(e) = connection.await {
                 tracing::debug!(error = %e, "connection ended with an error");
             }
+            drop(permit);
         });
     }
     drop(listener);

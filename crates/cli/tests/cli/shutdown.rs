@@ -228,3 +228,36 @@ async fn read_to_end(stream: &mut TcpStream, within: Duration) -> String {
     let _ = tokio::time::timeout(within, stream.read_to_end(&mut got)).await;
     String::from_utf8_lossy(&got).into_owned()
 }
+
+/// Clients that trickle their headers cannot take every connection: at
+/// `--max-connections 4`, four of them hold all four, a fifth client waits (it is not
+/// dropped), and is answered as soon as one of the four goes away. The server stays up.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_clients_cannot_exhaust_the_server() {
+    let dir = temp_dir("connections");
+    let url = format!("sqlite:{}", dir.join("demo.db").display());
+    let server = Server::start(&["demo", "--database-url", &url, "--max-connections", "4"]);
+    let mut trickling = Vec::new();
+    for _ in 0..4 {
+        let mut stream = TcpStream::connect(server.address()).await.expect("connect");
+        stream.write_all(b"GET /healthz HT").await.expect("send");
+        trickling.push(stream);
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let fifth = reqwest::Client::new().get(format!("{}/healthz", server.base));
+    let waiting = tokio::spawn(async move { fifth.send().await.map(|r| r.status()) });
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(
+        !waiting.is_finished(),
+        "a fifth connection was served past the cap"
+    );
+    drop(trickling.pop());
+    let status = tokio::time::timeout(Duration::from_secs(5), waiting)
+        .await
+        .expect("answered once a connection closed")
+        .expect("task")
+        .expect("GET /healthz");
+    assert_eq!(status, 200);
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}

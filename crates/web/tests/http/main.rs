@@ -35,8 +35,16 @@ impl TestApp {
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         // Served as `tertial serve` serves it: the product's own connection handling.
         let never = std::future::pending::<()>();
-        let drain = std::time::Duration::from_secs(1);
-        tokio::spawn(tertial_web::serve(listener, router(app, web), never, drain));
+        let limits = tertial_web::ServeLimits {
+            drain: std::time::Duration::from_secs(1),
+            ..tertial_web::ServeLimits::default()
+        };
+        tokio::spawn(tertial_web::serve(
+            listener,
+            router(app, web),
+            never,
+            limits,
+        ));
         Some(TestApp { base, store, url })
     }
 
