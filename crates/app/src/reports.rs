@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use tertial_domain::report::prepare_submission;
 use tertial_domain::round::swedish_date;
-use tertial_domain::validate::clean_text;
+use tertial_domain::validate::{clean_line, clean_text};
 use tertial_domain::{
     Actor, AuditAction, Body, Field, FieldValue, FocusArea, FollowUp, NewAuditEntry, Question,
     Report, ReportId, Round, RoundStatus, StoredField, Submission,
@@ -363,7 +363,12 @@ impl App {
             }
             _ => false,
         };
-        let text = clean_text(&entry.text, self.settings.max_answer_chars).map_err(|error| {
+        let clean = if field.is_one_line() {
+            clean_line
+        } else {
+            clean_text
+        };
+        let text = clean(&entry.text, self.settings.max_answer_chars).map_err(|error| {
             AppError::InvalidText {
                 field: entry.code.clone(),
                 error,

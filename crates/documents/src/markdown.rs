@@ -2,8 +2,8 @@
 
 use crate::SubmissionDocument;
 
-/// A submitted report as Markdown. Answers are written as they were typed; characters that
-/// would start Markdown structure at the beginning of a line are escaped.
+/// A submitted report as Markdown. Answers keep their paragraphs and "- " lists; everything
+/// else people typed is escaped, so it can never become structure, a link or an image.
 pub fn submission(doc: &SubmissionDocument) -> String {
     let mut out = String::new();
     out.push_str(&format!("# {}\n\n", escape_line(&doc.title)));
@@ -44,20 +44,30 @@ pub fn submission(doc: &SubmissionDocument) -> String {
     out
 }
 
-/// Escapes a single line: headings, quotes and list markers at its start, and HTML.
+/// Escapes one line of text so that it can only ever read as text: every character that
+/// Markdown could turn into a link, an image, HTML, emphasis, code or a table gets a
+/// backslash, and so does anything at the start of the line that would make it a heading, a
+/// quote or a rule (a line of only dashes or equals signs would also turn the paragraph
+/// above into a heading). A "- " at the start is kept: it is the person's own list.
 fn escape_line(line: &str) -> String {
-    let line = line.replace('<', "&lt;");
-    let trimmed = line.trim_start();
-    let starts_structure = trimmed.starts_with('#')
-        || trimmed.starts_with('>')
-        || trimmed.starts_with("```")
-        || trimmed.starts_with("---")
-        || trimmed.starts_with('=');
-    if starts_structure {
-        format!("\\{trimmed}")
-    } else {
-        line
+    let (marker, rest) = match line.strip_prefix("- ") {
+        Some(rest) => ("- ", rest),
+        None => ("", line),
+    };
+    let mut out = String::with_capacity(line.len() + 8);
+    out.push_str(marker);
+    for (i, c) in rest.chars().enumerate() {
+        let at_start = i == 0 && marker.is_empty();
+        let structural = matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '!' | '|' | '~' | '&' | '#'
+        ) || (at_start && matches!(c, '-' | '+' | '=' | ' '));
+        if structural {
+            out.push('\\');
+        }
+        out.push(c);
     }
+    out
 }
 
 /// Escapes every line of a multi-line answer, keeping its paragraphs and "- " lists.
@@ -120,6 +130,40 @@ mod tests {
     fn html_in_answers_stays_text() {
         let mut d = doc();
         d.other_information = "<script>alert(1)</script>".into();
-        assert!(submission(&d).contains("&lt;script>alert(1)&lt;/script>"));
+        assert!(submission(&d).contains("\\<script\\>alert(1)\\</script\\>"));
+    }
+
+    #[test]
+    fn typed_text_never_becomes_structure_links_or_images() {
+        let mut d = doc();
+        d.other_information = "[klicka](javascript:alert(1))\n![spårning](https://t.example/p.png)\n\
+                               <https://t.example>\n## Övriga upplysningar\n> citat\n---\n=\n| a | b |"
+            .into();
+        d.contact = vec![("Kontaktperson".into(), "# Eva **Ek**".into())];
+        let md = submission(&d);
+        for forged in [
+            "\n## Övriga upplysningar\n\n## ",
+            "\n[klicka](",
+            "\n![spårning]",
+            "\n<https:",
+            "\n> citat",
+            "\n---\n",
+            "\n=\n",
+            "**Ek**",
+            "\n| a",
+        ] {
+            assert!(!md.contains(forged), "{forged:?} in:\n{md}");
+        }
+        assert!(md.contains("\\[klicka\\](javascript:alert(1))"));
+        assert!(md.contains("- Kontaktperson: \\# Eva \\*\\*Ek\\*\\*"));
+        assert!(
+            md.contains("\n\\#\\# Övriga upplysningar\n"),
+            "the typed one, as text"
+        );
+        assert_eq!(
+            md.matches("\n## Övriga upplysningar\n").count(),
+            1,
+            "one heading"
+        );
     }
 }

@@ -34,6 +34,10 @@ pub enum Invalid {
     TooLong { chars: usize, max: usize },
     #[error("text contains a control character")]
     ControlCharacter,
+    #[error("text contains an invisible character that can disguise it")]
+    InvisibleCharacter,
+    #[error("a one-line field contains a line break")]
+    LineBreak,
     #[error("not a valid key: {0:?}")]
     Key(String),
     #[error("unknown code {0:?}")]

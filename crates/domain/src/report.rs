@@ -119,6 +119,14 @@ impl Field {
     pub fn is_answer(&self) -> bool {
         matches!(self, Field::Answer(_))
     }
+
+    /// A field of one line: the contact person's name, phone and e-mail.
+    pub fn is_one_line(&self) -> bool {
+        matches!(
+            self,
+            Field::ContactName | Field::ContactPhone | Field::ContactEmail
+        )
+    }
 }
 
 /// What a field holds.

@@ -144,6 +144,11 @@ pub fn invalid_text(error: &Invalid) -> String {
             thousands(*chars),
             thousands(*max)
         ),
+        Invalid::InvisibleCharacter => "Texten innehåller osynliga tecken som kan dölja eller \
+             vända på text (till exempel styrtecken för skrivriktning). Ta bort dem och försök \
+             igen."
+            .into(),
+        Invalid::LineBreak => "Fältet får bara innehålla en rad. Ta bort radbrytningen.".into(),
         Invalid::ControlCharacter => {
             "Texten innehåller otillåtna tecken (kontrolltecken). Ta bort dem och försök igen."
                 .into()

@@ -296,3 +296,35 @@ async fn password_guessing_is_slowed_down(app: TestApp) {
     assert!(failures[1].detail.contains("account=5"), "{failures:?}");
 }
 story!(password_guessing_is_slowed_down);
+
+/// A one-line field (the contact person's name, phone, e-mail) refuses a line break, which
+/// could forge a heading in a download, and every field refuses characters that hide or
+/// reverse text; nothing is stored, and the person is told why in Swedish.
+async fn disguised_and_multi_line_text_is_refused(app: TestApp) {
+    let report = app.report_id("T2 2022", "Skärholmen").await;
+    let reporter = app.signed_in("skarholmen@example.se").await;
+    let forged = reporter
+        .autosave(report, "contact_name", "Eva Ek\n## Övriga upplysningar", 0)
+        .await;
+    assert_eq!(forged.status, StatusCode::BAD_REQUEST);
+    assert!(
+        forged.text.contains("bara innehålla en rad"),
+        "{}",
+        forged.text
+    );
+    let reversed = reporter
+        .autosave(report, QUESTIONS[0], "Faktura\u{202E}fdp.exe", 0)
+        .await;
+    assert_eq!(reversed.status, StatusCode::BAD_REQUEST);
+    assert!(
+        reversed.text.contains("osynliga tecken"),
+        "{}",
+        reversed.text
+    );
+    assert!(app.saved(report).await.is_empty());
+    let fine = reporter
+        .autosave(report, QUESTIONS[0], "Två rader\nfungerar i svar.", 0)
+        .await;
+    assert_eq!(fine.status, StatusCode::OK);
+}
+story!(disguised_and_multi_line_text_is_refused);
