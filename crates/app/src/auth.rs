@@ -19,7 +19,8 @@ pub struct NewSession {
     pub csrf_token: String,
 }
 
-/// A session is extended at most this often, so that reads stay reads.
+/// A session is extended at most this often, so that reads stay reads (and at least four
+/// times within the idle limit, however short it is set).
 const TOUCH_INTERVAL: jiff::SignedDuration = jiff::SignedDuration::from_mins(5);
 
 impl App {
@@ -118,7 +119,7 @@ impl App {
                 user.actor.id,
                 &session.csrf_token,
                 at,
-                at + self.settings.session_idle,
+                self.expiry(at, at),
             )
             .await?;
         Ok((session, user.actor.name))
@@ -129,18 +130,29 @@ impl App {
         let hash = token_hash(token);
         let at = now();
         let session = self.store.session(&hash, at).await?;
+        let touch_every = TOUCH_INTERVAL.min(self.settings.session_idle / 4);
         if let Some(s) = &session
-            && at.duration_since(s.last_seen_at) > TOUCH_INTERVAL
+            && at.duration_since(s.last_seen_at) > touch_every
             // Extending is a convenience: a database that cannot take writes just now must
             // not also stop people from reading.
             && let Err(e) = self
                 .store
-                .touch_session(&hash, at, at + self.settings.session_idle)
+                .touch_session(&hash, at, self.expiry(s.created_at, at))
                 .await
         {
             tracing::warn!(error = %crate::chain(&e), "could not extend a session");
         }
         Ok(session)
+    }
+
+    /// When a session used now ends: after the idle time, but never later than its lifetime
+    /// allows.
+    fn expiry(
+        &self,
+        created_at: tertial_domain::Timestamp,
+        now: tertial_domain::Timestamp,
+    ) -> tertial_domain::Timestamp {
+        (now + self.settings.session_idle).min(created_at + self.settings.session_lifetime)
     }
 
     pub async fn sign_out(&self, token: &str, session: &SessionRecord) -> Result<()> {

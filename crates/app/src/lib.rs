@@ -10,17 +10,17 @@ mod rounds;
 pub mod users;
 
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use jiff::SignedDuration;
-use tertial_domain::RoundId;
 use tertial_domain::validate::DEFAULT_MAX_ANSWER_CHARS;
+use tertial_domain::{Actor, AuditAction, NewAuditEntry, RoundId, Timestamp, UserId};
 use tertial_store::{RoundSnapshot, Store};
 
 pub use error::{AppError, chain};
 pub use reports::{
-    FieldEntry, FieldSaved, FormPosted, FormSaved, QuestionView, ReportAccess, ReportContext,
-    ReportPage, SectionView,
+    FieldEntry, FieldSaved, FormPosted, FormSaved, QuestionView, Reading, ReportAccess,
+    ReportContext, ReportPage, SectionView,
 };
 pub use rounds::{RoundListing, RoundOverview};
 pub use tertial_store;
@@ -34,6 +34,8 @@ pub struct Settings {
     pub max_answer_chars: usize,
     /// How long a session lives without use.
     pub session_idle: SignedDuration,
+    /// How long a session lives at most, however much it is used.
+    pub session_lifetime: SignedDuration,
 }
 
 impl Default for Settings {
@@ -41,6 +43,7 @@ impl Default for Settings {
         Settings {
             max_answer_chars: DEFAULT_MAX_ANSWER_CHARS,
             session_idle: SignedDuration::from_hours(8),
+            session_lifetime: SignedDuration::from_hours(12),
         }
     }
 }
@@ -52,6 +55,8 @@ pub struct App {
     settings: Settings,
     /// A round's questions are frozen when it opens, so they are read once and kept.
     snapshots: Arc<RwLock<HashMap<RoundId, Arc<RoundSnapshot>>>>,
+    /// When each kind of refusal was last written to the audit log, per person and subject.
+    refusals: Arc<Mutex<HashMap<RefusalKey, Timestamp>>>,
 }
 
 impl App {
@@ -60,6 +65,7 @@ impl App {
             store,
             settings,
             snapshots: Arc::default(),
+            refusals: Arc::default(),
         }
     }
 
@@ -88,6 +94,58 @@ impl App {
             cache.insert(round, snapshot.clone());
         }
         Ok(snapshot)
+    }
+}
+
+/// Who was refused what, on which subject.
+type RefusalKey = (Option<UserId>, AuditAction, String);
+
+/// A refused request is written to the audit log at most this often per person, kind and
+/// subject, so that a script hammering a door cannot flood the log.
+const REFUSAL_NOTE_INTERVAL: jiff::SignedDuration = jiff::SignedDuration::from_mins(1);
+
+impl App {
+    /// Notes a refused request in the audit log (rate-limited): what someone without the
+    /// right tried (`AccessRefused`), or a change without a valid token or from another site
+    /// (`ForgeryRefused`). `actor` is `None` when no one is signed in.
+    pub async fn note_refusal(
+        &self,
+        actor: Option<&Actor>,
+        action: AuditAction,
+        subject: &str,
+    ) -> Result<()> {
+        let by = actor.map(|a| a.id);
+        let at = now();
+        let key = (by, action, subject.to_owned());
+        let due = match self.refusals.lock() {
+            Ok(mut noted) => {
+                let due = noted
+                    .get(&key)
+                    .is_none_or(|last| at.duration_since(*last) >= REFUSAL_NOTE_INTERVAL);
+                if due {
+                    noted.retain(|_, last| at.duration_since(*last) < REFUSAL_NOTE_INTERVAL);
+                    noted.insert(key, at);
+                }
+                due
+            }
+            Err(_) => true,
+        };
+        if due {
+            let entry = NewAuditEntry::new(by, action, subject);
+            self.store.append_audit(&entry, at).await?;
+        }
+        Ok(())
+    }
+
+    /// Refuses what `actor` may not do, noting it.
+    async fn forbidden(&self, actor: &Actor, subject: &str) -> AppError {
+        if let Err(e) = self
+            .note_refusal(Some(actor), AuditAction::AccessRefused, subject)
+            .await
+        {
+            tracing::warn!(error = %chain(&e), "could not note a refusal");
+        }
+        AppError::Forbidden
     }
 }
 

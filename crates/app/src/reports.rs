@@ -160,6 +160,14 @@ impl FormSaved {
     }
 }
 
+/// How a submitted version is read: on a page, or downloaded as a file (the audit log tells
+/// them apart).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    Page,
+    Download,
+}
+
 /// The outcome of posting the whole form.
 #[derive(Debug, Clone)]
 pub enum FormPosted {
@@ -236,7 +244,7 @@ impl App {
     async fn editable_report(&self, actor: &Actor, id: ReportId) -> Result<ReportContext> {
         let context = self.report_context(actor, id).await?;
         if !actor.reports_for(context.body.id) {
-            return Err(AppError::Forbidden);
+            return Err(self.forbidden(actor, &format!("report:{id}")).await);
         }
         if context.round.status != RoundStatus::Open {
             return Err(AppError::RoundNotOpen);
@@ -390,6 +398,7 @@ impl App {
         actor: &Actor,
         id: ReportId,
         number: i64,
+        reading: Reading,
     ) -> Result<(ReportContext, Submission)> {
         let context = self.report_context(actor, id).await?;
         let submission = self
@@ -399,12 +408,12 @@ impl App {
             .into_iter()
             .find(|s| s.number == number)
             .ok_or(AppError::NotFound)?;
-        let entry = NewAuditEntry::new(
-            Some(actor.id),
-            AuditAction::SubmissionRead,
-            format!("report:{id}"),
-        )
-        .with_detail(format!("version={number}"));
+        let action = match reading {
+            Reading::Page => AuditAction::SubmissionRead,
+            Reading::Download => AuditAction::SubmissionDownloaded,
+        };
+        let entry = NewAuditEntry::new(Some(actor.id), action, format!("report:{id}"))
+            .with_detail(format!("version={number}"));
         self.store.append_audit(&entry, now()).await?;
         Ok((context, submission))
     }

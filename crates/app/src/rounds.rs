@@ -30,7 +30,7 @@ impl App {
     /// Every round, for those who follow rounds.
     pub async fn rounds(&self, actor: &Actor) -> Result<Vec<RoundListing>> {
         if !actor.follows_rounds() {
-            return Err(AppError::Forbidden);
+            return Err(self.forbidden(actor, "rounds").await);
         }
         let mut listings = Vec::new();
         for round in self.store.rounds().await? {
@@ -53,7 +53,7 @@ impl App {
     /// Every body's status in one round. Never a draft's content: only that it exists.
     pub async fn round_overview(&self, actor: &Actor, id: RoundId) -> Result<RoundOverview> {
         if !actor.follows_rounds() {
-            return Err(AppError::Forbidden);
+            return Err(self.forbidden(actor, &format!("round:{id}")).await);
         }
         let round = self.store.round(id).await?.ok_or(AppError::NotFound)?;
         let follow_up = self

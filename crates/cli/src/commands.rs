@@ -89,6 +89,7 @@ async fn serve(store: Store, args: &ServerArgs) -> Result<(), String> {
     let settings = Settings {
         max_answer_chars: args.max_answer_chars,
         session_idle: jiff::SignedDuration::from_mins(args.session_minutes),
+        session_lifetime: jiff::SignedDuration::from_hours(args.session_max_hours),
     };
     let app = App::new(store.clone(), settings);
     let router = tertial_web::router(

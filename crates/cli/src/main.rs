@@ -70,6 +70,9 @@ struct ServerArgs {
     /// Sign people out after this many minutes without activity.
     #[arg(long, env = "TERTIAL_SESSION_MINUTES", default_value_t = 480)]
     session_minutes: i64,
+    /// Sign people out this many hours after they signed in, however active.
+    #[arg(long, env = "TERTIAL_SESSION_MAX_HOURS", default_value_t = 12)]
+    session_max_hours: i64,
     /// On SIGTERM or Ctrl-C, how long requests under way may take to finish before the
     /// server stops anyway, in seconds.
     #[arg(long, env = "TERTIAL_DRAIN_SECONDS", default_value_t = 10)]

@@ -3,7 +3,7 @@
 use crate::UserId;
 
 /// What happened.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AuditAction {
     SignedIn,
     SignInFailed,
@@ -12,6 +12,11 @@ pub enum AuditAction {
     SaveConflict,
     ReportSubmitted,
     SubmissionRead,
+    SubmissionDownloaded,
+    /// Someone tried what their role or body does not allow.
+    AccessRefused,
+    /// A change without the session's CSRF token, or sent from another site.
+    ForgeryRefused,
     UserAdded,
     RoundOpened,
     RoundClosed,
@@ -28,6 +33,9 @@ impl AuditAction {
             AuditAction::SaveConflict => "save_conflict",
             AuditAction::ReportSubmitted => "report_submitted",
             AuditAction::SubmissionRead => "submission_read",
+            AuditAction::SubmissionDownloaded => "submission_downloaded",
+            AuditAction::AccessRefused => "access_refused",
+            AuditAction::ForgeryRefused => "forgery_refused",
             AuditAction::UserAdded => "user_added",
             AuditAction::RoundOpened => "round_opened",
             AuditAction::RoundClosed => "round_closed",
@@ -56,8 +64,22 @@ impl NewAuditEntry {
         }
     }
 
+    /// Adds detail; control characters (which could forge lines in a log viewer) are
+    /// dropped, whatever the input they came from.
     pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
-        self.detail = detail.into();
+        self.detail = detail.into().chars().filter(|c| !c.is_control()).collect();
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn details_hold_no_control_characters() {
+        let entry = NewAuditEntry::new(None, AuditAction::SignInFailed, "auth")
+            .with_detail("email=a@b.se\nforged=line\u{1b}[2J");
+        assert_eq!(entry.detail, "email=a@b.seforged=line[2J");
     }
 }

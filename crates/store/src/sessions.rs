@@ -11,6 +11,7 @@ use crate::{Result, Store, audit, corrupt, millis, timestamp};
 pub struct SessionRecord {
     pub actor: Actor,
     pub csrf_token: String,
+    pub created_at: Timestamp,
     pub last_seen_at: Timestamp,
 }
 
@@ -46,7 +47,8 @@ impl Store {
     /// as every signed-in request asks it: a reporter's bodies come as one row each.
     pub async fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<SessionRecord>> {
         let rows = sqlx::query(
-            "SELECT u.id, u.email, u.name, u.role, s.csrf_token, s.last_seen_at, ub.body_id
+            "SELECT u.id, u.email, u.name, u.role, s.csrf_token, s.created_at, s.last_seen_at,
+                    ub.body_id
              FROM sessions s
              JOIN users u ON u.id = s.user_id
              LEFT JOIN user_bodies ub ON ub.user_id = u.id AND u.role = 'reporter'
@@ -78,6 +80,7 @@ impl Store {
                 session: Some(token_hash.to_owned()),
             },
             csrf_token: row.try_get("csrf_token")?,
+            created_at: timestamp(row.try_get("created_at")?)?,
             last_seen_at: timestamp(row.try_get("last_seen_at")?)?,
         }))
     }

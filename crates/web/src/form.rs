@@ -28,6 +28,7 @@ impl FormData {
     pub fn parse(body: &[u8]) -> Result<FormData, WebError> {
         let malformed = || WebError::new(StatusCode::BAD_REQUEST, text::MALFORMED);
         let mut fields = Vec::new();
+        let mut names = std::collections::HashSet::new();
         for pair in body.split(|b| *b == b'&').filter(|p| !p.is_empty()) {
             if fields.len() == Self::MAX_FIELDS {
                 return Err(malformed());
@@ -35,6 +36,11 @@ impl FormData {
             let mut parts = pair.splitn(2, |b| *b == b'=');
             let name = decode(parts.next().unwrap_or_default()).ok_or_else(malformed)?;
             let value = decode(parts.next().unwrap_or_default()).ok_or_else(malformed)?;
+            // No form of ours repeats a name: a repeated one is not ours, or was tampered
+            // with (which of two values would count?).
+            if !names.insert(name.clone()) {
+                return Err(malformed());
+            }
             fields.push((name, value));
         }
         Ok(FormData(fields))
@@ -110,10 +116,19 @@ mod tests {
 
     #[test]
     fn refuses_more_fields_than_any_form_has() {
-        let many = "a=1&".repeat(FormData::MAX_FIELDS + 1);
+        let many: String = (0..=FormData::MAX_FIELDS)
+            .map(|i| format!("f{i}=1&"))
+            .collect();
         assert!(FormData::parse(many.as_bytes()).is_err());
-        let enough = "a=1&".repeat(FormData::MAX_FIELDS);
+        let enough: String = (0..FormData::MAX_FIELDS)
+            .map(|i| format!("f{i}=1&"))
+            .collect();
         assert!(FormData::parse(enough.as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn refuses_a_repeated_field_name() {
+        assert!(FormData::parse(b"text.a=1&version.a=0&text.a=2").is_err());
     }
 
     #[test]

@@ -16,8 +16,9 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::Request;
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::middleware::{Next, from_fn, map_response};
+use axum::middleware::{Next, from_fn, from_fn_with_state, map_response};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use tertial_app::App;
@@ -97,7 +98,7 @@ pub fn router(app: App, settings: WebSettings) -> Router {
         .fallback(pages::home::not_found)
         .layer(map_response(security_headers))
         .layer(from_fn(run_to_completion))
-        .layer(from_fn(same_origin_writes))
+        .layer(from_fn_with_state(state.clone(), same_origin_writes))
         .with_state(state)
 }
 
@@ -106,13 +107,18 @@ pub fn router(app: App, settings: WebSettings) -> Router {
 /// origin in `Origin`. (A request with neither, from a script or an old browser, still needs
 /// the session's CSRF token, as every change does.) Behind a proxy, the proxy must pass the
 /// `Host` header on.
-async fn same_origin_writes(request: Request, next: Next) -> Response {
+async fn same_origin_writes(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     if !request.method().is_safe() && from_another_site(request.headers()) {
         tracing::warn!(
             origin = ?request.headers().get(header::ORIGIN),
             path = %request.uri().path(),
             "refused a change sent from another site"
         );
+        pages::note_forgery(&state, None, "origin").await;
         return WebError::new(StatusCode::FORBIDDEN, text::FOREIGN_SITE).into_response();
     }
     next.run(request).await

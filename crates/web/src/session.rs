@@ -6,7 +6,7 @@
 
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use tertial_app::tertial_store::SessionRecord;
 use tertial_domain::Actor;
@@ -15,8 +15,28 @@ use crate::error::{JsonError, WebError};
 use crate::serve::Peer;
 use crate::{AppState, WebSettings, text};
 
-pub const SESSION_COOKIE: &str = "tertial_session";
-pub const LOGIN_COOKIE: &str = "tertial_login";
+/// Tertial's cookies. Served over HTTPS their names carry the `__Host-` prefix, which
+/// browsers accept only from this very host, Secure and for the whole site: a page on a
+/// neighbouring domain cannot plant one (which would defeat the sign-in form's
+/// double-submit token, or fix someone's session).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cookie {
+    /// The session token.
+    Session,
+    /// The sign-in form's token, before there is a session to bind one to.
+    SignIn,
+}
+
+impl Cookie {
+    pub fn name(self, secure: bool) -> &'static str {
+        match (self, secure) {
+            (Cookie::Session, true) => "__Host-tertial_session",
+            (Cookie::Session, false) => "tertial_session",
+            (Cookie::SignIn, true) => "__Host-tertial_login",
+            (Cookie::SignIn, false) => "tertial_login",
+        }
+    }
+}
 
 /// A signed-in person.
 #[derive(Debug, Clone)]
@@ -66,7 +86,8 @@ impl Signed {
     /// (the database is unavailable), a script's call gets the error as JSON, as it gets
     /// every other.
     async fn lookup(parts: &Parts, state: &AppState) -> Result<Option<Signed>, Response> {
-        let Some(token) = cookie(&parts.headers, SESSION_COOKIE) else {
+        let secure = state.settings.secure_cookies;
+        let Some(token) = cookie(&parts.headers, Cookie::Session, secure) else {
             return Ok(None);
         };
         match state.app.session(&token).await {
@@ -138,35 +159,45 @@ pub fn client_address(
     }
 }
 
-/// A cookie's value from the request headers.
-pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
+/// One of our cookies from the request headers. A request that carries it twice (one of
+/// them planted, say, for another path) gets neither: it is treated as not having it.
+pub fn cookie(headers: &HeaderMap, which: Cookie, secure: bool) -> Option<String> {
+    let name = which.name(secure);
+    let mut values = headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(n, _)| *n == name)
-        .map(|(_, v)| v.to_owned())
-        .filter(|v| !v.is_empty())
+        .filter(|(n, _)| *n == name)
+        .map(|(_, v)| v);
+    let value = values.next()?;
+    if values.next().is_some() || value.is_empty() {
+        return None;
+    }
+    Some(value.to_owned())
 }
 
-/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, and Secure when served over HTTPS.
-pub fn set_cookie(
-    name: &str,
-    value: &str,
-    path: &str,
-    secure: bool,
-    max_age: Option<i64>,
-) -> String {
-    let mut cookie = format!("{name}={value}; Path={path}; HttpOnly; SameSite=Lax");
+/// A `Set-Cookie` header: HttpOnly, SameSite=Lax, and Secure when served over HTTPS.
+/// `max_age` 0 removes the cookie. The sign-in token is only sent to the sign-in page,
+/// except under `__Host-`, which requires the whole site.
+pub fn set_cookie(which: Cookie, value: &str, secure: bool, max_age: Option<i64>) -> HeaderValue {
+    let path = match which {
+        Cookie::SignIn if !secure => "/logga-in",
+        _ => "/",
+    };
+    let mut cookie = format!(
+        "{}={value}; Path={path}; HttpOnly; SameSite=Lax",
+        which.name(secure)
+    );
     if secure {
         cookie.push_str("; Secure");
     }
     if let Some(age) = max_age {
         cookie.push_str(&format!("; Max-Age={age}"));
     }
-    cookie
+    // Our names and random hex values are always valid header text.
+    HeaderValue::from_str(&cookie).unwrap_or(HeaderValue::from_static(""))
 }
 
 /// Only plain local paths are followed after signing in, so the sign-in page cannot be used
@@ -233,7 +264,23 @@ mod tests {
             header::COOKIE,
             "a=1; tertial_session=abc; b=2".parse().expect("header"),
         );
-        assert_eq!(cookie(&headers, SESSION_COOKIE).as_deref(), Some("abc"));
-        assert_eq!(cookie(&headers, "c"), None);
+        assert_eq!(
+            cookie(&headers, Cookie::Session, false).as_deref(),
+            Some("abc")
+        );
+        assert_eq!(cookie(&headers, Cookie::SignIn, false), None);
+        assert_eq!(cookie(&headers, Cookie::Session, true), None, "not __Host-");
+    }
+
+    #[test]
+    fn a_cookie_sent_twice_is_not_trusted() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::COOKIE,
+            "tertial_session=planted; tertial_session=real"
+                .parse()
+                .expect("header"),
+        );
+        assert_eq!(cookie(&headers, Cookie::Session, false), None);
     }
 }

@@ -16,9 +16,7 @@ use super::{Chrome, render};
 use crate::error::{WebError, status_of};
 use crate::form::FormData;
 use crate::serve::Peer;
-use crate::session::{
-    LOGIN_COOKIE, SESSION_COOKIE, Signed, client_address, cookie, safe_next, set_cookie,
-};
+use crate::session::{Cookie, Signed, client_address, cookie, safe_next, set_cookie};
 use crate::{AppState, text};
 
 #[derive(Template)]
@@ -62,7 +60,8 @@ async fn sign_in_form(
         error,
         resume,
     } = form;
-    let token = match cookie(headers, LOGIN_COOKIE) {
+    let secure = state.settings.secure_cookies;
+    let token = match cookie(headers, Cookie::SignIn, secure) {
         Some(token) => token,
         None => random_token()?,
     };
@@ -96,16 +95,10 @@ async fn sign_in_form(
         resume,
     };
     let mut response = render(status, &page)?;
-    let set = set_cookie(
-        LOGIN_COOKIE,
-        &token,
-        "/logga-in",
-        state.settings.secure_cookies,
-        None,
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(Cookie::SignIn, &token, secure, None),
     );
-    if let Ok(value) = set.parse() {
-        response.headers_mut().append(header::SET_COOKIE, value);
-    }
     Ok(response)
 }
 
@@ -154,8 +147,10 @@ pub async fn sign_in(
     headers: HeaderMap,
     form: FormData,
 ) -> Result<Response, WebError> {
-    let expected = cookie(&headers, LOGIN_COOKIE);
+    let secure = state.settings.secure_cookies;
+    let expected = cookie(&headers, Cookie::SignIn, secure);
     if expected.is_none() || form.get("csrf") != expected.as_deref() {
+        super::note_forgery(&state, None, "auth").await;
         return Err(WebError::new(StatusCode::FORBIDDEN, text::CSRF_FAILED));
     }
     let next = safe_next(form.get("next"));
@@ -204,16 +199,10 @@ pub async fn sign_in(
                 }
                 _ => Redirect::to(&next).into_response(),
             };
-            let set = set_cookie(
-                SESSION_COOKIE,
-                &session.token,
-                "/",
-                state.settings.secure_cookies,
-                None,
+            response.headers_mut().append(
+                header::SET_COOKIE,
+                set_cookie(Cookie::Session, &session.token, secure, None),
             );
-            if let Ok(value) = set.parse() {
-                response.headers_mut().append(header::SET_COOKIE, value);
-            }
             Ok(response)
         }
         Err(e @ (AppError::BadCredentials | AppError::Throttled(_))) => {
@@ -235,18 +224,16 @@ pub async fn sign_out(
     signed: Signed,
     form: FormData,
 ) -> Result<Response, WebError> {
-    signed.check_csrf(form.get("csrf"))?;
+    if let Err(e) = signed.check_csrf(form.get("csrf")) {
+        super::note_forgery(&state, Some(&signed), "auth").await;
+        return Err(e);
+    }
     state.app.sign_out(&signed.token, &signed.session).await?;
     let mut response = Redirect::to("/logga-in").into_response();
-    let clear = set_cookie(
-        SESSION_COOKIE,
-        "",
-        "/",
-        state.settings.secure_cookies,
-        Some(0),
+    let secure = state.settings.secure_cookies;
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(Cookie::Session, "", secure, Some(0)),
     );
-    if let Ok(value) = clear.parse() {
-        response.headers_mut().append(header::SET_COOKIE, value);
-    }
     Ok(response)
 }

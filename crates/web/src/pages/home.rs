@@ -87,7 +87,8 @@ pub async fn accessibility(
     headers: axum::http::HeaderMap,
 ) -> Result<Response, WebError> {
     // The statement is public; show the frame of whoever is signed in.
-    let chrome = match crate::session::cookie(&headers, crate::session::SESSION_COOKIE) {
+    let secure = state.settings.secure_cookies;
+    let chrome = match crate::session::cookie(&headers, crate::session::Cookie::Session, secure) {
         Some(token) => match state.app.session(&token).await? {
             Some(session) => Chrome::of(&Signed { token, session }),
             None => Chrome::anonymous(),

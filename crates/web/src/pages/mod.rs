@@ -58,6 +58,19 @@ pub fn ok(page: &impl Template) -> Result<Response, WebError> {
     render(axum::http::StatusCode::OK, page)
 }
 
+/// Notes a change refused for want of a valid token, or sent from another site, in the
+/// audit log (rate-limited by the use case). A failure to note it is logged, not shown.
+pub async fn note_forgery(state: &crate::AppState, signed: Option<&Signed>, subject: &str) {
+    let actor = signed.map(Signed::actor);
+    if let Err(e) = state
+        .app
+        .note_refusal(actor, tertial_domain::AuditAction::ForgeryRefused, subject)
+        .await
+    {
+        tracing::warn!(error = %tertial_app::chain(&e), "could not note a refused change");
+    }
+}
+
 /// An id from the path. Anything that is not one names nothing: 404, like an unknown id.
 pub fn path_id(raw: &str) -> Result<i64, WebError> {
     raw.parse()

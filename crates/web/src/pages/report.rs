@@ -11,14 +11,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tertial_app::tertial_store::SaveOutcome;
 use tertial_app::{
-    AppError, FieldEntry, FieldSaved, FormPosted, ReportAccess, ReportContext, ReportPage,
+    AppError, FieldEntry, FieldSaved, FormPosted, Reading, ReportAccess, ReportContext, ReportPage,
 };
 use tertial_documents::{DocumentAnswer, DocumentSection, SubmissionDocument, markdown};
 use tertial_domain::{
     Field, FieldValue, Problem, Question, ReportId, StoredField, SubmittedContent,
 };
 
-use super::{Chrome, path_id, render};
+use super::{Chrome, note_forgery, path_id, render};
 use crate::error::{JsonError, WebError, status_of};
 use crate::form::FormData;
 use crate::session::Signed;
@@ -448,6 +448,7 @@ pub async fn post_form(
         return resume().await;
     };
     if signed.check_csrf(form.get("csrf")).is_err() {
+        note_forgery(&state, Some(&signed), &format!("report:{id}")).await;
         // Nothing is saved, and nothing typed is lost: the text comes back, to save field
         // by field if the person recognises it.
         let kept = review_kept(
@@ -664,7 +665,10 @@ pub async fn autosave(
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())
         .or(form.get("csrf"));
-    signed.check_csrf(token)?;
+    if let Err(e) = signed.check_csrf(token) {
+        note_forgery(&state, Some(&signed), &format!("report:{id}")).await;
+        return Err(e.into());
+    }
     let base_version = form
         .get("version")
         .and_then(|v| v.parse().ok())
@@ -736,7 +740,7 @@ pub async fn submission(
     let (id, number) = (path_id(&id)?, path_id(&number)?);
     let (context, submission) = state
         .app
-        .submission(signed.actor(), ReportId(id), number)
+        .submission(signed.actor(), ReportId(id), number, Reading::Page)
         .await?;
     let content = &submission.content;
     let sections = answer_sections(&context, |question| {
@@ -778,7 +782,7 @@ pub async fn submission_markdown(
     let (id, number) = (path_id(&id)?, path_id(&number)?);
     let (context, submission) = state
         .app
-        .submission(signed.actor(), ReportId(id), number)
+        .submission(signed.actor(), ReportId(id), number, Reading::Download)
         .await?;
     let content = &submission.content;
     let doc = SubmissionDocument {

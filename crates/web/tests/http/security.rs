@@ -328,3 +328,124 @@ async fn disguised_and_multi_line_text_is_refused(app: TestApp) {
     assert_eq!(fine.status, StatusCode::OK);
 }
 story!(disguised_and_multi_line_text_is_refused);
+
+/// Sessions end after their lifetime however busy they are; a request carrying the session
+/// cookie twice (one planted) is not signed in; served over HTTPS the cookies carry the
+/// `__Host-` prefix.
+#[tokio::test]
+async fn sessions_end_at_their_lifetime_and_cookies_cannot_be_planted() {
+    let settings = Settings {
+        session_lifetime: jiff::SignedDuration::from_secs(2),
+        ..Settings::default()
+    };
+    let app = TestApp::start_with(Backend::Sqlite, settings, WebSettings::default())
+        .await
+        .expect("app");
+    let reporter = app.signed_in("skarholmen@example.se").await;
+    assert_eq!(reporter.get("/rapporter").await.status, StatusCode::OK);
+    let planted = reporter
+        .http
+        .get(format!("{}/rapporter", reporter.base))
+        .header("cookie", "tertial_session=planterad")
+        .send()
+        .await
+        .expect("GET");
+    assert_eq!(
+        planted.status(),
+        StatusCode::SEE_OTHER,
+        "two session cookies: neither"
+    );
+    for _ in 0..5 {
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        reporter.get("/rapporter").await;
+    }
+    let ended = reporter.get("/rapporter").await;
+    assert_eq!(
+        ended.status,
+        StatusCode::SEE_OTHER,
+        "busy, but past its lifetime"
+    );
+
+    let secure = WebSettings {
+        secure_cookies: true,
+        ..WebSettings::default()
+    };
+    let app = TestApp::start_with(Backend::Sqlite, Settings::default(), secure)
+        .await
+        .expect("app");
+    let visitor = app.visitor();
+    let page = visitor
+        .http
+        .get(format!("{}/logga-in", visitor.base))
+        .send()
+        .await
+        .expect("GET");
+    let set = page
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .expect("a cookie")
+        .to_owned();
+    assert!(set.starts_with("__Host-tertial_login="), "{set}");
+    assert!(set.contains("Path=/;") && set.contains("Secure"), "{set}");
+}
+
+/// What was refused is in the audit log, without flooding it: a coordinator trying to
+/// write into a body's report, and changes without a valid token (noted once a minute per
+/// person and subject); reading a version on a page and downloading it are told apart; a
+/// form that repeats a field name is refused.
+async fn refusals_and_downloads_are_in_the_audit_log(app: TestApp) {
+    let report = app.report_id("T1 2022", "Skärholmen").await;
+    let subject = format!("report:{report}");
+    let coordinator = app.signed_in("samordnare@example.se").await;
+    let attempt = coordinator
+        .autosave(report, QUESTIONS[0], "Samordnarens text", 0)
+        .await;
+    assert!(attempt.status.is_client_error());
+    let reporter = app.signed_in("skarholmen@example.se").await;
+    for _ in 0..3 {
+        let forged = reporter
+            .with_csrf("fel")
+            .autosave(report, QUESTIONS[0], "x", 0)
+            .await;
+        assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    }
+    assert_eq!(
+        reporter
+            .get(&format!("/rapporter/{report}/versioner/1"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let download = reporter
+        .get(&format!("/rapporter/{report}/versioner/1/markdown"))
+        .await;
+    assert_eq!(download.status, StatusCode::OK);
+    let repeated = reporter
+        .post_raw(
+            &format!("/rapporter/{report}/falt/{}", QUESTIONS[0]),
+            "application/x-www-form-urlencoded",
+            format!("text=a&version=0&text=b&csrf={}", reporter.csrf).into_bytes(),
+        )
+        .await;
+    assert_eq!(repeated.status, StatusCode::BAD_REQUEST);
+
+    let actions: Vec<String> = app
+        .store
+        .audit_of(&subject)
+        .await
+        .expect("audit")
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    let count = |action: &str| actions.iter().filter(|a| *a == action).count();
+    assert_eq!(count("access_refused"), 1, "{actions:?}");
+    assert_eq!(
+        count("forgery_refused"),
+        1,
+        "three refusals, noted once: {actions:?}"
+    );
+    assert_eq!(count("submission_read"), 1, "{actions:?}");
+    assert_eq!(count("submission_downloaded"), 1, "{actions:?}");
+}
+story!(refusals_and_downloads_are_in_the_audit_log);
