@@ -814,7 +814,11 @@ async fn sessions_begin_and_end() {
     assert_eq!(after.status, StatusCode::UNAUTHORIZED);
     let audit = app.store.audit_of("auth").await.expect("audit");
     let count = |action: &str| audit.iter().filter(|e| e.action == action).count();
-    assert_eq!(count("sign_in_failed"), 2, "both failed sign-ins are logged");
+    assert_eq!(
+        count("sign_in_failed"),
+        2,
+        "both failed sign-ins are logged"
+    );
     assert_eq!(count("forgery_refused"), 1, "so is the forged one");
 }
 
