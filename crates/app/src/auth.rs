@@ -8,7 +8,6 @@ use sha2::{Digest, Sha256};
 use tertial_domain::throttle;
 use tertial_domain::validate::is_valid_email;
 use tertial_domain::{AuditAction, NewAuditEntry};
-use tertial_store::SessionRecord;
 
 use crate::{App, AppError, Result, now};
 
@@ -126,7 +125,7 @@ impl App {
     }
 
     /// The live session for a cookie's token, extended if it has not been for a while.
-    pub async fn session(&self, token: &str) -> Result<Option<SessionRecord>> {
+    pub async fn session(&self, token: &str) -> Result<Option<tertial_domain::Session>> {
         let hash = token_hash(token);
         let at = now();
         let session = self.store.session(&hash, at).await?;
@@ -155,7 +154,7 @@ impl App {
         (now + self.settings.session_idle).min(created_at + self.settings.session_lifetime)
     }
 
-    pub async fn sign_out(&self, token: &str, session: &SessionRecord) -> Result<()> {
+    pub async fn sign_out(&self, token: &str, session: &tertial_domain::Session) -> Result<()> {
         self.store
             .delete_session(&token_hash(token), session.actor.id, now())
             .await?;

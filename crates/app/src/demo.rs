@@ -10,7 +10,7 @@ use tertial_domain::{
     AuditAction, BodyId, BodyKind, ContactPerson, Field, FieldValue, FocusArea, NewAuditEntry,
     Period, Question, QuestionKey, Role, RoundStatus, Timestamp,
 };
-use tertial_store::{Author, NewUser, Store, SubmitOutcome};
+use tertial_store::{NewUser, Store, SubmitOutcome};
 
 use crate::auth::hash_password;
 use crate::{AppError, Result, now};
@@ -157,15 +157,25 @@ pub async fn load(store: &Store, data: &DemoData) -> Result<Vec<DemoUser>> {
             let (body, kind) = *bodies
                 .get(submission.body.as_str())
                 .ok_or_else(|| bad(format!("unknown body {}", submission.body)))?;
-            let by = *users
-                .get(submission.by.as_str())
-                .ok_or_else(|| bad(format!("unknown user {}", submission.by)))?;
-            let report = overview
+            if !users.contains_key(submission.by.as_str()) {
+                return Err(bad(format!("unknown user {}", submission.by)));
+            }
+            let reporter = store
+                .user_by_email(&submission.by)
+                .await?
+                .ok_or_else(|| bad(format!("unknown user {}", submission.by)))?
+                .actor;
+            let report = &overview
                 .iter()
                 .find(|o| o.body.id == body)
                 .ok_or_else(|| bad(format!("{} gets no questions", submission.body)))?
-                .report
-                .id;
+                .report;
+            let draft = reporter.draft_access(report).ok_or_else(|| {
+                bad(format!(
+                    "{} does not report for {}",
+                    submission.by, submission.body
+                ))
+            })?;
             let mut changes = vec![
                 (
                     Field::ContactName,
@@ -195,9 +205,8 @@ pub async fn load(store: &Store, data: &DemoData) -> Result<Vec<DemoUser>> {
                 changes.push((Field::Answer(key.clone()), FieldValue::not_applicable(), 0));
             }
             let at = submission.submitted_at;
-            let by = Author::user(by);
             store
-                .save_fields(report, &changes, &by, at)
+                .save_fields(&draft, &changes, at)
                 .await?
                 .map_err(|refusal| bad(format!("{}: {refusal:?}", submission.body)))?;
             let questions: Vec<&Question> = snapshot
@@ -207,7 +216,7 @@ pub async fn load(store: &Store, data: &DemoData) -> Result<Vec<DemoUser>> {
                 .collect();
             let late = swedish_date(at) > deadline;
             let outcome = store
-                .submit(report, &by, at, late, &|fields| {
+                .submit(&draft, at, late, &|fields| {
                     prepare_submission(&questions, fields)
                 })
                 .await?;

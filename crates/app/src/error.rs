@@ -50,6 +50,17 @@ impl From<StoreError> for AppError {
     }
 }
 
+impl AppError {
+    /// Whether the database cannot be reached or written just now (worth trying again), as
+    /// opposed to a defect.
+    pub fn unavailable(&self) -> bool {
+        matches!(
+            self,
+            AppError::Store(StoreError::Database(_) | StoreError::Timeout(_) | StoreError::Closed)
+        )
+    }
+}
+
 /// An error with its causes, "outer: inner: innermost", for logs and the command line.
 pub fn chain(error: &dyn std::error::Error) -> String {
     let mut out = error.to_string();

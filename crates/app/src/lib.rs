@@ -23,7 +23,7 @@ pub use reports::{
     ReportContext, ReportPage, SectionView,
 };
 pub use rounds::{RoundListing, RoundOverview};
-pub use tertial_store;
+pub use tertial_store::{ReportOverview, SubmitOutcome};
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
@@ -69,8 +69,9 @@ impl App {
         }
     }
 
-    pub fn store(&self) -> &Store {
-        &self.store
+    /// Whether the database takes writes now, answered within `within` (for readiness).
+    pub async fn ready(&self, within: std::time::Duration) -> Result<()> {
+        Ok(self.store.ready(within).await?)
     }
 
     pub fn settings(&self) -> &Settings {

@@ -7,10 +7,10 @@ use tertial_domain::report::prepare_submission;
 use tertial_domain::round::swedish_date;
 use tertial_domain::validate::{clean_line, clean_text};
 use tertial_domain::{
-    Actor, AuditAction, Body, Field, FieldValue, FocusArea, FollowUp, NewAuditEntry, Question,
-    Report, ReportId, Round, RoundStatus, StoredField, Submission,
+    Actor, AuditAction, Body, DraftAccess, Field, FieldValue, FocusArea, FollowUp, NewAuditEntry,
+    Question, Report, ReportId, Round, RoundStatus, SaveOutcome, StoredField, Submission,
 };
-use tertial_store::{Author, ReportOverview, RoundSnapshot, SaveOutcome, SubmitOutcome};
+use tertial_store::{ReportOverview, RoundSnapshot, SubmitOutcome};
 
 use crate::{App, AppError, Result, now};
 
@@ -205,31 +205,33 @@ impl App {
     pub async fn report_page(&self, actor: &Actor, id: ReportId) -> Result<ReportPage> {
         let context = self.report_context(actor, id).await?;
         // A report that was never submitted has no versions to list.
-        let submissions = if context.report.submitted_at.is_some() {
-            self.store.submissions(id).await?
-        } else {
-            Vec::new()
+        let submissions = match actor.submission_access(&context.report) {
+            Some(access) if context.report.submitted_at.is_some() => {
+                self.store.submissions(&access).await?
+            }
+            _ => Vec::new(),
         };
-        let access = if !actor.reports_for(context.body.id) {
-            ReportAccess::StatusOnly
-        } else if context.editable() {
-            ReportAccess::Edit
-        } else {
-            ReportAccess::Read
+        // Public-records law: only the body's own reporters get at a draft; for anyone else
+        // there is no access to pass to the store, so nothing of it can be read.
+        let draft = actor.draft_access(&context.report);
+        let access = match &draft {
+            None => ReportAccess::StatusOnly,
+            Some(_) if context.editable() => ReportAccess::Edit,
+            Some(_) => ReportAccess::Read,
         };
-        let (sections, fixed) = if access == ReportAccess::StatusOnly {
-            // Public-records law: a coordinator never reads a draft.
-            (Vec::new(), HashMap::new())
-        } else {
-            let mut stored: HashMap<Field, StoredField> = self
-                .store
-                .fields(id)
-                .await?
-                .into_iter()
-                .map(|f| (f.field.clone(), f))
-                .collect();
-            let sections = sections(&context, &mut stored);
-            (sections, stored)
+        let (sections, fixed) = match &draft {
+            None => (Vec::new(), HashMap::new()),
+            Some(draft) => {
+                let mut stored: HashMap<Field, StoredField> = self
+                    .store
+                    .fields(draft)
+                    .await?
+                    .into_iter()
+                    .map(|f| (f.field.clone(), f))
+                    .collect();
+                let sections = sections(&context, &mut stored);
+                (sections, stored)
+            }
         };
         Ok(ReportPage {
             context,
@@ -240,19 +242,24 @@ impl App {
         })
     }
 
-    /// Loads a report the actor may change, checking that it can be changed now.
-    async fn editable_report(&self, actor: &Actor, id: ReportId) -> Result<ReportContext> {
+    /// Loads a report the actor may change, checking that it can be changed now, with the
+    /// access that changing it takes.
+    async fn editable_report(
+        &self,
+        actor: &Actor,
+        id: ReportId,
+    ) -> Result<(ReportContext, DraftAccess)> {
         let context = self.report_context(actor, id).await?;
-        if !actor.reports_for(context.body.id) {
+        let Some(draft) = actor.draft_access(&context.report) else {
             return Err(self.forbidden(actor, &format!("report:{id}")).await);
-        }
+        };
         if context.round.status != RoundStatus::Open {
             return Err(AppError::RoundNotOpen);
         }
         if !context.report.status.editable() {
             return Err(AppError::NotEditable(context.report.status));
         }
-        Ok(context)
+        Ok((context, draft))
     }
 
     /// Saves one field (autosave). Conflicts are an outcome, not an error: nothing is
@@ -263,12 +270,11 @@ impl App {
         id: ReportId,
         entry: FieldEntry,
     ) -> Result<FieldSaved> {
-        let context = self.editable_report(actor, id).await?;
+        let (context, draft) = self.editable_report(actor, id).await?;
         let (field, value) = self.parse_entry(&context, &entry)?;
         let outcome = self
             .store_changes(
-                &context,
-                actor,
+                &draft,
                 vec![(field.clone(), value.clone(), entry.base_version)],
             )
             .await?
@@ -288,12 +294,12 @@ impl App {
         id: ReportId,
         entries: Vec<FieldEntry>,
     ) -> Result<FormSaved> {
-        let context = self.editable_report(actor, id).await?;
+        let (context, draft) = self.editable_report(actor, id).await?;
         let changes = self.changed_fields(&context, &entries)?;
         if changes.is_empty() {
             return Ok(FormSaved::default());
         }
-        let outcomes = self.store_changes(&context, actor, changes.clone()).await?;
+        let outcomes = self.store_changes(&draft, changes.clone()).await?;
         Ok(FormSaved::of(changes, outcomes))
     }
 
@@ -306,14 +312,14 @@ impl App {
         id: ReportId,
         entries: Vec<FieldEntry>,
     ) -> Result<FormPosted> {
-        let context = self.editable_report(actor, id).await?;
+        let (context, draft) = self.editable_report(actor, id).await?;
         let changes = self.changed_fields(&context, &entries)?;
         let at = now();
         let late = context.round.is_late(swedish_date(at));
         let questions = context.questions();
         let done = self
             .store
-            .save_and_submit(id, &changes, &Author::from(actor), at, late, &|fields| {
+            .save_and_submit(&draft, &changes, at, late, &|fields| {
                 prepare_submission(&questions, fields)
             })
             .await??;
@@ -326,14 +332,10 @@ impl App {
 
     async fn store_changes(
         &self,
-        context: &ReportContext,
-        actor: &Actor,
+        draft: &DraftAccess,
         changes: Vec<(Field, FieldValue, i64)>,
     ) -> Result<Vec<SaveOutcome>> {
-        Ok(self
-            .store
-            .save_fields(context.report.id, &changes, &Author::from(actor), now())
-            .await??)
+        Ok(self.store.save_fields(draft, &changes, now()).await??)
     }
 
     /// The posted fields whose value differs from the one the form showed, each with the
@@ -401,9 +403,12 @@ impl App {
         reading: Reading,
     ) -> Result<(ReportContext, Submission)> {
         let context = self.report_context(actor, id).await?;
+        let access = actor
+            .submission_access(&context.report)
+            .ok_or(AppError::NotFound)?;
         let submission = self
             .store
-            .submissions(id)
+            .submissions(&access)
             .await?
             .into_iter()
             .find(|s| s.number == number)

@@ -2,7 +2,7 @@
 //! draft becomes a public record once the central office can read it, so only the body's own
 //! reporters ever see a draft's content. Coordinators see that a draft exists, never what it says.
 
-use crate::{BodyId, Invalid, UserId};
+use crate::{BodyId, Invalid, Report, ReportId, Timestamp, UserId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -67,6 +67,70 @@ impl Actor {
     pub fn reads_submissions_of(&self, body: BodyId) -> bool {
         self.follows_rounds() || self.reports_for(body)
     }
+
+    /// The right to read and change `report`'s draft: only the body's own reporters get it.
+    pub fn draft_access(&self, report: &Report) -> Option<DraftAccess> {
+        self.reports_for(report.body_id).then(|| DraftAccess {
+            report: report.id,
+            by: self.id,
+            session: self.session.clone(),
+        })
+    }
+
+    /// The right to read what `report`'s body submitted: its reporters and coordinators.
+    pub fn submission_access(&self, report: &Report) -> Option<SubmissionAccess> {
+        self.reads_submissions_of(report.body_id)
+            .then_some(SubmissionAccess { report: report.id })
+    }
+}
+
+/// Proof that someone may read and change one report's draft. Only [`Actor::draft_access`]
+/// makes one (its fields are private), and only for the body's own reporters; every store
+/// function that returns or changes draft text requires it. A coordinator cannot get one,
+/// so no page can show a draft to them, whatever it calls (public-records law).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DraftAccess {
+    report: ReportId,
+    by: UserId,
+    session: Option<String>,
+}
+
+impl DraftAccess {
+    pub fn report(&self) -> ReportId {
+        self.report
+    }
+
+    /// Who reads or writes.
+    pub fn by(&self) -> UserId {
+        self.by
+    }
+
+    /// The session the change comes through, if any: a change is refused if it has ended.
+    pub fn session(&self) -> Option<&str> {
+        self.session.as_deref()
+    }
+}
+
+/// Proof that someone may read one report's submitted versions (public records once
+/// submitted): made only by [`Actor::submission_access`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SubmissionAccess {
+    report: ReportId,
+}
+
+impl SubmissionAccess {
+    pub fn report(&self) -> ReportId {
+        self.report
+    }
+}
+
+/// A live sign-in session and who it belongs to.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub actor: Actor,
+    pub csrf_token: String,
+    pub created_at: Timestamp,
+    pub last_seen_at: Timestamp,
 }
 
 #[cfg(test)]
@@ -82,6 +146,43 @@ mod tests {
             bodies,
             session: None,
         }
+    }
+
+    fn report(body: i64) -> Report {
+        Report {
+            id: ReportId(7),
+            round_id: crate::RoundId(1),
+            body_id: BodyId(body),
+            status: crate::ReportStatus::Draft,
+            updated_at: None,
+            submitted_at: None,
+        }
+    }
+
+    #[test]
+    fn only_the_bodys_reporters_get_at_its_draft() {
+        let reporter = actor(Role::Reporter, vec![BodyId(1)]);
+        let access = reporter.draft_access(&report(1)).expect("own body");
+        assert_eq!(access.report(), ReportId(7));
+        assert!(reporter.draft_access(&report(2)).is_none());
+        for role in [Role::Coordinator, Role::Admin, Role::Reader] {
+            assert!(
+                actor(role, vec![BodyId(1)])
+                    .draft_access(&report(1))
+                    .is_none()
+            );
+        }
+        assert!(
+            actor(Role::Coordinator, vec![])
+                .submission_access(&report(1))
+                .is_some()
+        );
+        assert!(reporter.submission_access(&report(2)).is_none());
+        assert!(
+            actor(Role::Reader, vec![])
+                .submission_access(&report(1))
+                .is_none()
+        );
     }
 
     #[test]

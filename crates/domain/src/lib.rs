@@ -13,14 +13,14 @@ pub mod round;
 pub mod throttle;
 pub mod validate;
 
-pub use access::{Actor, Role};
+pub use access::{Actor, DraftAccess, Role, Session, SubmissionAccess};
 pub use audit::{AuditAction, NewAuditEntry};
 pub use body::{Body, BodyKind};
 pub use followup::{FocusArea, FollowUp, Question, QuestionKey};
 pub use ids::{BodyId, FollowUpId, ReportId, RoundId, UserId};
 pub use report::{
-    ContactPerson, Field, FieldValue, Problem, Report, ReportStatus, StoredField, Submission,
-    SubmittedAnswer, SubmittedContent,
+    ContactPerson, Field, FieldValue, Problem, Report, ReportStatus, SaveOutcome, StoredField,
+    Submission, SubmittedAnswer, SubmittedContent,
 };
 pub use round::{Period, Round, RoundStatus};
 

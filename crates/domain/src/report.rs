@@ -129,6 +129,17 @@ impl Field {
     }
 }
 
+/// What became of one field's save.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveOutcome {
+    /// Stored as this version. (A save of exactly the text already stored, such as the retry
+    /// of a save whose answer was lost on the way, is this too, with the stored version.)
+    Saved { version: i64, at: Timestamp },
+    /// Someone saved a newer version since the one the save started from; nothing was
+    /// overwritten. This is the version now stored.
+    Conflict(StoredField),
+}
+
 /// What a field holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FieldValue {

@@ -13,7 +13,9 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::saves::{Refusable, SaveJob, save_alone, save_in};
 use crate::write::Writer;
-use crate::{Result, SaveOutcome, StoreError};
+use tertial_domain::SaveOutcome;
+
+use crate::{Result, StoreError};
 
 /// At most this many saves share a transaction.
 const MAX_BATCH: usize = 256;

@@ -4,8 +4,8 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use tertial_domain::{
-    Body, BodyId, Field, FieldValue, FollowUp, Report, ReportId, ReportStatus, Round, RoundId,
-    StoredField, Submission, UserId,
+    Body, BodyId, DraftAccess, Field, FieldValue, FollowUp, Report, ReportId, ReportStatus, Round,
+    RoundId, StoredField, Submission, SubmissionAccess, UserId,
 };
 
 use crate::followups::body_with_id_column;
@@ -90,8 +90,18 @@ impl Store {
         rows.iter().map(overview_from_row).collect()
     }
 
-    /// The report's fields as saved now. Drafts: only for the body's own reporters.
-    pub async fn fields(&self, report: ReportId) -> Result<Vec<StoredField>> {
+    /// The report's fields as saved now: its draft, for the body's own reporters only.
+    pub async fn fields(&self, access: &DraftAccess) -> Result<Vec<StoredField>> {
+        self.fields_of(access.report()).await
+    }
+
+    /// A report's fields, for tests that check what was stored.
+    #[cfg(feature = "testing")]
+    pub async fn stored_fields(&self, report: ReportId) -> Result<Vec<StoredField>> {
+        self.fields_of(report).await
+    }
+
+    async fn fields_of(&self, report: ReportId) -> Result<Vec<StoredField>> {
         let rows = sqlx::query(
             "SELECT field, text, not_applicable, version, updated_at FROM answers
              WHERE report_id = $1",
@@ -103,7 +113,17 @@ impl Store {
     }
 
     /// A report's submissions, oldest first.
-    pub async fn submissions(&self, report: ReportId) -> Result<Vec<Submission>> {
+    pub async fn submissions(&self, access: &SubmissionAccess) -> Result<Vec<Submission>> {
+        self.submissions_of(access.report()).await
+    }
+
+    /// A report's submissions, for tests that check what was stored.
+    #[cfg(feature = "testing")]
+    pub async fn stored_submissions(&self, report: ReportId) -> Result<Vec<Submission>> {
+        self.submissions_of(report).await
+    }
+
+    async fn submissions_of(&self, report: ReportId) -> Result<Vec<Submission>> {
         let rows = sqlx::query(
             "SELECT s.report_id, s.number, s.submitted_at, s.submitted_by, s.late, s.content,
                     u.name

@@ -3,51 +3,13 @@
 
 use sqlx::{AnyConnection, Row};
 use tertial_domain::{
-    Actor, AuditAction, Field, FieldValue, NewAuditEntry, ReportId, ReportStatus, StoredField,
-    Timestamp, UserId,
+    AuditAction, DraftAccess, Field, FieldValue, NewAuditEntry, ReportId, ReportStatus,
+    SaveOutcome, StoredField, Timestamp, UserId,
 };
 
 use crate::reports::field_from_row;
 use crate::write::Writer;
 use crate::{Backend, Result, Store, audit, corrupt, millis, stored_precision};
-
-/// What became of one field's save.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SaveOutcome {
-    /// Stored as this version. (A save of exactly the text already stored, such as the retry
-    /// of a save whose answer was lost on the way, is this too, with the stored version.)
-    Saved { version: i64, at: Timestamp },
-    /// Someone saved a newer version since the one the save started from; nothing was
-    /// overwritten. This is the version now stored.
-    Conflict(StoredField),
-}
-
-/// Who writes, and through which sign-in session.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Author {
-    pub user: UserId,
-    /// The hash of the session token the change came through; `None` on the command line.
-    pub session: Option<String>,
-}
-
-impl Author {
-    /// A change from the command line or the demo, not through a session.
-    pub fn user(user: UserId) -> Author {
-        Author {
-            user,
-            session: None,
-        }
-    }
-}
-
-impl From<&Actor> for Author {
-    fn from(actor: &Actor) -> Author {
-        Author {
-            user: actor.id,
-            session: actor.session.clone(),
-        }
-    }
-}
 
 /// Why a change to a report was refused. Nothing was stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,15 +33,13 @@ impl Store {
     /// moved on are left alone and come back as conflicts.
     pub async fn save_fields(
         &self,
-        report: ReportId,
+        access: &DraftAccess,
         changes: &[(Field, FieldValue, i64)],
-        by: &Author,
         at: Timestamp,
     ) -> Result<Refusable<Vec<SaveOutcome>>> {
         let job = SaveJob {
-            report,
+            access: access.clone(),
             changes: changes.to_vec(),
-            by: by.clone(),
             at: stored_precision(at)?,
         };
         match &self.group_commit {
@@ -107,9 +67,8 @@ pub(crate) async fn save_alone(
 /// A save of some fields of one report, as [`Store::save_fields`] takes it.
 #[derive(Debug, Clone)]
 pub(crate) struct SaveJob {
-    pub report: ReportId,
+    pub access: DraftAccess,
     pub changes: Vec<(Field, FieldValue, i64)>,
-    pub by: Author,
     pub at: Timestamp,
 }
 
@@ -127,11 +86,10 @@ pub(crate) async fn save_in(
     backend: Backend,
     job: &SaveJob,
 ) -> Result<Refusable<Vec<SaveOutcome>>> {
-    let SaveJob { report, at, .. } = *job;
-    if let Err(refusal) = guard(conn, backend, report, &job.by, at).await? {
+    let (report, by, at) = (job.access.report(), job.access.by(), job.at);
+    if let Err(refusal) = guard(conn, backend, &job.access, at).await? {
         return Ok(Err(refusal));
     }
-    let by = job.by.user;
     let mut outcomes = Vec::with_capacity(job.changes.len());
     for (field, value, base_version) in &job.changes {
         let (outcome, new) =
@@ -185,11 +143,11 @@ pub(crate) async fn save_in(
 pub(crate) async fn guard(
     conn: &mut AnyConnection,
     backend: Backend,
-    report: ReportId,
-    by: &Author,
+    access: &DraftAccess,
     at: Timestamp,
 ) -> Result<Refusable<ReportStatus>> {
-    if let Some(session) = &by.session {
+    let report = access.report();
+    if let Some(session) = access.session() {
         let live: Option<i64> = sqlx::query_scalar(match backend {
             Backend::Sqlite => "SELECT 1 FROM sessions WHERE token_hash = $1 AND expires_at > $2",
             Backend::Postgres => {
@@ -197,7 +155,7 @@ pub(crate) async fn guard(
                  FOR KEY SHARE"
             }
         })
-        .bind(session.as_str())
+        .bind(session)
         .bind(millis(at))
         .fetch_optional(&mut *conn)
         .await?;

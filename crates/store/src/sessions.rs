@@ -2,18 +2,9 @@
 //! Only a hash of the session token is stored: a copy of the database signs no one in.
 
 use sqlx::Row;
-use tertial_domain::{Actor, AuditAction, BodyId, NewAuditEntry, Role, Timestamp, UserId};
+use tertial_domain::{Actor, AuditAction, BodyId, NewAuditEntry, Role, Session, Timestamp, UserId};
 
 use crate::{Result, Store, audit, corrupt, millis, timestamp};
-
-/// A live session and who it belongs to.
-#[derive(Debug, Clone)]
-pub struct SessionRecord {
-    pub actor: Actor,
-    pub csrf_token: String,
-    pub created_at: Timestamp,
-    pub last_seen_at: Timestamp,
-}
 
 impl Store {
     /// Starts a session, recording the sign-in in the same transaction.
@@ -45,7 +36,7 @@ impl Store {
 
     /// The unexpired session with this token hash, if its account is active. One query,
     /// as every signed-in request asks it: a reporter's bodies come as one row each.
-    pub async fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<SessionRecord>> {
+    pub async fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<Session>> {
         let rows = sqlx::query(
             "SELECT u.id, u.email, u.name, u.role, s.csrf_token, s.created_at, s.last_seen_at,
                     ub.body_id
@@ -70,7 +61,7 @@ impl Store {
             .flatten()
             .map(BodyId)
             .collect();
-        Ok(Some(SessionRecord {
+        Ok(Some(Session {
             actor: Actor {
                 id: UserId(row.try_get("id")?),
                 name: row.try_get("name")?,

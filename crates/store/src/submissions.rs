@@ -3,12 +3,12 @@
 
 use tertial_domain::report::Fields;
 use tertial_domain::{
-    AuditAction, Field, FieldValue, NewAuditEntry, Problem, ReportId, Submission, SubmittedContent,
-    Timestamp,
+    AuditAction, DraftAccess, Field, FieldValue, NewAuditEntry, Problem, SaveOutcome, Submission,
+    SubmittedContent, Timestamp,
 };
 
 use crate::reports::field_from_row;
-use crate::saves::{Author, Refusable, SaveJob, SaveOutcome, guard, save_in};
+use crate::saves::{Refusable, SaveJob, guard, save_in};
 use crate::{Backend, Result, Store, audit, corrupt, millis, stored_precision};
 
 /// What became of a submission attempt that was not refused.
@@ -37,15 +37,14 @@ impl Store {
     /// freeze them, and stores the result as the next numbered submission.
     pub async fn submit(
         &self,
-        report: ReportId,
-        by: &Author,
+        access: &DraftAccess,
         at: Timestamp,
         late: bool,
         freeze: Freeze<'_>,
     ) -> Result<Refusable<SubmitOutcome>> {
         let at = stored_precision(at)?;
         let mut tx = self.begin().await?;
-        let outcome = submit_in(&mut tx, self.backend, report, by, at, late, freeze).await?;
+        let outcome = submit_in(&mut tx, self.backend, access, at, late, freeze).await?;
         match outcome {
             Ok(SubmitOutcome::Submitted(_)) => tx.commit().await?,
             _ => tx.rollback().await?,
@@ -58,18 +57,16 @@ impl Store {
     /// the submission finds the report incomplete, the changes are kept.
     pub async fn save_and_submit(
         &self,
-        report: ReportId,
+        access: &DraftAccess,
         changes: &[(Field, FieldValue, i64)],
-        by: &Author,
         at: Timestamp,
         late: bool,
         freeze: Freeze<'_>,
     ) -> Result<Refusable<SavedAndSubmitted>> {
         let at = stored_precision(at)?;
         let job = SaveJob {
-            report,
+            access: access.clone(),
             changes: changes.to_vec(),
-            by: by.clone(),
             at,
         };
         let mut tx = self.begin().await?;
@@ -87,7 +84,7 @@ impl Store {
                 submit: None,
             }));
         }
-        match submit_in(&mut tx, self.backend, report, by, at, late, freeze).await? {
+        match submit_in(&mut tx, self.backend, access, at, late, freeze).await? {
             Ok(submit) => {
                 tx.commit().await?;
                 Ok(Ok(SavedAndSubmitted {
@@ -108,15 +105,15 @@ impl Store {
 async fn submit_in(
     conn: &mut sqlx::AnyConnection,
     backend: Backend,
-    report: ReportId,
-    by: &Author,
+    access: &DraftAccess,
     at: Timestamp,
     late: bool,
     freeze: Freeze<'_>,
 ) -> Result<Refusable<SubmitOutcome>> {
-    if let Err(refusal) = guard(conn, backend, report, by, at).await? {
+    if let Err(refusal) = guard(conn, backend, access, at).await? {
         return Ok(Err(refusal));
     }
+    let (report, by) = (access.report(), access.by());
     // The report's row lock (on PostgreSQL) makes concurrent submissions take turns: the
     // second sees the first's status and is refused.
     let status: Option<String> =
@@ -157,7 +154,7 @@ async fn submit_in(
     .bind(report.0)
     .bind(number)
     .bind(millis(at))
-    .bind(by.user.0)
+    .bind(by.0)
     .bind(i64::from(late))
     .bind(json)
     .execute(&mut *conn)
@@ -171,7 +168,7 @@ async fn submit_in(
     .execute(&mut *conn)
     .await?;
     let entry = NewAuditEntry::new(
-        Some(by.user),
+        Some(by),
         AuditAction::ReportSubmitted,
         format!("report:{report}"),
     )
@@ -181,14 +178,14 @@ async fn submit_in(
     ));
     audit::append(conn, &entry, at).await?;
     let name: String = sqlx::query_scalar("SELECT name FROM users WHERE id = $1")
-        .bind(by.user.0)
+        .bind(by.0)
         .fetch_one(&mut *conn)
         .await?;
     Ok(Ok(SubmitOutcome::Submitted(Submission {
         report_id: report,
         number,
         submitted_at: at,
-        submitted_by: by.user,
+        submitted_by: by,
         submitted_by_name: name,
         late,
         content,

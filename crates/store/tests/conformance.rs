@@ -5,12 +5,11 @@
 use sqlx::AnyPool;
 use tertial_domain::report::prepare_submission;
 use tertial_domain::{
-    AuditAction, BodyKind, Field, FieldValue, FocusArea, NewAuditEntry, Period, Problem, Question,
-    QuestionKey, ReportStatus, Role, RoundStatus, Timestamp, UserId,
+    Actor, AuditAction, BodyKind, DraftAccess, Field, FieldValue, FocusArea, NewAuditEntry, Period,
+    Problem, Question, QuestionKey, ReportStatus, Role, RoundStatus, SaveOutcome, Timestamp,
+    UserId,
 };
-use tertial_store::{
-    Author, Backend, NewUser, Refusal, SaveOutcome, Store, StoreError, SubmitOutcome,
-};
+use tertial_store::{Backend, NewUser, Refusal, Store, StoreError, SubmitOutcome};
 
 /// A fresh, empty database of the given backend, and its URL.
 async fn fresh(backend: Backend) -> Option<(Store, String)> {
@@ -67,8 +66,9 @@ fn audit(action: AuditAction) -> NewAuditEntry {
 /// districts and one for boards; an open round. Returns the store's reporter and report ids.
 struct World {
     reporter: UserId,
-    /// The reporter, writing without a session (as the command line does).
-    author: Author,
+    /// The reporter's access to the district report's draft, without a session (as the
+    /// command line has).
+    draft: DraftAccess,
     district_report: tertial_domain::ReportId,
     round: tertial_domain::RoundId,
     questions: Vec<Question>,
@@ -153,11 +153,32 @@ async fn world(store: &Store) -> World {
         .id;
     World {
         reporter,
-        author: Author::user(reporter),
+        draft: draft(store, district_report, reporter, None).await,
         district_report,
         round,
         questions,
     }
+}
+
+/// Access to a report's draft for `user`, as a reporter of its body, through `session`.
+async fn draft(
+    store: &Store,
+    report: tertial_domain::ReportId,
+    user: UserId,
+    session: Option<String>,
+) -> DraftAccess {
+    let report = store.report(report).await.expect("report").expect("exists");
+    let reporter = Actor {
+        id: user,
+        name: "Rapportör".into(),
+        email: "rapportor@example.se".into(),
+        role: Role::Reporter,
+        bodies: vec![report.body_id],
+        session,
+    };
+    reporter
+        .draft_access(&report)
+        .expect("a reporter of the body")
 }
 
 async fn opening_a_round_freezes_questions_and_creates_reports(store: Store, _url: String) {
@@ -213,10 +234,10 @@ async fn a_save_based_on_an_old_version_never_overwrites(store: Store, _url: Str
     let save = |value: &str, base: i64| {
         let changes = vec![(field.clone(), FieldValue::text(value), base)];
         let store = store.clone();
-        let by = w.author.clone();
+        let by = w.draft.clone();
         async move {
             store
-                .save_fields(w.district_report, &changes, &by, now())
+                .save_fields(&by, &changes, now())
                 .await
                 .expect("save")
                 .expect("editable")
@@ -241,7 +262,10 @@ async fn a_save_based_on_an_old_version_never_overwrites(store: Store, _url: Str
     }
     // So is someone who thinks the field was never saved.
     assert!(matches!(save("Ny", 0).await, SaveOutcome::Conflict(_)));
-    let fields = store.fields(w.district_report).await.expect("fields");
+    let fields = store
+        .stored_fields(w.district_report)
+        .await
+        .expect("fields");
     assert_eq!(fields.len(), 1);
     assert_eq!(fields[0].value.text, "Andra");
     assert_eq!(fields[0].version, 2);
@@ -282,9 +306,8 @@ async fn concurrent_saves_from_one_version_let_exactly_one_win(store: Store, _ur
     let field = Field::ContactEmail;
     store
         .save_fields(
-            w.district_report,
+            &w.draft,
             &[(field.clone(), FieldValue::text("a@example.se"), 0)],
-            &w.author,
             now(),
         )
         .await
@@ -294,11 +317,11 @@ async fn concurrent_saves_from_one_version_let_exactly_one_win(store: Store, _ur
         .map(|i| {
             let store = store.clone();
             let field = field.clone();
-            let by = w.author.clone();
+            let by = w.draft.clone();
             tokio::spawn(async move {
                 let changes = [(field, FieldValue::text(format!("{i}@example.se")), 1)];
                 store
-                    .save_fields(w.district_report, &changes, &by, now())
+                    .save_fields(&by, &changes, now())
                     .await
                     .expect("save")
                     .expect("editable")
@@ -313,7 +336,10 @@ async fn concurrent_saves_from_one_version_let_exactly_one_win(store: Store, _ur
         }
     }
     assert_eq!(saved, 1);
-    let fields = store.fields(w.district_report).await.expect("fields");
+    let fields = store
+        .stored_fields(w.district_report)
+        .await
+        .expect("fields");
     assert_eq!(fields[0].version, 2);
 }
 conformance!(
@@ -332,10 +358,10 @@ async fn submitting_freezes_numbered_immutable_versions(store: Store, url: Strin
     let submit = || {
         let store = store.clone();
         let mine = mine.clone();
-        let by = w.author.clone();
+        let by = w.draft.clone();
         async move {
             store
-                .submit(w.district_report, &by, now(), false, &|fields| {
+                .submit(&by, now(), false, &|fields| {
                     prepare_submission(&mine, fields)
                 })
                 .await
@@ -373,7 +399,7 @@ async fn submitting_freezes_numbered_immutable_versions(store: Store, url: Strin
         ),
     ];
     store
-        .save_fields(w.district_report, &changes, &w.author, now())
+        .save_fields(&w.draft, &changes, now())
         .await
         .expect("save")
         .expect("editable");
@@ -387,7 +413,7 @@ async fn submitting_freezes_numbered_immutable_versions(store: Store, url: Strin
     assert!(submission.content.answers[1].not_applicable);
     // Read-only now: saving and submitting again are refused.
     let refused = store
-        .save_fields(w.district_report, &changes[..1], &w.author, now())
+        .save_fields(&w.draft, &changes[..1], now())
         .await
         .expect("save");
     assert_eq!(refused, Err(Refusal::NotEditable(ReportStatus::Submitted)));
@@ -396,7 +422,7 @@ async fn submitting_freezes_numbered_immutable_versions(store: Store, url: Strin
         Err(Refusal::NotEditable(ReportStatus::Submitted))
     );
     let stored = store
-        .submissions(w.district_report)
+        .stored_submissions(w.district_report)
         .await
         .expect("submissions");
     assert_eq!(stored, vec![submission]);
@@ -422,7 +448,11 @@ async fn submitting_freezes_numbered_immutable_versions(store: Store, url: Strin
     }
     pool.close().await;
     assert_eq!(
-        store.submissions(w.district_report).await.expect("s").len(),
+        store
+            .stored_submissions(w.district_report)
+            .await
+            .expect("s")
+            .len(),
         1
     );
 }
@@ -541,7 +571,7 @@ async fn a_closed_round_takes_no_saves_or_submissions(store: Store, _url: String
     let w = world(&store).await;
     let change = [(Field::ContactName, FieldValue::text("Kim"), 0)];
     store
-        .save_fields(w.district_report, &change, &w.author, now())
+        .save_fields(&w.draft, &change, now())
         .await
         .expect("save")
         .expect("open");
@@ -553,18 +583,21 @@ async fn a_closed_round_takes_no_saves_or_submissions(store: Store, _url: String
     );
     let change = [(Field::ContactName, FieldValue::text("Sent"), 1)];
     let refused = store
-        .save_fields(w.district_report, &change, &w.author, now())
+        .save_fields(&w.draft, &change, now())
         .await
         .expect("save");
     assert_eq!(refused, Err(Refusal::RoundClosed));
     let submitted = store
-        .submit(w.district_report, &w.author, now(), true, &|_| {
+        .submit(&w.draft, now(), true, &|_| {
             Err(vec![Problem::ContactNameMissing])
         })
         .await
         .expect("submit");
     assert_eq!(submitted, Err(Refusal::RoundClosed));
-    let fields = store.fields(w.district_report).await.expect("fields");
+    let fields = store
+        .stored_fields(w.district_report)
+        .await
+        .expect("fields");
     assert_eq!(fields[0].value.text, "Kim");
 }
 conformance!(closed_round, a_closed_round_takes_no_saves_or_submissions);
@@ -595,7 +628,7 @@ async fn every_field(store: &Store, w: &World) -> Vec<(tertial_domain::ReportId,
 /// The version of a field stored now (0: never saved).
 async fn stored_version(store: &Store, report: tertial_domain::ReportId, field: &Field) -> i64 {
     store
-        .fields(report)
+        .stored_fields(report)
         .await
         .expect("fields")
         .iter()
@@ -633,15 +666,16 @@ async fn a_full_database_refuses_saves_and_recovers_without_restart() {
     let pages = store.page_count().await.expect("pages");
     store.set_page_limit(pages).await.expect("limit");
     let big = [(field.clone(), FieldValue::text("ö".repeat(19_000)), 0)];
+    assert!(store.save_fields(&w.draft, &big, now()).await.is_err());
     assert!(
         store
-            .save_fields(report, &big, &w.author, now())
+            .stored_fields(report)
             .await
-            .is_err()
+            .expect("fields")
+            .is_empty()
     );
-    assert!(store.fields(report).await.expect("fields").is_empty());
     store.set_page_limit(0).await.expect("no limit");
-    let saved = store.save_fields(report, &big, &w.author, now()).await;
+    let saved = store.save_fields(&w.draft, &big, now()).await;
     assert!(
         matches!(saved, Ok(Ok(ref s)) if matches!(s[0], SaveOutcome::Saved { version: 1, .. }))
     );
@@ -654,12 +688,14 @@ async fn a_full_database_refuses_saves_and_recovers_without_restart() {
     let phase = Arc::new(AtomicUsize::new(0));
     let refused = Arc::new(AtomicUsize::new(0));
     let stop = Arc::new(AtomicBool::new(false));
-    let writers: Vec<_> = pairs
-        .iter()
-        .take(16)
-        .cloned()
-        .map(|(report, field)| {
-            let (store, by, stop) = (store.clone(), w.author.clone(), stop.clone());
+    let mut targets = Vec::new();
+    for (report, field) in pairs.into_iter().take(16) {
+        targets.push((report, field, draft(&store, report, w.reporter, None).await));
+    }
+    let writers: Vec<_> = targets
+        .into_iter()
+        .map(|(report, field, by)| {
+            let (store, stop) = (store.clone(), stop.clone());
             let (phase, refused) = (phase.clone(), refused.clone());
             tokio::spawn(async move {
                 let mut base = stored_version(&store, report, &field).await;
@@ -672,7 +708,7 @@ async fn a_full_database_refuses_saves_and_recovers_without_restart() {
                     let text = long_text(field.code(), n);
                     let change = [(field.clone(), FieldValue::text(&text), base)];
                     let started_in = phase.load(Ordering::Relaxed);
-                    match store.save_fields(report, &change, &by, now()).await {
+                    match store.save_fields(&by, &change, now()).await {
                         Ok(Ok(outcomes)) => match &outcomes[0] {
                             SaveOutcome::Saved { version, .. } => {
                                 base = *version;
@@ -740,7 +776,7 @@ async fn a_full_database_refuses_saves_and_recovers_without_restart() {
     );
     let mut intact = 0;
     for (report, field, last, _) in &last_acked {
-        let stored = reopened.fields(*report).await.expect("fields");
+        let stored = reopened.stored_fields(*report).await.expect("fields");
         let now_stored = stored.iter().find(|f| f.field == *field);
         match (last, now_stored) {
             (Some((version, text)), Some(s)) => {
@@ -865,20 +901,13 @@ async fn saves_never_commit_after_the_round_closes_or_the_session_ends(store: St
         }
         let save = {
             let store = store.clone();
-            let by = Author {
-                user: w.reporter,
-                session: Some(session.clone()),
-            };
+            let by = draft(&store, w.district_report, w.reporter, Some(session.clone())).await;
             let change = [(
                 field.clone(),
                 FieldValue::text(format!("Namn {race}")),
                 base,
             )];
-            tokio::spawn(async move {
-                store
-                    .save_fields(w.district_report, &change, &by, now())
-                    .await
-            })
+            tokio::spawn(async move { store.save_fields(&by, &change, now()).await })
         };
         tokio::time::sleep(jitter.millis(4)).await;
         let end = {

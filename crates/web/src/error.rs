@@ -54,7 +54,7 @@ pub fn status_of(error: &AppError) -> StatusCode {
             ..
         } => StatusCode::PAYLOAD_TOO_LARGE,
         AppError::Invalid(_) | AppError::InvalidText { .. } => StatusCode::BAD_REQUEST,
-        AppError::Store(e) if text::unavailable(e) => StatusCode::SERVICE_UNAVAILABLE,
+        e @ AppError::Store(_) if e.unavailable() => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Store(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }

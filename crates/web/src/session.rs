@@ -8,7 +8,6 @@ use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use tertial_app::tertial_store::SessionRecord;
 use tertial_domain::Actor;
 
 use crate::error::{JsonError, WebError};
@@ -42,7 +41,7 @@ impl Cookie {
 #[derive(Debug, Clone)]
 pub struct Signed {
     pub token: String,
-    pub session: SessionRecord,
+    pub session: tertial_domain::Session,
 }
 
 impl Signed {

@@ -121,19 +121,9 @@ pub fn error_message(error: &AppError) -> String {
         AppError::RoundNotOpen => "Omgången är stängd. Svaren kan inte längre ändras.".into(),
         AppError::Invalid(error) => invalid_text(error),
         AppError::Duplicate(_) => "Det finns redan.".into(),
-        AppError::Store(e) if unavailable(e) => UNAVAILABLE.into(),
+        e @ AppError::Store(_) if e.unavailable() => UNAVAILABLE.into(),
         AppError::Store(_) | AppError::Internal(_) => INTERNAL.into(),
     }
-}
-
-/// Whether a store error means the database cannot be reached or written just now (worth
-/// trying again), rather than a defect.
-pub fn unavailable(error: &tertial_app::tertial_store::StoreError) -> bool {
-    use tertial_app::tertial_store::StoreError;
-    matches!(
-        error,
-        StoreError::Database(_) | StoreError::Timeout(_) | StoreError::Closed
-    )
 }
 
 /// Why a text was refused.

@@ -205,7 +205,7 @@ pub async fn open_reports(url: &str, bodies: &[&str]) -> Vec<(ReportId, Vec<Stor
             .report
             .id;
         let report = ReportId(report.0);
-        reports.push((report, store.fields(report).await.expect("fields")));
+        reports.push((report, store.stored_fields(report).await.expect("fields")));
     }
     store.close().await;
     reports
@@ -649,7 +649,7 @@ pub async fn verify(store: &Store, targets: &[Target], log: &Log) -> Verified {
             .unwrap_or_else(|| panic!("writer {writer} ({field}) had no save acknowledged"));
 
         let code = Field::parse(field).expect("field");
-        let stored = store.fields(report).await.expect("fields");
+        let stored = store.stored_fields(report).await.expect("fields");
         let now = stored
             .iter()
             .find(|s| s.field == code)

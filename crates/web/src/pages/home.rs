@@ -116,7 +116,7 @@ pub async fn accessibility(
 /// Ready when the database takes writes now, answered within 1.5 s (a load balancer or
 /// monitor asks often, and a hanging database must read as not ready, not as slow).
 pub async fn ready(State(state): State<AppState>) -> Response {
-    match state.app.store().ready(READY_WITHIN).await {
+    match state.app.ready(READY_WITHIN).await {
         Ok(()) => "ok".into_response(),
         Err(e) => {
             tracing::warn!(error = %tertial_app::chain(&e), "not ready");

@@ -9,13 +9,12 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use tertial_app::tertial_store::SaveOutcome;
 use tertial_app::{
     AppError, FieldEntry, FieldSaved, FormPosted, Reading, ReportAccess, ReportContext, ReportPage,
 };
 use tertial_documents::{DocumentAnswer, DocumentSection, SubmissionDocument, markdown};
 use tertial_domain::{
-    Field, FieldValue, Problem, Question, ReportId, StoredField, SubmittedContent,
+    Field, FieldValue, Problem, Question, ReportId, SaveOutcome, StoredField, SubmittedContent,
 };
 
 use super::{Chrome, note_forgery, path_id, render};

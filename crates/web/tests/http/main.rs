@@ -72,7 +72,7 @@ impl TestApp {
     /// What is saved in a report now.
     async fn saved(&self, report: i64) -> Vec<tertial_domain::StoredField> {
         self.store
-            .fields(tertial_domain::ReportId(report))
+            .stored_fields(tertial_domain::ReportId(report))
             .await
             .expect("fields")
     }

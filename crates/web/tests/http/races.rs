@@ -211,7 +211,7 @@ async fn two_press_skicka_in_at_once(app: TestApp) {
     // refused text at all.
     let submissions = app
         .store
-        .submissions(ReportId(report))
+        .stored_submissions(ReportId(report))
         .await
         .expect("submissions");
     let numbers: Vec<i64> = submissions.iter().map(|s| s.number).collect();
@@ -367,7 +367,7 @@ async fn uploads_finishing_after_sign_out_store_nothing(app: TestApp) {
         if kind == "skicka-in" {
             let submissions = app
                 .store
-                .submissions(ReportId(report))
+                .stored_submissions(ReportId(report))
                 .await
                 .expect("submissions");
             assert!(submissions.is_empty(), "race {race}: nothing was submitted");
@@ -674,7 +674,7 @@ async fn a_request_whose_client_hung_up_is_carried_out(app: TestApp) {
         if kind == "skicka-in" {
             let submissions = app
                 .store
-                .submissions(ReportId(report))
+                .stored_submissions(ReportId(report))
                 .await
                 .expect("submissions");
             assert_eq!(submissions.len(), 1, "submitted once");
