@@ -20,7 +20,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{Next, from_fn, from_fn_with_state, map_response};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
 use tertial_app::App;
 
 pub use error::WebError;
@@ -64,42 +64,52 @@ pub fn router(app: App, settings: WebSettings) -> Router {
         app,
         settings: Arc::new(settings),
     };
-    Router::new()
-        .route("/", get(pages::home::home))
-        .route(
-            "/logga-in",
-            get(pages::auth::sign_in_page).post(pages::auth::sign_in),
-        )
-        .route("/logga-ut", post(pages::auth::sign_out))
-        .route("/rapporter", get(pages::home::my_reports))
-        .route(
-            "/rapporter/{id}",
-            get(pages::report::show).post(pages::report::post_form),
-        )
-        .route(
-            "/rapporter/{id}/falt/{field}",
-            post(pages::report::autosave),
-        )
-        .route(
-            "/rapporter/{id}/versioner/{number}",
-            get(pages::report::submission),
-        )
-        .route(
-            "/rapporter/{id}/versioner/{number}/markdown",
-            get(pages::report::submission_markdown),
-        )
-        .route("/omgangar", get(pages::rounds::list))
-        .route("/omgangar/{id}", get(pages::rounds::overview))
-        .route("/publicerat", get(pages::home::published))
-        .route("/tillganglighet", get(pages::home::accessibility))
-        .route("/healthz", get(|| async { "ok" }))
-        .route("/readyz", get(pages::home::ready))
-        .route("/static/{file}", get(assets::serve))
+    routes()
+        .into_iter()
+        .fold(Router::new(), |router, (path, handlers)| {
+            router.route(path, handlers)
+        })
         .fallback(pages::home::not_found)
         .layer(map_response(security_headers))
         .layer(from_fn(run_to_completion))
         .layer(from_fn_with_state(state.clone(), same_origin_writes))
         .with_state(state)
+}
+
+/// Every path the router answers, with its handlers. The router is built from this table
+/// and nothing else, and the access test tries every path in it, with every method, as
+/// every role: a route is tested the day it is added, without anyone writing a test for it.
+fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    use pages::{auth, home, report, rounds};
+    vec![
+        ("/", get(home::home)),
+        ("/logga-in", get(auth::sign_in_page).post(auth::sign_in)),
+        ("/logga-ut", post(auth::sign_out)),
+        ("/rapporter", get(home::my_reports)),
+        ("/rapporter/{id}", get(report::show).post(report::post_form)),
+        ("/rapporter/{id}/falt/{field}", post(report::autosave)),
+        (
+            "/rapporter/{id}/versioner/{number}",
+            get(report::submission),
+        ),
+        (
+            "/rapporter/{id}/versioner/{number}/markdown",
+            get(report::submission_markdown),
+        ),
+        ("/omgangar", get(rounds::list)),
+        ("/omgangar/{id}", get(rounds::overview)),
+        ("/publicerat", get(home::published)),
+        ("/tillganglighet", get(home::accessibility)),
+        ("/healthz", get(|| async { "ok" })),
+        ("/readyz", get(home::ready)),
+        ("/static/{file}", get(assets::serve)),
+    ]
+}
+
+/// The paths the router answers, as written in its table (`{id}` and the like stand for
+/// path parameters): for the test that tries every route as every role.
+pub fn route_paths() -> Vec<&'static str> {
+    routes().into_iter().map(|(path, _)| path).collect()
 }
 
 /// Refuses a request that changes something when another site's page sent it, before

@@ -500,6 +500,7 @@ async fn reporter_answers_and_submits(app: TestApp) {
 }
 story!(reporter_answers_and_submits);
 
+mod access;
 mod races;
 mod security;
 

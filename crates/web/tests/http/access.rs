@@ -1,0 +1,142 @@
+//! The access rules over every route: built from the router's own table, so a route added
+//! to the router is tried here without anyone writing a test for it.
+
+use super::*;
+
+/// A word that occurs nowhere but in Skärholmen's draft.
+const MARKER: &str = "UTKASTMARKOR7731";
+
+/// Every route, with GET and POST, as everyone who is not Skärholmen's own reporter
+/// (anonymous, a reader, a coordinator, an administrator and Bromma's reporter), against a
+/// draft whose every field holds a marker word: no answer (body, header or download) ever
+/// holds it. Skärholmen's reporter, who may, does see it, so the test can tell.
+async fn no_route_shows_a_draft_to_anyone_but_its_body(app: TestApp) {
+    let draft = app.report_id("T2 2022", "Skärholmen").await;
+    let submitted = app.report_id("T1 2022", "Skärholmen").await;
+    let other = app.report_id("T2 2022", "Bromma").await;
+    let owner = app.signed_in("skarholmen@example.se").await;
+    let fields: Vec<&str> = QUESTIONS
+        .iter()
+        .copied()
+        .chain(["contact_name", "contact_email", "other_information"])
+        .collect();
+    for field in &fields {
+        let text = if *field == "contact_email" {
+            format!("{}@example.se", MARKER.to_lowercase())
+        } else {
+            format!("{MARKER} i {field}")
+        };
+        let saved = owner.autosave(draft, field, &text, 0).await;
+        assert_eq!(saved.status, StatusCode::OK, "{field}: {}", saved.text);
+    }
+    let own = owner.get(&format!("/rapporter/{draft}")).await;
+    assert!(
+        own.text.contains(MARKER),
+        "the body's own reporter sees the draft"
+    );
+
+    let admin_password = tertial_app::auth::hash_password(PASSWORD.into())
+        .await
+        .expect("hash");
+    app.store
+        .insert_user(
+            &tertial_store::NewUser {
+                email: "admin@example.se".into(),
+                name: "Ada Admin".into(),
+                role: tertial_domain::Role::Admin,
+                password_hash: Some(admin_password),
+                bodies: Vec::new(),
+            },
+            tertial_domain::Timestamp::now(),
+            &tertial_domain::NewAuditEntry::new(
+                None,
+                tertial_domain::AuditAction::UserAdded,
+                "test",
+            ),
+        )
+        .await
+        .expect("admin");
+
+    // Sign-out last: it ends the session the rest use.
+    let mut paths = tertial_web::route_paths();
+    paths.sort_by_key(|p| *p == "/logga-ut");
+    let mut tried = 0;
+    for who in [
+        None,
+        Some("lasare@example.se"),
+        Some("samordnare@example.se"),
+        Some("admin@example.se"),
+        Some("bromma@example.se"),
+    ] {
+        let client = match who {
+            Some(email) => app.signed_in(email).await,
+            None => app.visitor(),
+        };
+        for path in &paths {
+            for concrete in expand(path, &[draft, submitted, other], &fields) {
+                for post in [false, true] {
+                    let url = format!("{}{concrete}", client.base);
+                    let request = if post {
+                        client
+                            .http
+                            .post(&url)
+                            .header("x-csrf-token", &client.csrf)
+                            .header("origin", client.base.as_str())
+                            .form(&[
+                                ("csrf", client.csrf.as_str()),
+                                ("text", "Ett försök"),
+                                ("version", "0"),
+                                ("action", "spara"),
+                            ])
+                    } else {
+                        client.http.get(&url)
+                    };
+                    let response = request.send().await.expect("request");
+                    let headers = format!("{:?}", response.headers());
+                    let status = response.status();
+                    let body = response.bytes().await.expect("body");
+                    let body = String::from_utf8_lossy(&body);
+                    let method = if post { "POST" } else { "GET" };
+                    assert!(
+                        !body.contains(MARKER) && !headers.contains(MARKER),
+                        "{who:?} {method} {concrete} ({status}) shows the draft"
+                    );
+                    assert!(
+                        !body.to_lowercase().contains(&MARKER.to_lowercase()),
+                        "{who:?} {method} {concrete} shows the draft's e-mail"
+                    );
+                    tried += 1;
+                }
+            }
+        }
+    }
+    println!(
+        "{} routes, {tried} requests as five roles: none showed the draft",
+        paths.len()
+    );
+    assert!(tried > 100);
+}
+story!(no_route_shows_a_draft_to_anyone_but_its_body);
+
+/// A route's path with its parameters filled in every way that matters: each report, each
+/// field, version 1, a static file.
+fn expand(path: &str, reports: &[i64], fields: &[&str]) -> Vec<String> {
+    let mut paths = vec![path.to_owned()];
+    let mut fill = |name: &str, values: Vec<String>| {
+        if paths.iter().any(|p| p.contains(name)) {
+            paths = paths
+                .iter()
+                .flat_map(|p| values.iter().map(move |v| p.replace(name, v)))
+                .collect();
+        }
+    };
+    fill("{id}", reports.iter().map(i64::to_string).collect());
+    fill("{field}", fields.iter().map(|f| (*f).to_owned()).collect());
+    fill("{number}", vec!["1".into(), "2".into()]);
+    fill("{file}", vec!["tertial.js".into(), "tertial.css".into()]);
+    assert!(
+        paths.iter().all(|p| !p.contains('{')),
+        "a path parameter this test does not know: {path}"
+    );
+    paths
+}
