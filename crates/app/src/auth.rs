@@ -125,10 +125,18 @@ impl App {
     }
 
     /// The live session for a cookie's token, extended if it has not been for a while.
+    /// Looked up at most once a second per session: a sign-out on another instance shows on
+    /// pages within that second, and at once for every change (checked in its transaction).
     pub async fn session(&self, token: &str) -> Result<Option<tertial_domain::Session>> {
         let hash = token_hash(token);
+        if let Some(session) = self.recent_sessions.get(&hash) {
+            return Ok(Some(session));
+        }
         let at = now();
         let session = self.store.session(&hash, at).await?;
+        if let Some(s) = &session {
+            self.recent_sessions.put(hash.clone(), s.clone());
+        }
         let touch_every = TOUCH_INTERVAL.min(self.settings.session_idle / 4);
         if let Some(s) = &session
             && at.duration_since(s.last_seen_at) > touch_every
@@ -155,9 +163,12 @@ impl App {
     }
 
     pub async fn sign_out(&self, token: &str, session: &tertial_domain::Session) -> Result<()> {
+        let hash = token_hash(token);
+        self.recent_sessions.forget(&hash);
         self.store
-            .delete_session(&token_hash(token), session.actor.id, now())
+            .delete_session(&hash, session.actor.id, now())
             .await?;
+        self.recent_sessions.forget(&hash);
         Ok(())
     }
 }

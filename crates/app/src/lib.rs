@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod demo;
 mod error;
+mod recent;
 mod reports;
 mod rounds;
 pub mod users;
@@ -13,8 +14,11 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 
 use jiff::SignedDuration;
+use recent::Recent;
 use tertial_domain::validate::DEFAULT_MAX_ANSWER_CHARS;
-use tertial_domain::{Actor, AuditAction, NewAuditEntry, RoundId, Timestamp, UserId};
+use tertial_domain::{
+    Actor, AuditAction, NewAuditEntry, ReportId, RoundId, Session, Timestamp, UserId,
+};
 use tertial_store::{RoundSnapshot, Store};
 
 pub use error::{AppError, chain};
@@ -57,6 +61,11 @@ pub struct App {
     snapshots: Arc<RwLock<HashMap<RoundId, Arc<RoundSnapshot>>>>,
     /// When each kind of refusal was last written to the audit log, per person and subject.
     refusals: Arc<Mutex<HashMap<RefusalKey, Timestamp>>>,
+    /// Sessions looked up in the last second, by token hash.
+    recent_sessions: Arc<Recent<String, Session>>,
+    /// Reports' contexts looked up in the last second, for the write paths (which check
+    /// again inside their transaction).
+    recent_contexts: Arc<Recent<ReportId, ReportContext>>,
 }
 
 impl App {
@@ -66,6 +75,8 @@ impl App {
             settings,
             snapshots: Arc::default(),
             refusals: Arc::default(),
+            recent_sessions: Arc::new(Recent::new(RECENT, 100_000)),
+            recent_contexts: Arc::new(Recent::new(RECENT, 10_000)),
         }
     }
 
@@ -97,6 +108,9 @@ impl App {
         Ok(snapshot)
     }
 }
+
+/// How long a looked-up session or report context is used again.
+const RECENT: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Who was refused what, on which subject.
 type RefusalKey = (Option<UserId>, AuditAction, String);

@@ -242,23 +242,25 @@ impl App {
         })
     }
 
-    /// Loads a report the actor may change, checking that it can be changed now, with the
-    /// access that changing it takes.
+    /// Loads a report the actor may change, with the access that changing it takes. Whether
+    /// it can be changed now (its status, its round's) is for the change's own transaction
+    /// to decide; the context may be a second old.
     async fn editable_report(
         &self,
         actor: &Actor,
         id: ReportId,
     ) -> Result<(ReportContext, DraftAccess)> {
-        let context = self.report_context(actor, id).await?;
+        let context = match self.recent_contexts.get(&id) {
+            Some(context) if actor.reads_submissions_of(context.body.id) => context,
+            _ => {
+                let context = self.report_context(actor, id).await?;
+                self.recent_contexts.put(id, context.clone());
+                context
+            }
+        };
         let Some(draft) = actor.draft_access(&context.report) else {
             return Err(self.forbidden(actor, &format!("report:{id}")).await);
         };
-        if context.round.status != RoundStatus::Open {
-            return Err(AppError::RoundNotOpen);
-        }
-        if !context.report.status.editable() {
-            return Err(AppError::NotEditable(context.report.status));
-        }
         Ok((context, draft))
     }
 

@@ -114,12 +114,12 @@ pub(crate) async fn save_in(
         .iter()
         .any(|o| matches!(o, SaveOutcome::Saved { .. }))
     {
-        // The statuses listed here and below are those of `ReportStatus::editable`.
+        // The guard holds the round (it cannot close under us); a submission committed
+        // since it looked is caught here, and the caller rolls back. The statuses listed
+        // are those of `ReportStatus::editable`.
         let touched = sqlx::query(
             "UPDATE reports SET status = 'draft', updated_at = $1
-             WHERE id = $2 AND status IN ('not_started', 'draft', 'returned')
-               AND EXISTS (SELECT 1 FROM rounds o WHERE o.id = reports.round_id
-                           AND o.status = 'open')",
+             WHERE id = $2 AND status IN ('not_started', 'draft', 'returned')",
         )
         .bind(millis(at))
         .bind(report.0)
@@ -147,36 +147,57 @@ pub(crate) async fn guard(
     at: Timestamp,
 ) -> Result<Refusable<ReportStatus>> {
     let report = access.report();
-    if let Some(session) = access.session() {
-        let live: Option<i64> = sqlx::query_scalar(match backend {
-            Backend::Sqlite => "SELECT 1 FROM sessions WHERE token_hash = $1 AND expires_at > $2",
+    let Some(session) = access.session() else {
+        let row = sqlx::query(match backend {
+            Backend::Sqlite => {
+                "SELECT r.status, o.status AS round_status FROM reports r
+                 JOIN rounds o ON o.id = r.round_id WHERE r.id = $1"
+            }
             Backend::Postgres => {
-                "SELECT 1 FROM sessions WHERE token_hash = $1 AND expires_at > $2
-                 FOR KEY SHARE"
+                "SELECT r.status, o.status AS round_status FROM reports r
+                 JOIN rounds o ON o.id = r.round_id WHERE r.id = $1 FOR SHARE OF o"
             }
         })
-        .bind(session)
-        .bind(millis(at))
+        .bind(report.0)
         .fetch_optional(&mut *conn)
         .await?;
-        if live.is_none() {
-            return Ok(Err(Refusal::SignedOut));
-        }
-    }
+        return refusal_of(row);
+    };
+    // One round trip on the way that matters: the report, its round and the live session.
     let row = sqlx::query(match backend {
         Backend::Sqlite => {
             "SELECT r.status, o.status AS round_status FROM reports r
-             JOIN rounds o ON o.id = r.round_id WHERE r.id = $1"
+             JOIN rounds o ON o.id = r.round_id
+             JOIN sessions s ON s.token_hash = $2 AND s.expires_at > $3
+             WHERE r.id = $1"
         }
         Backend::Postgres => {
             "SELECT r.status, o.status AS round_status FROM reports r
-             JOIN rounds o ON o.id = r.round_id WHERE r.id = $1 FOR SHARE OF o"
+             JOIN rounds o ON o.id = r.round_id
+             JOIN sessions s ON s.token_hash = $2 AND s.expires_at > $3
+             WHERE r.id = $1 FOR SHARE OF o FOR KEY SHARE OF s"
         }
     })
     .bind(report.0)
+    .bind(session)
+    .bind(millis(at))
     .fetch_optional(&mut *conn)
     .await?;
-    refusal_of(row)
+    if row.is_some() {
+        return refusal_of(row);
+    }
+    // No row: the session has ended, or there is no such report.
+    let live: Option<i64> =
+        sqlx::query_scalar("SELECT 1 FROM sessions WHERE token_hash = $1 AND expires_at > $2")
+            .bind(session)
+            .bind(millis(at))
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(Err(if live.is_some() {
+        Refusal::NoReport
+    } else {
+        Refusal::SignedOut
+    }))
 }
 
 /// The report's status if it can be changed now, or why not (without locking).
@@ -220,10 +241,7 @@ async fn save_one(
         sqlx::query_scalar(
             "INSERT INTO answers
              (report_id, field, text, not_applicable, version, updated_at, updated_by)
-             SELECT $1, $2, $3, $4, 1, $5, $6
-             WHERE EXISTS (SELECT 1 FROM reports r JOIN rounds o ON o.id = r.round_id
-                           WHERE r.id = $1 AND o.status = 'open'
-                             AND r.status IN ('not_started', 'draft', 'returned'))
+             VALUES ($1, $2, $3, $4, 1, $5, $6)
              ON CONFLICT (report_id, field) DO NOTHING RETURNING version",
         )
         .bind(report.0)
@@ -239,9 +257,6 @@ async fn save_one(
             "UPDATE answers SET text = $1, not_applicable = $2, version = version + 1,
                     updated_at = $3, updated_by = $4
              WHERE report_id = $5 AND field = $6 AND version = $7
-               AND EXISTS (SELECT 1 FROM reports r JOIN rounds o ON o.id = r.round_id
-                           WHERE r.id = $5 AND o.status = 'open'
-                             AND r.status IN ('not_started', 'draft', 'returned'))
              RETURNING version",
         )
         .bind(value.text.as_str())
