@@ -4,7 +4,7 @@
 use sqlx::{AnyConnection, Row};
 use tertial_domain::{
     AuditAction, DraftAccess, Field, FieldValue, NewAuditEntry, ReportId, ReportStatus,
-    SaveOutcome, StoredField, Timestamp, UserId,
+    SaveOutcome, StoredField, Timestamp,
 };
 
 use crate::reports::field_from_row;
@@ -90,33 +90,52 @@ pub(crate) async fn save_in(
     if let Err(refusal) = guard(conn, backend, &job.access, at).await? {
         return Ok(Err(refusal));
     }
+    let subject = format!("report:{report}");
     let mut outcomes = Vec::with_capacity(job.changes.len());
-    for (field, value, base_version) in &job.changes {
-        let (outcome, new) =
-            match save_one(conn, report, field, value, *base_version, by, at).await? {
-                Ok(saved) => saved,
-                Err(refusal) => return Ok(Err(refusal)),
-            };
-        let (action, version) = match &outcome {
-            SaveOutcome::Saved { version, .. } => (AuditAction::AnswerSaved, *version),
-            SaveOutcome::Conflict(current) => (AuditAction::SaveConflict, current.version),
-        };
-        let mut detail = format!("field={} version={version}", field.code());
-        if !new {
-            detail.push_str(" unchanged");
+    let mut touch_report = false;
+    for change in &job.changes {
+        let (field, value, _) = change;
+        match write_answer(conn, backend, job, change).await? {
+            Written::Done { version } => {
+                outcomes.push(SaveOutcome::Saved { version, at });
+                continue;
+            }
+            Written::ReportNotEditable => {
+                return Ok(Err(refusal_now(conn, report).await?));
+            }
+            Written::NeedsLogging { version } => {
+                let entry = NewAuditEntry::new(Some(by), AuditAction::AnswerSaved, &subject)
+                    .with_detail(format!("field={} version={version}", field.code()));
+                audit::append(conn, &entry, at).await?;
+                touch_report = true;
+                outcomes.push(SaveOutcome::Saved { version, at });
+                continue;
+            }
+            Written::Stale => {}
         }
-        let entry =
-            NewAuditEntry::new(Some(by), action, format!("report:{report}")).with_detail(detail);
+        let outcome = match not_written(conn, report, field, value, at).await? {
+            Ok(outcome) => outcome,
+            Err(refusal) => return Ok(Err(refusal)),
+        };
+        let detail = match &outcome {
+            SaveOutcome::Saved { version, .. } => {
+                format!("field={} version={version} unchanged", field.code())
+            }
+            SaveOutcome::Conflict(current) => {
+                format!("field={} version={}", field.code(), current.version)
+            }
+        };
+        let action = match &outcome {
+            SaveOutcome::Saved { .. } => AuditAction::AnswerSaved,
+            SaveOutcome::Conflict(_) => AuditAction::SaveConflict,
+        };
+        let entry = NewAuditEntry::new(Some(by), action, &subject).with_detail(detail);
         audit::append(conn, &entry, at).await?;
         outcomes.push(outcome);
     }
-    if outcomes
-        .iter()
-        .any(|o| matches!(o, SaveOutcome::Saved { .. }))
-    {
+    if touch_report {
         // The guard holds the round (it cannot close under us); a submission committed
-        // since it looked is caught here, and the caller rolls back. The statuses listed
-        // are those of `ReportStatus::editable`.
+        // since it looked is caught here, and the caller rolls back.
         let touched = sqlx::query(
             "UPDATE reports SET status = 'draft', updated_at = $1
              WHERE id = $2 AND status IN ('not_started', 'draft', 'returned')",
@@ -126,13 +145,19 @@ pub(crate) async fn save_in(
         .execute(&mut *conn)
         .await?;
         if touched.rows_affected() == 0 {
-            return Ok(Err(editable(conn, report).await?.err().unwrap_or(
-                // Editable again already: it cannot have been while this ran.
-                Refusal::NotEditable(ReportStatus::Submitted),
-            )));
+            return Ok(Err(refusal_now(conn, report).await?));
         }
     }
     Ok(Ok(outcomes))
+}
+
+/// Why the report cannot be changed now (after a write found it so).
+async fn refusal_now(conn: &mut AnyConnection, report: ReportId) -> Result<Refusal> {
+    // Editable again already: it cannot have been while this ran.
+    Ok(editable(conn, report)
+        .await?
+        .err()
+        .unwrap_or(Refusal::NotEditable(ReportStatus::Submitted)))
 }
 
 /// Checks, inside the write transaction, that the session the change came through is still
@@ -226,52 +251,105 @@ fn refusal_of(row: Option<sqlx::any::AnyRow>) -> Result<Refusable<ReportStatus>>
     })
 }
 
-/// Saves one field if its version is still `base_version` and the report is editable.
-/// Returns the outcome and whether a new version was stored.
-async fn save_one(
+/// What writing one field's new text did.
+enum Written {
+    /// Stored as this version, its audit entry written and the report marked changed now
+    /// (PostgreSQL: one statement).
+    Done { version: i64 },
+    /// Stored as this version; the audit entry and the report's mark are still to do.
+    NeedsLogging { version: i64 },
+    /// Stored, but the report could no longer be changed: the caller must roll back.
+    ReportNotEditable,
+    /// Not stored: the version moved on (or the field was saved first by someone else).
+    Stale,
+}
+
+/// Writes a field's new text if its stored version is still `base_version` (0: never
+/// saved). On PostgreSQL, where every round trip costs more than the work, the write, its
+/// audit entry and the report's "changed now" are one statement with data-modifying CTEs
+/// (SQLite has none; there the three are run one after another by the caller).
+async fn write_answer(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    job: &SaveJob,
+    (field, value, base_version): &(Field, FieldValue, i64),
+) -> Result<Written> {
+    let (report, by, at, base_version) =
+        (job.access.report(), job.access.by(), job.at, *base_version);
+    const INSERT: &str = "INSERT INTO answers
+         (report_id, field, text, not_applicable, version, updated_at, updated_by)
+         VALUES ($1, $2, $3, $4, 1, $5, $6)
+         ON CONFLICT (report_id, field) DO NOTHING RETURNING version";
+    const UPDATE: &str = "UPDATE answers SET text = $3, not_applicable = $4,
+             version = version + 1, updated_at = $5, updated_by = $6
+         WHERE report_id = $1 AND field = $2 AND version = $7 RETURNING version";
+    // The statuses listed are those of `ReportStatus::editable`.
+    const LOGGED_AND_TOUCHED: &str = "logged AS (
+             INSERT INTO audit_log (at, actor_id, action, subject, detail)
+             SELECT $5, $6, $7, $8, 'field=' || $2 || ' version=' || version FROM saved),
+         touched AS (
+             UPDATE reports SET status = 'draft', updated_at = $5
+             WHERE id = $1 AND status IN ('not_started', 'draft', 'returned')
+               AND EXISTS (SELECT 1 FROM saved)
+             RETURNING id)
+         SELECT version, (SELECT COUNT(*) FROM touched) AS touched FROM saved";
+    let (sql, postgres) = match (backend, base_version) {
+        (Backend::Sqlite, 0) => (INSERT.to_owned(), false),
+        (Backend::Sqlite, _) => (UPDATE.to_owned(), false),
+        (Backend::Postgres, 0) => (
+            format!("WITH saved AS ({INSERT}), {LOGGED_AND_TOUCHED}"),
+            true,
+        ),
+        (Backend::Postgres, _) => (
+            // The audit entry takes $7 and $8 here, so the base version moves to $9.
+            format!(
+                "WITH saved AS ({}), {}",
+                UPDATE.replace("$7", "$9"),
+                LOGGED_AND_TOUCHED
+            ),
+            true,
+        ),
+    };
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(report.0)
+        .bind(field.code().to_owned())
+        .bind(value.text.clone())
+        .bind(i64::from(value.not_applicable))
+        .bind(millis(at))
+        .bind(by.0);
+    if postgres {
+        query = query
+            .bind(AuditAction::AnswerSaved.code())
+            .bind(format!("report:{report}"));
+    }
+    if base_version != 0 {
+        query = query.bind(base_version);
+    }
+    let Some(row) = query.fetch_optional(&mut *conn).await? else {
+        return Ok(Written::Stale);
+    };
+    let version: i64 = row.try_get("version")?;
+    if !postgres {
+        return Ok(Written::NeedsLogging { version });
+    }
+    let touched: i64 = row.try_get("touched")?;
+    Ok(if touched == 0 {
+        Written::ReportNotEditable
+    } else {
+        Written::Done { version }
+    })
+}
+
+/// After a write that stored nothing: why (the report cannot be changed), or the stored
+/// version it met (a conflict), or, if that already holds exactly this value, the save as
+/// done.
+async fn not_written(
     conn: &mut AnyConnection,
     report: ReportId,
     field: &Field,
     value: &FieldValue,
-    base_version: i64,
-    by: UserId,
     at: Timestamp,
-) -> Result<Refusable<(SaveOutcome, bool)>> {
-    let saved: Option<i64> = if base_version == 0 {
-        sqlx::query_scalar(
-            "INSERT INTO answers
-             (report_id, field, text, not_applicable, version, updated_at, updated_by)
-             VALUES ($1, $2, $3, $4, 1, $5, $6)
-             ON CONFLICT (report_id, field) DO NOTHING RETURNING version",
-        )
-        .bind(report.0)
-        .bind(field.code())
-        .bind(value.text.as_str())
-        .bind(i64::from(value.not_applicable))
-        .bind(millis(at))
-        .bind(by.0)
-        .fetch_optional(&mut *conn)
-        .await?
-    } else {
-        sqlx::query_scalar(
-            "UPDATE answers SET text = $1, not_applicable = $2, version = version + 1,
-                    updated_at = $3, updated_by = $4
-             WHERE report_id = $5 AND field = $6 AND version = $7
-             RETURNING version",
-        )
-        .bind(value.text.as_str())
-        .bind(i64::from(value.not_applicable))
-        .bind(millis(at))
-        .bind(by.0)
-        .bind(report.0)
-        .bind(field.code())
-        .bind(base_version)
-        .fetch_optional(&mut *conn)
-        .await?
-    };
-    if let Some(version) = saved {
-        return Ok(Ok((SaveOutcome::Saved { version, at }, true)));
-    }
+) -> Result<Refusable<SaveOutcome>> {
     if let Err(refusal) = editable(conn, report).await? {
         return Ok(Err(refusal));
     }
@@ -297,11 +375,10 @@ async fn save_one(
     // What is stored is already what this save brings (it is the retry of a save whose
     // answer never arrived, or a colleague wrote the same): nothing to choose between.
     if current.version > 0 && current.value == *value {
-        let saved = SaveOutcome::Saved {
+        return Ok(Ok(SaveOutcome::Saved {
             version: current.version,
             at: current.updated_at,
-        };
-        return Ok(Ok((saved, false)));
+        }));
     }
-    Ok(Ok((SaveOutcome::Conflict(current), false)))
+    Ok(Ok(SaveOutcome::Conflict(current)))
 }
