@@ -14,6 +14,12 @@ use crate::{Backend, Result, Store, StoreError, group_commit};
 
 /// How many connections serve reads on SQLite.
 const SQLITE_READERS: u32 = 8;
+/// How many group-commit writers save answers on PostgreSQL (each holds a connection while
+/// it commits a batch).
+const POSTGRES_LANES: usize = 4;
+/// Connections to PostgreSQL: the writers' and the rest. Few: on a small machine more
+/// backends than cores only contend.
+const POSTGRES_CONNECTIONS: u32 = 16;
 
 impl Store {
     /// Connects to the database at `url` (`sqlite:PATH` or `postgres://…`), creating a SQLite
@@ -46,8 +52,8 @@ impl Store {
                     backend,
                     read: write.clone(),
                     write,
-                    group_commit: None,
-                    writer: writer.clone(),
+                    group_commit: group_commit::GroupCommit::start(writer.clone(), 1),
+                    writer,
                     page_limit,
                 };
                 store.migrate().await?;
@@ -55,7 +61,6 @@ impl Store {
                     read: sqlite_pool(SQLITE_READERS, None)
                         .connect_with(options)
                         .await?,
-                    group_commit: Some(group_commit::GroupCommit::start(writer)),
                     ..store
                 }
             }
@@ -63,17 +68,17 @@ impl Store {
                 let options = AnyConnectOptions::from_str(url)?;
                 wait_for_server(&options, wait).await?;
                 let pool = AnyPoolOptions::new()
-                    .max_connections(32)
+                    .max_connections(POSTGRES_CONNECTIONS)
                     .acquire_timeout(Duration::from_secs(10))
                     .connect_with(options)
                     .await?;
-                // PostgreSQL groups concurrent commits itself.
+                let writer = Writer::new(pool.clone(), backend);
                 let store = Store {
                     backend,
                     read: pool.clone(),
-                    write: pool.clone(),
-                    group_commit: None,
-                    writer: Writer::new(pool, backend),
+                    write: pool,
+                    group_commit: group_commit::GroupCommit::start(writer.clone(), POSTGRES_LANES),
+                    writer,
                     page_limit,
                 };
                 store.migrate().await?;

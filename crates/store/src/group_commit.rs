@@ -1,13 +1,19 @@
-//! Group commit for SQLite's answer saves.
+//! Group commit for answer saves, on both databases.
 //!
-//! SQLite has one writer, and with `synchronous = FULL` every commit waits for the disk
-//! (a few milliseconds here). One transaction per save would cap autosave at a few hundred
-//! per second however fast the rest is. So saves queue for a single writer task that runs
-//! whatever has queued up while the previous commit was on its way to disk as one
+//! Every commit waits for the disk (SQLite with `synchronous = FULL`; PostgreSQL flushing its
+//! log), and on this kind of machine that wait, not the work, caps how many saves a second
+//! can be made durable. So saves queue for writer tasks ("lanes"), each of which runs
+//! whatever has queued up while its previous commit was on its way to disk as one
 //! transaction, commits once, and only then answers each request: every acknowledged save is
-//! on disk, and the disk wait is shared. If the batch fails, each save is retried in a
-//! transaction of its own (on a fresh connection: see `write`), so one bad save cannot sink
-//! the others, and a save is only ever acknowledged after its own commit succeeded.
+//! on disk, and the disk wait is shared.
+//!
+//! Each save runs inside a savepoint of its own, so a save that is refused (its report was
+//! submitted meanwhile, its session ended) is undone alone. If the batch fails, each save is
+//! retried in a transaction of its own (on a fresh connection: see `write`), so one bad save
+//! cannot sink the others, and a save is only ever acknowledged after a commit that holds it.
+//!
+//! SQLite has one writer, so one lane. PostgreSQL gets several, and a report's saves always
+//! go to the same lane: two lanes never wait for each other's rows, so they cannot deadlock.
 
 use tokio::sync::{mpsc, oneshot};
 
@@ -23,23 +29,31 @@ const MAX_BATCH: usize = 256;
 type Outcome = Result<Refusable<Vec<SaveOutcome>>>;
 type Reply = oneshot::Sender<Outcome>;
 
-/// The queue to the writer task.
+/// The queues to the writer tasks.
 #[derive(Clone)]
 pub(crate) struct GroupCommit {
-    queue: mpsc::Sender<(SaveJob, Reply)>,
+    lanes: Vec<mpsc::Sender<(SaveJob, Reply)>>,
 }
 
 impl GroupCommit {
-    /// Starts the writer task on `writer` (the single write connection).
-    pub(crate) fn start(writer: Writer) -> GroupCommit {
-        let (queue, jobs) = mpsc::channel(4 * MAX_BATCH);
-        tokio::spawn(write(writer, jobs));
-        GroupCommit { queue }
+    /// Starts `lanes` writer tasks on `writer`.
+    pub(crate) fn start(writer: Writer, lanes: usize) -> GroupCommit {
+        let lanes = (0..lanes.max(1))
+            .map(|_| {
+                let (queue, jobs) = mpsc::channel(4 * MAX_BATCH);
+                tokio::spawn(write(writer.clone(), jobs));
+                queue
+            })
+            .collect();
+        GroupCommit { lanes }
     }
 
     pub(crate) async fn save(&self, job: SaveJob) -> Outcome {
+        let lanes = self.lanes.len() as u64;
+        let lane = job.access.report().0.unsigned_abs() % lanes;
+        let queue = &self.lanes[usize::try_from(lane).unwrap_or_default()];
         let (reply, answer) = oneshot::channel();
-        self.queue
+        queue
             .send((job, reply))
             .await
             .map_err(|_| StoreError::Closed)?;
@@ -66,8 +80,8 @@ async fn write(writer: Writer, mut queue: mpsc::Receiver<(SaveJob, Reply)>) {
     }
 }
 
-/// Runs the batch in one transaction. A save that is refused wrote nothing (the single
-/// writer found the refusal before its first write), so the others still commit.
+/// Runs the batch in one transaction, each save in a savepoint that is undone if the save
+/// is refused.
 async fn commit_together(
     writer: &Writer,
     batch: &[(SaveJob, Reply)],
@@ -75,7 +89,17 @@ async fn commit_together(
     let mut tx = writer.begin().await?;
     let mut outcomes = Vec::with_capacity(batch.len());
     for (job, _) in batch {
-        outcomes.push(save_in(&mut tx, writer.backend(), job).await?);
+        sqlx::raw_sql("SAVEPOINT save").execute(&mut *tx).await?;
+        let outcome = save_in(&mut tx, writer.backend(), job).await?;
+        if outcome.is_err() {
+            sqlx::raw_sql("ROLLBACK TO SAVEPOINT save")
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::raw_sql("RELEASE SAVEPOINT save")
+            .execute(&mut *tx)
+            .await?;
+        outcomes.push(outcome);
     }
     tx.commit().await?;
     Ok(outcomes)

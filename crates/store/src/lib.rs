@@ -11,8 +11,9 @@
 //! same pool. Every write transaction goes through [`write::WriteTx`], which closes a
 //! connection whose transaction did not end cleanly instead of reusing it.
 //!
-//! With `synchronous = FULL` every SQLite commit waits for the disk; answer saves therefore
-//! share commits (see `group_commit`), so that autosave is both durable and fast.
+//! Every commit waits for the disk (SQLite with `synchronous = FULL`, PostgreSQL flushing its
+//! log); answer saves therefore share commits (see `group_commit`), so that autosave is both
+//! durable and fast.
 //!
 //! Every change that is an action of a person takes the audit entry that records it and
 //! writes both in one transaction: the action and its record land together or not at all.
@@ -89,8 +90,8 @@ pub struct Store {
     backend: Backend,
     read: AnyPool,
     write: AnyPool,
-    /// SQLite only: answer saves share transactions (see `group_commit`).
-    group_commit: Option<group_commit::GroupCommit>,
+    /// Answer saves share transactions (see `group_commit`).
+    group_commit: group_commit::GroupCommit,
     /// Where write transactions begin (on `write`).
     writer: Writer,
     /// SQLite only, for tests: the largest database in pages (0: no limit), so that a test

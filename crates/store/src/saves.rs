@@ -42,10 +42,7 @@ impl Store {
             changes: changes.to_vec(),
             at: stored_precision(at)?,
         };
-        match &self.group_commit {
-            Some(group) => group.save(job).await,
-            None => save_alone(&self.writer, &job).await,
-        }
+        self.group_commit.save(job).await
     }
 }
 

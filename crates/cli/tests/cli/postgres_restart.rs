@@ -67,16 +67,19 @@ async fn postgres_restart_under_sixteen_writers_loses_no_acknowledged_save() {
     let (targets, log) = fleet.stop().await;
     server.kill_9();
 
+    // Saves under way when the server went down were refused, or waited for it and were
+    // then saved (a batch that failed is retried alone, on a new connection).
     let during: Vec<_> = log.unacked.iter().filter(|u| u.at >= restarting).collect();
+    let outage = restarted.duration_since(restarting);
     assert!(
-        !during.is_empty(),
-        "no save was refused while PostgreSQL restarted; the test did not exercise the fault"
+        !during.is_empty() || log.slowest >= outage / 2,
+        "no save was refused or held up while PostgreSQL restarted ({outage:?}); the test \
+         did not exercise the fault"
     );
     // Refusals answer 503 with a message; any other status is a defect (a 401 would sign the
     // person out of a session that is still valid).
-    assert_eq!(
-        log.refusals.keys().copied().collect::<Vec<_>>(),
-        vec![503],
+    assert!(
+        log.refusals.keys().all(|status| *status == 503),
         "saves during the outage are refused with 503 only; first answers: {:?}",
         log.samples
     );
