@@ -7,8 +7,10 @@
 //! transaction, commits once, and only then answers each request: every acknowledged save is
 //! on disk, and the disk wait is shared.
 //!
-//! Each save runs inside a savepoint of its own, so a save that is refused (its report was
-//! submitted meanwhile, its session ended) is undone alone. If the batch fails, each save is
+//! On PostgreSQL each save runs inside a savepoint of its own, so a save that is refused
+//! (its report was submitted meanwhile by another connection) is undone alone. SQLite's
+//! single writer finds every refusal before a save writes anything, and a savepoint there
+//! would cost a statement journal on disk for every save. If the batch fails, each save is
 //! retried in a transaction of its own (on a fresh connection: see `write`), so one bad save
 //! cannot sink the others, and a save is only ever acknowledged after a commit that holds it.
 //!
@@ -21,7 +23,7 @@ use crate::saves::{Refusable, SaveJob, save_alone, save_in};
 use crate::write::Writer;
 use tertial_domain::SaveOutcome;
 
-use crate::{Result, StoreError};
+use crate::{Backend, Result, StoreError};
 
 /// At most this many saves share a transaction.
 const MAX_BATCH: usize = 256;
@@ -80,25 +82,30 @@ async fn write(writer: Writer, mut queue: mpsc::Receiver<(SaveJob, Reply)>) {
     }
 }
 
-/// Runs the batch in one transaction, each save in a savepoint that is undone if the save
-/// is refused.
+/// Runs the batch in one transaction; on PostgreSQL each save in a savepoint that is
+/// undone if the save is refused.
 async fn commit_together(
     writer: &Writer,
     batch: &[(SaveJob, Reply)],
 ) -> Result<Vec<Refusable<Vec<SaveOutcome>>>> {
+    let savepoints = writer.backend() == Backend::Postgres;
     let mut tx = writer.begin().await?;
     let mut outcomes = Vec::with_capacity(batch.len());
     for (job, _) in batch {
-        sqlx::raw_sql("SAVEPOINT save").execute(&mut *tx).await?;
+        if savepoints {
+            sqlx::raw_sql("SAVEPOINT save").execute(&mut *tx).await?;
+        }
         let outcome = save_in(&mut tx, writer.backend(), job).await?;
-        if outcome.is_err() {
-            sqlx::raw_sql("ROLLBACK TO SAVEPOINT save")
+        if savepoints {
+            if outcome.is_err() {
+                sqlx::raw_sql("ROLLBACK TO SAVEPOINT save")
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            sqlx::raw_sql("RELEASE SAVEPOINT save")
                 .execute(&mut *tx)
                 .await?;
         }
-        sqlx::raw_sql("RELEASE SAVEPOINT save")
-            .execute(&mut *tx)
-            .await?;
         outcomes.push(outcome);
     }
     tx.commit().await?;

@@ -961,3 +961,72 @@ conformance!(
     saves_racing_an_ending,
     saves_never_commit_after_the_round_closes_or_the_session_ends
 );
+
+/// Saves that share a commit (group commit) are refused one by one: twenty saves at once to
+/// one report, some through a session that has ended; those are refused and stored
+/// nowhere, all the others are stored.
+async fn a_refused_save_in_a_batch_sinks_only_itself(store: Store, _url: String) {
+    let w = world(&store).await;
+    let later = now() + jiff::SignedDuration::from_hours(1);
+    store
+        .insert_session("live", w.reporter, "csrf", now(), later)
+        .await
+        .expect("session");
+    let fields: Vec<Field> = [
+        Field::ContactName,
+        Field::ContactPhone,
+        Field::ContactEmail,
+        Field::OtherInformation,
+    ]
+    .into_iter()
+    .chain(w.questions.iter().map(|q| Field::Answer(q.key.clone())))
+    .collect();
+    let mut saves = Vec::new();
+    for (i, field) in fields.iter().cycle().take(20).enumerate() {
+        let session = if i % 5 == 0 { "ended" } else { "live" };
+        let by = draft(&store, w.district_report, w.reporter, Some(session.into())).await;
+        let store = store.clone();
+        let field = field.clone();
+        saves.push(tokio::spawn(async move {
+            let change = [(field, FieldValue::text(format!("Sparning {i}")), 0)];
+            (
+                i,
+                store.save_fields(&by, &change, now()).await.expect("save"),
+            )
+        }));
+    }
+    let mut stored = 0;
+    for save in saves {
+        let (i, outcome) = save.await.expect("task");
+        match outcome {
+            Err(refusal) => {
+                assert_eq!(i % 5, 0, "save {i} refused: {refusal:?}");
+                assert_eq!(refusal, Refusal::SignedOut);
+            }
+            Ok(outcomes) => {
+                assert_ne!(i % 5, 0, "save {i} through an ended session was stored");
+                if matches!(outcomes[0], SaveOutcome::Saved { .. }) {
+                    stored += 1;
+                }
+            }
+        }
+    }
+    let texts: Vec<String> = store
+        .stored_fields(w.district_report)
+        .await
+        .expect("fields")
+        .into_iter()
+        .map(|f| f.value.text)
+        .collect();
+    for i in (0..20).step_by(5) {
+        assert!(
+            !texts.contains(&format!("Sparning {i}")),
+            "refused save {i} stored"
+        );
+    }
+    assert!(stored > 0, "live saves were stored");
+}
+conformance!(
+    refused_in_a_batch,
+    a_refused_save_in_a_batch_sinks_only_itself
+);
