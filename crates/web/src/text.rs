@@ -20,7 +20,12 @@ pub fn round_status(status: RoundStatus) -> &'static str {
     }
 }
 
-pub fn report_status(status: ReportStatus) -> &'static str {
+/// A report's status as the person reads it. Once the round has closed, a report that was
+/// never submitted is "Inte inskickad", whatever was drafted.
+pub fn report_status(status: ReportStatus, round: RoundStatus) -> &'static str {
+    if round == RoundStatus::Closed && status.editable() {
+        return "Inte inskickad";
+    }
     match status {
         ReportStatus::NotStarted => "Ej påbörjad",
         ReportStatus::Draft => "Utkast",

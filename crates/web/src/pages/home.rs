@@ -50,7 +50,7 @@ pub async fn my_reports(
             id: overview.report.id.0,
             round: text::round_name(&round),
             body: overview.body.name,
-            status: text::report_status(overview.report.status),
+            status: text::report_status(overview.report.status, round.status),
             status_code: overview.report.status.code(),
             deadline: round.deadline.to_string(),
             updated: overview

@@ -200,6 +200,10 @@ struct ReportTemplate {
     other_information: String,
     /// Number, time, submitter, late.
     submissions: Vec<(i64, String, String, bool)>,
+    round_closed: bool,
+    /// For those who may not see the draft: the latest submitted version shown instead
+    /// (its number and time), when there is one.
+    showing_version: Option<(i64, String)>,
 }
 
 fn report_view(
@@ -311,7 +315,9 @@ fn report_view(
         follow_up_title: context.follow_up.title.clone(),
         purpose: context.follow_up.purpose.clone(),
         status_code: context.report.status.code(),
-        status_label: text::report_status(context.report.status),
+        status_label: text::report_status(context.report.status, context.round.status),
+        round_closed: context.round.status == tertial_domain::RoundStatus::Closed,
+        showing_version: None,
         deadline: context.round.deadline.to_string(),
         late: editable && context.round.is_late(today),
         updated_at: context.report.updated_at.map(time::date_time),
@@ -341,6 +347,16 @@ fn report_view(
             })
             .collect(),
     };
+    // Those who may not see the draft see what was last submitted, a public record.
+    if page.access == ReportAccess::StatusOnly
+        && let Some(latest) = page.submissions.last()
+    {
+        let content = &latest.content;
+        view.sections = answer_sections(context, |question| submitted_answer(content, question));
+        view.contact = contact_views(content);
+        view.other_information = content.other_information.clone();
+        view.showing_version = Some((latest.number, time::date_time(latest.submitted_at)));
+    }
     view.unsaved = kept_texts(&view, &refused)
         .into_iter()
         .map(|k| (k.label, k.mine))
@@ -742,19 +758,8 @@ pub async fn submission(
         .submission(signed.actor(), ReportId(id), number, Reading::Page)
         .await?;
     let content = &submission.content;
-    let sections = answer_sections(&context, |question| {
-        content
-            .answer(&question.key)
-            .map(|a| FieldValue {
-                text: a.text.clone(),
-                not_applicable: a.not_applicable,
-            })
-            .unwrap_or_default()
-    });
-    let contact = contact_of(content)
-        .iter()
-        .map(|(f, v)| FieldView::new(f, contact_label(f).to_owned(), &FieldValue::text(*v), 0))
-        .collect();
+    let sections = answer_sections(&context, |question| submitted_answer(content, question));
+    let contact = contact_views(content);
     let view = SubmissionTemplate {
         chrome: Chrome::of(&signed),
         receipt: query.kvittens.is_some() && signed.actor().reports_for(context.body.id),
@@ -849,6 +854,25 @@ fn ascii_filename(name: &str) -> String {
             c if c.is_ascii_alphanumeric() || c == '.' || c == '-' => c,
             _ => '-',
         })
+        .collect()
+}
+
+/// A question's answer in a submitted version.
+fn submitted_answer(content: &SubmittedContent, question: &Question) -> FieldValue {
+    content
+        .answer(&question.key)
+        .map(|a| FieldValue {
+            text: a.text.clone(),
+            not_applicable: a.not_applicable,
+        })
+        .unwrap_or_default()
+}
+
+/// A submitted version's contact person, for a read-only view.
+fn contact_views(content: &SubmittedContent) -> Vec<FieldView> {
+    contact_of(content)
+        .iter()
+        .map(|(f, v)| FieldView::new(f, contact_label(f).to_owned(), &FieldValue::text(*v), 0))
         .collect()
 }
 

@@ -84,7 +84,7 @@ pub async fn overview(
         .map(|o| BodyRow {
             id: o.report.id.0,
             body: o.body.name.clone(),
-            status: text::report_status(o.report.status),
+            status: text::report_status(o.report.status, overview.round.status),
             status_code: o.report.status.code(),
             updated: o
                 .report

@@ -140,3 +140,89 @@ fn expand(path: &str, reports: &[i64], fields: &[&str]) -> Vec<String> {
     );
     paths
 }
+
+/// On a report's page, a coordinator sees the latest submitted version (a public record),
+/// never what the body has written since; a round that has closed says so, and a report
+/// never submitted in it reads "Inte inskickad".
+async fn coordinators_see_the_latest_submitted_version_never_the_draft(app: TestApp) {
+    let report = app.report_id("T2 2022", "Skärholmen").await;
+    let reporter = app.signed_in("skarholmen@example.se").await;
+    let mut fields = vec![
+        ("text.contact_name".to_owned(), "Eva Ek".to_owned()),
+        ("text.contact_phone".to_owned(), "08-508 000 00".to_owned()),
+        (
+            "text.contact_email".to_owned(),
+            "eva.ek@example.se".to_owned(),
+        ),
+    ];
+    fields.extend(
+        QUESTIONS
+            .iter()
+            .map(|q| (format!("text.{q}"), format!("Inskickat svar på {q}"))),
+    );
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    let submitted = reporter.post_whole_form(report, &pairs, "skicka-in").await;
+    assert_eq!(
+        submitted.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        submitted.text
+    );
+    // Returned for completion (as a coordinator will), and written on since.
+    let sql = sqlx::AnyPool::connect(&app.url).await.expect("connect");
+    sqlx::query("UPDATE reports SET status = 'returned' WHERE id = $1")
+        .bind(report)
+        .execute(&sql)
+        .await
+        .expect("return");
+    let version = app
+        .saved(report)
+        .await
+        .into_iter()
+        .find(|f| f.field.code() == QUESTIONS[0])
+        .expect("answered")
+        .version;
+    let draft = reporter
+        .autosave(report, QUESTIONS[0], "EFTERINSKICKAT UTKAST", version)
+        .await;
+    assert_eq!(draft.status, StatusCode::OK, "{}", draft.text);
+
+    let coordinator = app.signed_in("samordnare@example.se").await;
+    let page = coordinator.get(&format!("/rapporter/{report}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.text
+            .contains("den senast inskickade versionen, version 1")
+    );
+    assert!(
+        page.text
+            .contains(&format!("Inskickat svar på {}", QUESTIONS[0]))
+    );
+    assert!(
+        !page.text.contains("EFTERINSKICKAT UTKAST"),
+        "the draft stays the body's"
+    );
+    let own = reporter.get(&format!("/rapporter/{report}")).await;
+    assert!(own.text.contains("EFTERINSKICKAT UTKAST"));
+
+    // The round closes: a report never submitted in it is "Inte inskickad".
+    sqlx::query("UPDATE rounds SET status = 'closed' WHERE id = (SELECT round_id FROM reports WHERE id = $1)")
+        .bind(report)
+        .execute(&sql)
+        .await
+        .expect("close");
+    let bromma = app.report_id("T2 2022", "Bromma").await;
+    let closed = coordinator.get(&format!("/rapporter/{bromma}")).await;
+    assert!(
+        closed.text.contains("Omgången är stängd."),
+        "{}",
+        closed.text
+    );
+    assert!(closed.text.contains("Inte inskickad"));
+    assert!(!closed.text.contains("Ej påbörjad"));
+    sql.close().await;
+}
+story!(coordinators_see_the_latest_submitted_version_never_the_draft);
