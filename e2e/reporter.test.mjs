@@ -63,10 +63,16 @@ const unsavedInBrowser = (page) =>
 test('(a) an answer saves itself while typing and is there after a reload; so does Ej aktuellt', async () => {
   const { context, page } = await openForm();
   const code = QUESTION_CODES[0];
+  const answered = Number((await page.locator('#besvarade').innerText()).split(' ')[0]);
+  assert.match(await page.locator('#besvarade').innerText(), /^\d+ av 8 frågor besvarade$/);
+  const wasEmpty = (await page.inputValue(`#field-${code}`)).trim() === '';
+  await page.locator(`#field-${code}`).fill('');
   const text = `Vi träffar företagarföreningen varje månad. ${marker('a')}`;
   await page.locator(`#field-${code}`).pressSequentially(text);
   await expectSaved(page, code);
   assert.equal(await unsavedInBrowser(page), null, 'nothing is left unsaved in the browser');
+  await expectText(page.locator('#status-tag'), 'Utkast');
+  await expectText(page.locator('#besvarade'), `${answered + (wasEmpty ? 1 : 0)} av 8 frågor besvarade`);
 
   await page.reload();
   await expectValue(page, `#field-${code}`, text);

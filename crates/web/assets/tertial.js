@@ -89,6 +89,7 @@
 
   function send(code) {
     var mine = valueOf(code);
+    setStatus(code, 'Sparar…', 'pending');
     var body = new URLSearchParams();
     body.set('text', mine.text);
     body.set('na', mine.na ? '1' : '');
@@ -106,6 +107,7 @@
           acknowledged(code, mine, data.version);
           recovered(code);
           setStatus(code, 'Sparat ' + data.saved_at, '');
+          nowADraft();
         } else if (response.status === 409 && data.status === 'conflict') {
           recovered(code);
           conflict(code, data);
@@ -245,6 +247,34 @@
     });
   }
 
+  // The first save makes the report a draft: say so without a reload.
+  function nowADraft() {
+    var tag = el('status-tag');
+    if (tag && tag.classList.contains('tag-not_started')) {
+      tag.classList.remove('tag-not_started');
+      tag.classList.add('tag-draft');
+      tag.textContent = 'Utkast';
+    }
+  }
+
+  // How many questions have an answer (text, or Ej aktuellt), for long forms.
+  var questions = form.querySelectorAll('[data-question]');
+  function countAnswered() {
+    var counter = el('besvarade');
+    if (!counter || !questions.length) return;
+    var answered = 0;
+    Array.prototype.forEach.call(questions, function (wrap) {
+      var code = wrap.getAttribute('data-field');
+      var value = valueOf(code);
+      if (value.na || value.text.trim()) answered += 1;
+    });
+    var said = answered + ' av ' + questions.length + ' frågor besvarade';
+    // Said again only when it changes, so a screen reader hears it once per answer.
+    if (counter.textContent !== said) counter.textContent = said;
+    counter.hidden = false;
+  }
+  countAnswered();
+
   // Near the limit, say how many characters are left (counted as the server counts them).
   var maxChars = Number(form.getAttribute('data-max-chars')) || 0;
   function countCharacters(code) {
@@ -268,11 +298,15 @@
     var code = codeOf(event.target);
     if (!code || event.target.type === 'checkbox') return;
     countCharacters(code);
+    countAnswered();
     schedule(code, TYPING_PAUSE);
   });
   form.addEventListener('change', function (event) {
     var code = codeOf(event.target);
-    if (code && event.target.type === 'checkbox') schedule(code, 0);
+    if (code && event.target.type === 'checkbox') {
+      countAnswered();
+      schedule(code, 0);
+    }
   });
 
   // Before the form is posted (Spara or Skicka in), finish pending saves so the post does
