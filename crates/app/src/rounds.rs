@@ -1,6 +1,6 @@
 //! Following rounds: which bodies have answered.
 
-use tertial_domain::{Actor, FollowUp, ReportStatus, Round, RoundId};
+use tertial_domain::{Actor, FollowUp, Round, RoundId};
 use tertial_store::ReportOverview;
 
 use crate::{App, AppError, Result};
@@ -22,27 +22,29 @@ pub struct RoundOverview {
     pub reports: Vec<ReportOverview>,
 }
 
-fn is_in(status: ReportStatus) -> bool {
-    matches!(status, ReportStatus::Submitted | ReportStatus::Approved)
-}
-
 impl App {
     /// Every round, for those who follow rounds.
     pub async fn rounds(&self, actor: &Actor) -> Result<Vec<RoundListing>> {
         if !actor.follows_rounds() {
             return Err(self.forbidden(actor, "rounds").await);
         }
+        // Three queries, however many rounds there are.
+        let follow_ups = self.store.follow_ups().await?;
+        let counts = self.store.round_counts().await?;
         let mut listings = Vec::new();
         for round in self.store.rounds().await? {
-            let follow_up = self
-                .store
-                .follow_up(round.follow_up_id)
-                .await?
+            let follow_up = follow_ups
+                .iter()
+                .find(|f| f.id == round.follow_up_id)
+                .cloned()
                 .ok_or(AppError::NotFound)?;
-            let reports = self.store.round_overview(round.id).await?;
+            let (reports, submitted) = counts
+                .iter()
+                .find(|(id, _, _)| *id == round.id)
+                .map_or((0, 0), |(_, reports, done)| (*reports, *done));
             listings.push(RoundListing {
-                submitted: reports.iter().filter(|o| is_in(o.report.status)).count(),
-                reports: reports.len(),
+                submitted: usize::try_from(submitted).unwrap_or_default(),
+                reports: usize::try_from(reports).unwrap_or_default(),
                 round,
                 follow_up,
             });

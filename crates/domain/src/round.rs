@@ -3,8 +3,10 @@
 use crate::{FollowUpId, Invalid, RoundId};
 use jiff::civil::Date;
 
-/// The reporting period of a round.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+/// The reporting period of a round, in the order of the year.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Period {
     /// Tertialrapport 1 (January–April).
     T1,

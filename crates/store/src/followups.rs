@@ -60,6 +60,22 @@ impl Store {
         Ok(FollowUpId(id))
     }
 
+    /// Every follow-up.
+    pub async fn follow_ups(&self) -> Result<Vec<FollowUp>> {
+        let rows = sqlx::query("SELECT id, title, purpose FROM follow_ups ORDER BY id")
+            .fetch_all(&self.read)
+            .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(FollowUp {
+                    id: FollowUpId(row.try_get("id")?),
+                    title: row.try_get("title")?,
+                    purpose: row.try_get("purpose")?,
+                })
+            })
+            .collect()
+    }
+
     pub async fn follow_up(&self, id: FollowUpId) -> Result<Option<FollowUp>> {
         let row = sqlx::query("SELECT id, title, purpose FROM follow_ups WHERE id = $1")
             .bind(id.0)

@@ -3,7 +3,8 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use tertial_domain::{
-    FocusArea, FollowUpId, NewAuditEntry, Period, Question, Round, RoundId, RoundStatus, Timestamp,
+    FocusArea, FollowUpId, NewAuditEntry, Period, Question, ReportStatus, Round, RoundId,
+    RoundStatus, Timestamp,
 };
 
 use crate::followups::{body_from_row, question_from_row, u32_of};
@@ -140,14 +141,42 @@ impl Store {
     }
 
     /// Every round, newest first.
+    /// Every round, newest first: by year, then by period in the order of the year (T1,
+    /// T2, VB), not by the period's code.
     pub async fn rounds(&self) -> Result<Vec<Round>> {
+        let rows =
+            sqlx::query("SELECT id, follow_up_id, period, year, deadline, status FROM rounds")
+                .fetch_all(&self.read)
+                .await?;
+        let mut rounds = rows
+            .iter()
+            .map(round_from_row)
+            .collect::<Result<Vec<_>>>()?;
+        rounds.sort_by_key(|r| std::cmp::Reverse((r.year, r.period, r.id.0)));
+        Ok(rounds)
+    }
+
+    /// How many reports each round has, and how many of them are in (submitted or
+    /// approved): one query for the rounds page.
+    pub async fn round_counts(&self) -> Result<Vec<(RoundId, i64, i64)>> {
         let rows = sqlx::query(
-            "SELECT id, follow_up_id, period, year, deadline, status FROM rounds
-             ORDER BY year DESC, period DESC, id DESC",
+            "SELECT round_id, COUNT(*) AS reports,
+                    SUM(CASE WHEN status IN ($1, $2) THEN 1 ELSE 0 END) AS done
+             FROM reports GROUP BY round_id",
         )
+        .bind(ReportStatus::Submitted.code())
+        .bind(ReportStatus::Approved.code())
         .fetch_all(&self.read)
         .await?;
-        rows.iter().map(round_from_row).collect()
+        rows.iter()
+            .map(|row| {
+                Ok((
+                    RoundId(row.try_get("round_id")?),
+                    row.try_get("reports")?,
+                    row.try_get::<Option<i64>, _>("done")?.unwrap_or(0),
+                ))
+            })
+            .collect()
     }
 
     pub async fn round(&self, id: RoundId) -> Result<Option<Round>> {

@@ -84,13 +84,33 @@ impl Store {
     }
 
     /// Every account, by e-mail address.
+    /// Every account with the bodies it reports for, in one query.
     pub async fn users(&self) -> Result<Vec<Actor>> {
-        let rows = sqlx::query("SELECT id, email, name, role FROM users ORDER BY id")
-            .fetch_all(&self.read)
-            .await?;
-        let mut users = Vec::with_capacity(rows.len());
+        let rows = sqlx::query(
+            "SELECT u.id, u.email, u.name, u.role, ub.body_id FROM users u
+             LEFT JOIN user_bodies ub ON ub.user_id = u.id AND u.role = 'reporter'
+             ORDER BY u.id, ub.body_id",
+        )
+        .fetch_all(&self.read)
+        .await?;
+        let mut users: Vec<Actor> = Vec::new();
         for row in &rows {
-            users.push(self.actor_from_row(row).await?);
+            let id = UserId(row.try_get("id")?);
+            if users.last().is_none_or(|u| u.id != id) {
+                users.push(Actor {
+                    id,
+                    name: row.try_get("name")?,
+                    email: row.try_get("email")?,
+                    role: Role::from_code(row.try_get("role")?).map_err(corrupt)?,
+                    bodies: Vec::new(),
+                    session: None,
+                });
+            }
+            if let (Some(user), Some(body)) =
+                (users.last_mut(), row.try_get::<Option<i64>, _>("body_id")?)
+            {
+                user.bodies.push(BodyId(body));
+            }
         }
         Ok(users)
     }

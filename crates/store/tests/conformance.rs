@@ -1030,3 +1030,41 @@ conformance!(
     refused_in_a_batch,
     a_refused_save_in_a_batch_sinks_only_itself
 );
+
+/// Rounds come newest first by year and then by period in the order of the year (VB after
+/// T2 after T1), and the rounds page's counts come in one query.
+async fn rounds_are_ordered_by_period_and_counted(store: Store, _url: String) {
+    let w = world(&store).await;
+    let follow_up = store
+        .round(w.round)
+        .await
+        .expect("r")
+        .expect("round")
+        .follow_up_id;
+    let date = jiff::civil::date(2022, 12, 1);
+    for (period, year) in [(Period::Vb, 2022), (Period::T2, 2022), (Period::T1, 2023)] {
+        store
+            .insert_round(follow_up, period, year, date)
+            .await
+            .expect("round");
+    }
+    let order: Vec<(i32, Period)> = store
+        .rounds()
+        .await
+        .expect("rounds")
+        .iter()
+        .map(|r| (r.year, r.period))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            (2023, Period::T1),
+            (2022, Period::Vb),
+            (2022, Period::T2),
+            (2022, Period::T1)
+        ]
+    );
+    let counts = store.round_counts().await.expect("counts");
+    assert_eq!(counts, [(w.round, 3, 0)], "three reports, none in yet");
+}
+conformance!(round_order, rounds_are_ordered_by_period_and_counted);
