@@ -1068,3 +1068,45 @@ async fn rounds_are_ordered_by_period_and_counted(store: Store, _url: String) {
     assert_eq!(counts, [(w.round, 3, 0)], "three reports, none in yet");
 }
 conformance!(round_order, rounds_are_ordered_by_period_and_counted);
+
+/// Both migration sets define the same tables with the same columns: a column added on one
+/// backend only fails here, not in a customer's database.
+#[tokio::test]
+async fn both_backends_define_the_same_tables_and_columns() {
+    let Some((postgres, url)) = fresh(Backend::Postgres).await else {
+        return;
+    };
+    postgres.close().await;
+    let (sqlite, sqlite_url) = fresh(Backend::Sqlite).await.expect("sqlite");
+    sqlite.close().await;
+    let sqlite_pool = AnyPool::connect(&sqlite_url).await.expect("sqlite pool");
+    let mut sqlite_columns: Vec<(String, String)> = Vec::new();
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'table'
+         AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations'",
+    )
+    .fetch_all(&sqlite_pool)
+    .await
+    .expect("tables");
+    for table in tables {
+        let columns: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT name FROM pragma_table_info('{table}')"
+        )))
+        .fetch_all(&sqlite_pool)
+        .await
+        .expect("columns");
+        sqlite_columns.extend(columns.into_iter().map(|c| (table.clone(), c)));
+    }
+    let pg = AnyPool::connect(&url).await.expect("postgres pool");
+    let mut postgres_columns: Vec<(String, String)> = sqlx::query_as(
+        "SELECT table_name::TEXT, column_name::TEXT FROM information_schema.columns
+         WHERE table_schema = 'public' AND table_name <> '_sqlx_migrations'",
+    )
+    .fetch_all(&pg)
+    .await
+    .expect("columns");
+    sqlite_columns.sort();
+    postgres_columns.sort();
+    assert!(sqlite_columns.len() > 40, "{sqlite_columns:?}");
+    assert_eq!(sqlite_columns, postgres_columns);
+}
