@@ -22,6 +22,7 @@ use axum::middleware::{Next, from_fn, from_fn_with_state, map_response};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, get, post};
 use tertial_app::App;
+use tracing::Instrument;
 
 pub use error::WebError;
 pub use serve::{Peer, ServeLimits, serve};
@@ -162,14 +163,41 @@ fn from_another_site(headers: &HeaderMap) -> bool {
 /// cannot cancel it halfway: a handler dropped inside `BEGIN` or between two statements
 /// could leave a pooled connection in a transaction nobody owns. The handler finishes
 /// (reading the body is bounded by its deadline), and its answer goes nowhere.
+///
+/// Each request also gets an id, in the `X-Request-Id` header of its answer and on every log
+/// line about it, so that a person's report of a problem can be found in the logs.
 async fn run_to_completion(request: Request, next: Next) -> Response {
-    match tokio::spawn(next.run(request)).await {
+    let id = request_id();
+    let span = tracing::info_span!(
+        "request",
+        id = %id,
+        method = %request.method(),
+        path = %request.uri().path()
+    );
+    let mut response = match tokio::spawn(next.run(request).instrument(span)).await {
         Ok(response) => response,
         Err(e) => {
-            tracing::error!(error = %e, "request handler panicked");
+            tracing::error!(error = %e, request = %id, "request handler panicked");
             WebError::new(StatusCode::INTERNAL_SERVER_ERROR, text::INTERNAL).into_response()
         }
+    };
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert("x-request-id", value);
     }
+    response
+}
+
+/// A request id: this process's random prefix and a counter.
+fn request_id() -> String {
+    static PREFIX: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    let prefix = PREFIX.get_or_init(|| {
+        tertial_app::auth::random_token()
+            .map(|t| t[..6].to_owned())
+            .unwrap_or_default()
+    });
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("{prefix}-{n}")
 }
 
 /// Headers every response carries: no framing, no sniffing, scripts and styles only from

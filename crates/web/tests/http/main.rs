@@ -851,6 +851,15 @@ async fn pages_forbid_framing_and_foreign_scripts() {
         .await
         .expect("GET");
     assert_eq!(ready.status(), StatusCode::OK);
+    // Every answer carries its own request id, to find it in the logs.
+    let id = |r: &reqwest::Response| {
+        r.headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+            .expect("x-request-id")
+    };
+    assert_ne!(id(&healthz), id(&ready));
 }
 
 /// Without JavaScript, a form posted after the session ended is kept through signing in
