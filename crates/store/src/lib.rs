@@ -143,33 +143,62 @@ impl Store {
     /// Drops every table, so that the next [`Store::connect`] starts afresh. Only for
     /// rebuilding a demo; the caller checks [`Store::is_demo`] first.
     pub async fn drop_everything(self) -> Result<()> {
-        const TABLES: [&str; 17] = [
-            "DROP TABLE IF EXISTS sign_in_failures",
-            "DROP TABLE IF EXISTS audit_log",
-            "DROP TABLE IF EXISTS submissions",
-            "DROP TABLE IF EXISTS answers",
-            "DROP TABLE IF EXISTS reports",
-            "DROP TABLE IF EXISTS round_questions",
-            "DROP TABLE IF EXISTS round_focus_areas",
-            "DROP TABLE IF EXISTS rounds",
-            "DROP TABLE IF EXISTS questions",
-            "DROP TABLE IF EXISTS focus_areas",
-            "DROP TABLE IF EXISTS follow_ups",
-            "DROP TABLE IF EXISTS sessions",
-            "DROP TABLE IF EXISTS user_bodies",
-            "DROP TABLE IF EXISTS bodies",
-            "DROP TABLE IF EXISTS users",
-            "DROP TABLE IF EXISTS settings",
-            "DROP TABLE IF EXISTS _sqlx_migrations",
-        ];
-        for statement in TABLES {
-            sqlx::query(statement).execute(&self.write).await?;
-        }
-        if self.backend == Backend::Postgres {
-            sqlx::query("DROP FUNCTION IF EXISTS tertial_refuse_change()")
-                .execute(&self.write)
+        // Whatever the migrations made, read from the database's own catalogue, so that a
+        // table a later migration adds is dropped too.
+        let mut conn = self.write.acquire().await?;
+        let (tables, functions): (Vec<String>, Vec<String>) = match self.backend {
+            Backend::Sqlite => {
+                // Dropping a table deletes its rows first; with foreign keys on, in whatever
+                // order, that would fail. (This connection is closed right after.)
+                sqlx::raw_sql("PRAGMA foreign_keys = OFF")
+                    .execute(&mut *conn)
+                    .await?;
+                let tables = sqlx::query_scalar(
+                    "SELECT name FROM sqlite_master WHERE type = 'table'
+                     AND name NOT LIKE 'sqlite_%'",
+                )
+                .fetch_all(&mut *conn)
+                .await?;
+                (tables, Vec::new())
+            }
+            Backend::Postgres => {
+                let tables = sqlx::query_scalar(
+                    "SELECT tablename::TEXT FROM pg_tables WHERE schemaname = current_schema()",
+                )
+                .fetch_all(&mut *conn)
+                .await?;
+                let functions = sqlx::query_scalar(
+                    "SELECT p.oid::regprocedure::TEXT FROM pg_proc p
+                     JOIN pg_namespace n ON n.oid = p.pronamespace
+                     WHERE n.nspname = current_schema()",
+                )
+                .fetch_all(&mut *conn)
+                .await?;
+                (tables, functions)
+            }
+        };
+        let cascade = if self.backend == Backend::Postgres {
+            " CASCADE"
+        } else {
+            ""
+        };
+        for table in tables {
+            let drop = format!(
+                "DROP TABLE IF EXISTS \"{}\"{cascade}",
+                table.replace('"', "")
+            );
+            sqlx::raw_sql(sqlx::AssertSqlSafe(drop))
+                .execute(&mut *conn)
                 .await?;
         }
+        for function in functions {
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                "DROP FUNCTION IF EXISTS {function}"
+            )))
+            .execute(&mut *conn)
+            .await?;
+        }
+        conn.close().await?;
         self.close().await;
         Ok(())
     }
