@@ -16,8 +16,14 @@
 //!
 //! SQLite has one writer, so one lane. PostgreSQL gets several, and a report's saves always
 //! go to the same lane: two lanes never wait for each other's rows, so they cannot deadlock.
+//!
+//! Each lane's task is supervised: should it panic, the saves it held are answered with an
+//! error (nothing is acknowledged that was not committed) and a new task takes over its
+//! queue. Readiness asks every lane to answer (`GroupCommit::ping`).
 
-use tokio::sync::{mpsc, oneshot};
+use std::sync::Arc;
+
+use tokio::sync::{Mutex, mpsc, oneshot};
 
 use crate::saves::{Refusable, SaveJob, save_alone, save_in};
 use crate::write::Writer;
@@ -31,23 +37,47 @@ const MAX_BATCH: usize = 256;
 type Outcome = Result<Refusable<Vec<SaveOutcome>>>;
 type Reply = oneshot::Sender<Outcome>;
 
+/// What a lane is asked to do.
+enum Task {
+    Save(SaveJob, Reply),
+    /// Answer, to show the lane is alive and not stuck.
+    Ping(oneshot::Sender<()>),
+}
+
+type Queue = Arc<Mutex<mpsc::Receiver<Task>>>;
+
 /// The queues to the writer tasks.
 #[derive(Clone)]
 pub(crate) struct GroupCommit {
-    lanes: Vec<mpsc::Sender<(SaveJob, Reply)>>,
+    lanes: Vec<mpsc::Sender<Task>>,
 }
 
 impl GroupCommit {
-    /// Starts `lanes` writer tasks on `writer`.
+    /// Starts `lanes` supervised writer tasks on `writer`.
     pub(crate) fn start(writer: Writer, lanes: usize) -> GroupCommit {
         let lanes = (0..lanes.max(1))
             .map(|_| {
-                let (queue, jobs) = mpsc::channel(4 * MAX_BATCH);
-                tokio::spawn(write(writer.clone(), jobs));
+                let (queue, tasks) = mpsc::channel(4 * MAX_BATCH);
+                tokio::spawn(supervise(writer.clone(), Arc::new(Mutex::new(tasks))));
                 queue
             })
             .collect();
         GroupCommit { lanes }
+    }
+
+    /// Whether every lane answers within `within`.
+    pub(crate) async fn ping(&self, within: std::time::Duration) -> Result<()> {
+        for lane in &self.lanes {
+            let (reply, answer) = oneshot::channel();
+            lane.send(Task::Ping(reply))
+                .await
+                .map_err(|_| StoreError::Closed)?;
+            tokio::time::timeout(within, answer)
+                .await
+                .map_err(|_| StoreError::Timeout(within))?
+                .map_err(|_| StoreError::Closed)?;
+        }
+        Ok(())
     }
 
     pub(crate) async fn save(&self, job: SaveJob) -> Outcome {
@@ -56,16 +86,39 @@ impl GroupCommit {
         let queue = &self.lanes[usize::try_from(lane).unwrap_or_default()];
         let (reply, answer) = oneshot::channel();
         queue
-            .send((job, reply))
+            .send(Task::Save(job, reply))
             .await
             .map_err(|_| StoreError::Closed)?;
         answer.await.map_err(|_| StoreError::Closed)?
     }
 }
 
-async fn write(writer: Writer, mut queue: mpsc::Receiver<(SaveJob, Reply)>) {
+/// Runs a lane's writer, and a new one if it panics, until the queue closes.
+async fn supervise(writer: Writer, queue: Queue) {
+    loop {
+        match tokio::spawn(write(writer.clone(), queue.clone())).await {
+            Ok(()) => return,
+            Err(e) => tracing::error!(error = %e, "a save writer stopped; starting a new one"),
+        }
+    }
+}
+
+async fn write(writer: Writer, queue: Queue) {
+    let mut queue = queue.lock().await;
+    let mut tasks = Vec::with_capacity(MAX_BATCH);
     let mut batch = Vec::with_capacity(MAX_BATCH);
-    while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
+    while queue.recv_many(&mut tasks, MAX_BATCH).await > 0 {
+        for task in tasks.drain(..) {
+            match task {
+                Task::Save(job, reply) => batch.push((job, reply)),
+                Task::Ping(reply) => {
+                    let _ = reply.send(());
+                }
+            }
+        }
+        if batch.is_empty() {
+            continue;
+        }
         match commit_together(&writer, &batch).await {
             Ok(outcomes) => {
                 for ((_, reply), outcome) in batch.drain(..).zip(outcomes) {

@@ -145,13 +145,14 @@ impl Store {
     }
 
     /// Whether the database takes writes now, answered within `within` (not the pool's
-    /// longer wait). After a failed write, only a real write of some size that reaches the
+    /// longer wait), and every save writer answers. After a failed write, only a real write of some size that reaches the
     /// disk counts; otherwise taking the write lock and letting go (SQLite) or a round trip
     /// (PostgreSQL) does. The check runs to completion on its own even when it is late, so
     /// that it never leaves a transaction half open.
     pub async fn ready(&self, within: Duration) -> Result<()> {
         let store = self.clone();
         let check = tokio::spawn(async move {
+            store.group_commit.ping(within).await?;
             if store.writer.health.suspect() {
                 store.probe_write().await
             } else {
