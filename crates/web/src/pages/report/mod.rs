@@ -1,0 +1,12 @@
+//! The report: the reporter's form (autosave, conflicts, submit), its read-only views, the
+//! receipt, and the coordinator's view of what was submitted.
+
+mod kept;
+mod posting;
+mod versions;
+mod view;
+
+pub(crate) use kept::review_kept;
+pub use posting::{autosave, post_form};
+pub use versions::{submission, submission_markdown};
+pub use view::show;
