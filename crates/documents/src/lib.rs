@@ -33,6 +33,7 @@ pub struct DocumentAnswer {
     /// E.g. "1.2".
     pub number: String,
     pub question: String,
-    /// `None` for "Ej aktuellt".
-    pub text: Option<String>,
+    pub text: String,
+    /// "Ej aktuellt"; `text` is then its justification, if any.
+    pub not_applicable: bool,
 }

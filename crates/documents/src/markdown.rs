@@ -23,9 +23,14 @@ pub fn submission(doc: &SubmissionDocument) -> String {
                 answer.number,
                 escape_line(&answer.question)
             ));
-            match &answer.text {
-                Some(text) => out.push_str(&escape_block(text)),
-                None => out.push_str("*Ej aktuellt*"),
+            if answer.not_applicable {
+                out.push_str("*Ej aktuellt*");
+                if !answer.text.trim().is_empty() {
+                    out.push_str("\n\nMotivering: ");
+                    out.push_str(&escape_block(&answer.text));
+                }
+            } else {
+                out.push_str(&escape_block(&answer.text));
             }
             out.push('\n');
         }
@@ -98,12 +103,14 @@ mod tests {
                     DocumentAnswer {
                         number: "1.1".into(),
                         question: "Beskriv samverkan.".into(),
-                        text: Some("Första stycket.\n\n# inte en rubrik\n- punkt".into()),
+                        text: "Första stycket.\n\n# inte en rubrik\n- punkt".into(),
+                        not_applicable: false,
                     },
                     DocumentAnswer {
                         number: "1.2".into(),
                         question: "Beskriv arbetet.".into(),
-                        text: None,
+                        text: "Nämnden har inga verksamheter inom området.".into(),
+                        not_applicable: true,
                     },
                 ],
             }],
@@ -121,7 +128,10 @@ mod tests {
         assert!(md.contains(
             "\n### 1.1 Beskriv samverkan.\n\nFörsta stycket.\n\n\\# inte en rubrik\n- punkt\n"
         ));
-        assert!(md.contains("### 1.2 Beskriv arbetet.\n\n*Ej aktuellt*\n"));
+        assert!(md.contains(
+            "### 1.2 Beskriv arbetet.\n\n*Ej aktuellt*\n\n\
+             Motivering: Nämnden har inga verksamheter inom området.\n"
+        ));
         assert!(md.contains("- Telefon: 08-000 00 00\n"));
         assert!(md.ends_with("## Övriga upplysningar\n\nInga.\n"));
     }

@@ -325,13 +325,10 @@ pub fn freeze(questions: &[&Question], fields: &Fields) -> SubmittedContent {
                     .get(&Field::Answer(q.key.clone()))
                     .cloned()
                     .unwrap_or_default();
+                // Behind "Ej aktuellt", what was written is kept as its justification.
                 SubmittedAnswer {
                     key: q.key.clone(),
-                    text: if value.not_applicable {
-                        String::new()
-                    } else {
-                        value.text.trim().to_owned()
-                    },
+                    text: value.text.trim().to_owned(),
                     not_applicable: value.not_applicable,
                 }
             })
@@ -415,7 +412,7 @@ mod tests {
     }
 
     #[test]
-    fn frozen_content_drops_text_behind_not_applicable() {
+    fn frozen_content_keeps_text_behind_not_applicable_as_its_justification() {
         let a = question("a", true);
         let mut fields = complete_contact();
         fields.insert(
@@ -426,7 +423,7 @@ mod tests {
             },
         );
         let frozen = freeze(&[&a], &fields);
-        assert_eq!(frozen.answers[0].text, "");
+        assert_eq!(frozen.answers[0].text, "gammal text");
         assert!(frozen.answers[0].not_applicable);
         assert_eq!(frozen.contact.email, "kim@example.se");
     }

@@ -998,3 +998,48 @@ async fn forms_from_an_earlier_session_are_not_saved_but_kept() {
     assert_eq!(autosave.status(), StatusCode::FORBIDDEN);
     assert!(app.saved(report).await.is_empty());
 }
+
+/// Ticking "Ej aktuellt" keeps what was written as its justification: it is submitted and
+/// shown with the version ("Motivering"), and in the download.
+async fn not_applicable_keeps_its_justification(app: TestApp) {
+    let report = app.report_id("T2 2022", "Skärholmen").await;
+    let reporter = app.signed_in("skarholmen@example.se").await;
+    let justification = "Stadsdelen har inga sådana verksamheter.";
+    let mut changes: Vec<(String, String)> = QUESTIONS[1..]
+        .iter()
+        .map(|q| (format!("text.{q}"), format!("Svar på {q}")))
+        .collect();
+    changes.extend([
+        (format!("text.{}", QUESTIONS[0]), justification.to_owned()),
+        (format!("na.{}", QUESTIONS[0]), "1".to_owned()),
+        ("text.contact_name".into(), "Eva Ek".into()),
+        ("text.contact_phone".into(), "08-508 000 00".into()),
+        ("text.contact_email".into(), "eva.ek@example.se".into()),
+    ]);
+    let pairs: Vec<(&str, &str)> = changes
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_str()))
+        .collect();
+    let submitted = reporter.post_whole_form(report, &pairs, "skicka-in").await;
+    assert_eq!(
+        submitted.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        submitted.text
+    );
+    let version = reporter
+        .get(&format!("/rapporter/{report}/versioner/1"))
+        .await;
+    assert!(version.text.contains("Ej aktuellt"));
+    assert!(version.text.contains("Motivering"));
+    assert!(version.text.contains(justification));
+    let download = reporter
+        .get(&format!("/rapporter/{report}/versioner/1/markdown"))
+        .await;
+    assert!(
+        download
+            .text
+            .contains(&format!("*Ej aktuellt*\n\nMotivering: {justification}"))
+    );
+}
+story!(not_applicable_keeps_its_justification);

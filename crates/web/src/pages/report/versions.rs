@@ -103,8 +103,9 @@ pub async fn submission_markdown(
                         question: q.text.clone(),
                         text: content
                             .answer(&q.key)
-                            .filter(|a| !a.not_applicable)
-                            .map(|a| a.text.clone()),
+                            .map(|a| a.text.clone())
+                            .unwrap_or_default(),
+                        not_applicable: content.answer(&q.key).is_some_and(|a| a.not_applicable),
                     })
                     .collect(),
             })
