@@ -794,28 +794,6 @@ async fn versions(app: &TestApp, report: i64) -> BTreeMap<&'static str, i64> {
         .collect()
 }
 
-/// Every question answered, and a valid contact person: a report that can be submitted.
-fn complete_answers() -> Vec<(String, String)> {
-    let mut changes: Vec<(String, String)> = QUESTIONS
-        .iter()
-        .map(|q| (format!("text.{q}"), format!("Svar på {q}.")))
-        .collect();
-    changes.push(("text.contact_name".into(), "Kontaktperson Exempel".into()));
-    changes.push(("text.contact_phone".into(), "08-000 00 00".into()));
-    changes.push((
-        "text.contact_email".into(),
-        "kontaktperson@example.se".into(),
-    ));
-    changes
-}
-
-fn pairs(owned: &[(String, String)]) -> Vec<(&str, &str)> {
-    owned
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect()
-}
-
 /// A text that occurs nowhere else: `[lopp-017-a]`.
 fn token(race: usize, side: char) -> String {
     format!("[lopp-{race:03}-{side}]")
