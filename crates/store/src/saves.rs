@@ -273,54 +273,57 @@ async fn write_answer(
 ) -> Result<Written> {
     let (report, by, at, base_version) =
         (job.access.report(), job.access.by(), job.at, *base_version);
-    const INSERT: &str = "INSERT INTO answers
-         (report_id, field, text, not_applicable, version, updated_at, updated_by)
-         VALUES ($1, $2, $3, $4, 1, $5, $6)
-         ON CONFLICT (report_id, field) DO NOTHING RETURNING version";
-    const UPDATE: &str = "UPDATE answers SET text = $3, not_applicable = $4,
-             version = version + 1, updated_at = $5, updated_by = $6
-         WHERE report_id = $1 AND field = $2 AND version = $7 RETURNING version";
+    // $1–$7: report, field, text, not applicable, time, author, base version (a new field's
+    // is 0, so its first version is 1); on PostgreSQL $8, $9: the audit entry's action and
+    // subject. Spelled out once each, joined at compile time.
+    macro_rules! insert {
+        () => {
+            "INSERT INTO answers
+             (report_id, field, text, not_applicable, version, updated_at, updated_by)
+             VALUES ($1, $2, $3, $4, $7 + 1, $5, $6)
+             ON CONFLICT (report_id, field) DO NOTHING RETURNING version"
+        };
+    }
+    macro_rules! update {
+        () => {
+            "UPDATE answers SET text = $3, not_applicable = $4,
+                 version = version + 1, updated_at = $5, updated_by = $6
+             WHERE report_id = $1 AND field = $2 AND version = $7 RETURNING version"
+        };
+    }
     // The statuses listed are those of `ReportStatus::editable`.
-    const LOGGED_AND_TOUCHED: &str = "logged AS (
-             INSERT INTO audit_log (at, actor_id, action, subject, detail)
-             SELECT $5, $6, $7, $8, 'field=' || $2 || ' version=' || version FROM saved),
-         touched AS (
-             UPDATE reports SET status = 'draft', updated_at = $5
-             WHERE id = $1 AND status IN ('not_started', 'draft', 'returned')
-               AND EXISTS (SELECT 1 FROM saved)
-             RETURNING id)
-         SELECT version, (SELECT COUNT(*) FROM touched) AS touched FROM saved";
-    let (sql, postgres) = match (backend, base_version) {
-        (Backend::Sqlite, 0) => (INSERT.to_owned(), false),
-        (Backend::Sqlite, _) => (UPDATE.to_owned(), false),
-        (Backend::Postgres, 0) => (
-            format!("WITH saved AS ({INSERT}), {LOGGED_AND_TOUCHED}"),
-            true,
-        ),
-        (Backend::Postgres, _) => (
-            // The audit entry takes $7 and $8 here, so the base version moves to $9.
-            format!(
-                "WITH saved AS ({}), {}",
-                UPDATE.replace("$7", "$9"),
-                LOGGED_AND_TOUCHED
-            ),
-            true,
-        ),
+    macro_rules! logged_and_touched {
+        () => {
+            "logged AS (
+                 INSERT INTO audit_log (at, actor_id, action, subject, detail)
+                 SELECT $5, $6, $8, $9, 'field=' || $2 || ' version=' || version FROM saved),
+             touched AS (
+                 UPDATE reports SET status = 'draft', updated_at = $5
+                 WHERE id = $1 AND status IN ('not_started', 'draft', 'returned')
+                   AND EXISTS (SELECT 1 FROM saved)
+                 RETURNING id)
+             SELECT version, (SELECT COUNT(*) FROM touched) AS touched FROM saved"
+        };
+    }
+    let postgres = backend == Backend::Postgres;
+    let sql = match (postgres, base_version) {
+        (false, 0) => insert!(),
+        (false, _) => update!(),
+        (true, 0) => concat!("WITH saved AS (", insert!(), "), ", logged_and_touched!()),
+        (true, _) => concat!("WITH saved AS (", update!(), "), ", logged_and_touched!()),
     };
-    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+    let mut query = sqlx::query(sql)
         .bind(report.0)
         .bind(field.code().to_owned())
         .bind(value.text.clone())
         .bind(i64::from(value.not_applicable))
         .bind(millis(at))
-        .bind(by.0);
+        .bind(by.0)
+        .bind(base_version);
     if postgres {
         query = query
             .bind(AuditAction::AnswerSaved.code())
             .bind(format!("report:{report}"));
-    }
-    if base_version != 0 {
-        query = query.bind(base_version);
     }
     let Some(row) = query.fetch_optional(&mut *conn).await? else {
         return Ok(Written::Stale);
