@@ -7,7 +7,7 @@ use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use sha2::{Digest, Sha256};
 use tertial_domain::throttle;
 use tertial_domain::validate::is_valid_email;
-use tertial_domain::{AuditAction, NewAuditEntry};
+use tertial_domain::{AuditAction, AuditSubject, NewAuditEntry};
 
 use crate::{App, AppError, Result, now};
 
@@ -97,8 +97,9 @@ impl App {
                         .zip(&failures)
                         .map(|(key, n)| format!("{}={n}", key.split(':').next().unwrap_or(key)))
                         .collect();
-                    let entry = NewAuditEntry::new(None, AuditAction::SignInFailed, "auth")
-                        .with_detail(format!("email={shown} failures: {}", counts.join(" ")));
+                    let entry =
+                        NewAuditEntry::new(None, AuditAction::SignInFailed, AuditSubject::SignIn)
+                            .with_detail(format!("email={shown} failures: {}", counts.join(" ")));
                     self.store.append_audit(&entry, now()).await?;
                 }
                 return Err(AppError::BadCredentials);
@@ -119,6 +120,11 @@ impl App {
                 &session.csrf_token,
                 at,
                 self.expiry(at, at),
+                &NewAuditEntry::new(
+                    Some(user.actor.id),
+                    AuditAction::SignedIn,
+                    AuditSubject::User(user.actor.id),
+                ),
             )
             .await?;
         Ok((session, user.actor.name))
@@ -166,7 +172,15 @@ impl App {
         let hash = token_hash(token);
         self.recent_sessions.forget(&hash);
         self.store
-            .delete_session(&hash, session.actor.id, now())
+            .delete_session(
+                &hash,
+                now(),
+                &NewAuditEntry::new(
+                    Some(session.actor.id),
+                    AuditAction::SignedOut,
+                    AuditSubject::User(session.actor.id),
+                ),
+            )
             .await?;
         self.recent_sessions.forget(&hash);
         Ok(())

@@ -7,8 +7,8 @@ use serde::Deserialize;
 use tertial_domain::report::prepare_submission;
 use tertial_domain::round::swedish_date;
 use tertial_domain::{
-    AuditAction, BodyId, BodyKind, ContactPerson, Field, FieldValue, FocusArea, NewAuditEntry,
-    Period, Question, QuestionKey, Role, RoundStatus, Timestamp,
+    AuditAction, AuditSubject, BodyId, BodyKind, ContactPerson, Field, FieldValue, FocusArea,
+    NewAuditEntry, Period, Question, QuestionKey, Role, RoundStatus, Timestamp,
 };
 use tertial_store::{NewUser, Store, SubmitOutcome};
 
@@ -94,7 +94,7 @@ impl DemoData {
 /// Loads the demo into an empty store. Returns the accounts created.
 pub async fn load(store: &Store, data: &DemoData) -> Result<Vec<DemoUser>> {
     let bad = |what: String| AppError::Internal(format!("demo data: {what}"));
-    let audit = |action| NewAuditEntry::new(None, action, "demo");
+    let audit = |action| NewAuditEntry::new(None, action, AuditSubject::Demo);
     let mut bodies: HashMap<&str, (BodyId, BodyKind)> = HashMap::new();
     for body in &data.bodies {
         let id = store
@@ -128,7 +128,7 @@ pub async fn load(store: &Store, data: &DemoData) -> Result<Vec<DemoUser>> {
                     bodies: body_ids,
                 },
                 now(),
-                &audit(AuditAction::UserAdded),
+                None,
             )
             .await?;
         users.insert(user.email.as_str(), id);

@@ -17,7 +17,7 @@ use jiff::SignedDuration;
 use recent::Recent;
 use tertial_domain::validate::DEFAULT_MAX_ANSWER_CHARS;
 use tertial_domain::{
-    Actor, AuditAction, NewAuditEntry, ReportId, RoundId, Session, Timestamp, UserId,
+    Actor, AuditAction, AuditSubject, NewAuditEntry, ReportId, RoundId, Session, Timestamp, UserId,
 };
 use tertial_store::{RoundSnapshot, Store};
 
@@ -113,7 +113,7 @@ impl App {
 const RECENT: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Who was refused what, on which subject.
-type RefusalKey = (Option<UserId>, AuditAction, String);
+type RefusalKey = (Option<UserId>, AuditAction, AuditSubject);
 
 /// A refused request is written to the audit log at most this often per person, kind and
 /// subject, so that a script hammering a door cannot flood the log.
@@ -127,11 +127,11 @@ impl App {
         &self,
         actor: Option<&Actor>,
         action: AuditAction,
-        subject: &str,
+        subject: AuditSubject,
     ) -> Result<()> {
         let by = actor.map(|a| a.id);
         let at = now();
-        let key = (by, action, subject.to_owned());
+        let key = (by, action, subject);
         let due = match self.refusals.lock() {
             Ok(mut noted) => {
                 let due = noted
@@ -153,7 +153,7 @@ impl App {
     }
 
     /// Refuses what `actor` may not do, noting it.
-    async fn forbidden(&self, actor: &Actor, subject: &str) -> AppError {
+    async fn forbidden(&self, actor: &Actor, subject: AuditSubject) -> AppError {
         if let Err(e) = self
             .note_refusal(Some(actor), AuditAction::AccessRefused, subject)
             .await

@@ -7,8 +7,9 @@ use tertial_domain::report::prepare_submission;
 use tertial_domain::round::swedish_date;
 use tertial_domain::validate::{clean_line, clean_text};
 use tertial_domain::{
-    Actor, AuditAction, Body, DraftAccess, Field, FieldValue, FocusArea, FollowUp, NewAuditEntry,
-    Question, Report, ReportId, Round, RoundStatus, SaveOutcome, StoredField, Submission,
+    Actor, AuditAction, AuditSubject, Body, DraftAccess, Field, FieldValue, FocusArea, FollowUp,
+    NewAuditEntry, Question, Report, ReportId, Round, RoundStatus, SaveOutcome, StoredField,
+    Submission,
 };
 use tertial_store::{ReportOverview, RoundSnapshot, SubmitOutcome};
 
@@ -259,7 +260,7 @@ impl App {
             }
         };
         let Some(draft) = actor.draft_access(&context.report) else {
-            return Err(self.forbidden(actor, &format!("report:{id}")).await);
+            return Err(self.forbidden(actor, AuditSubject::Report(id)).await);
         };
         Ok((context, draft))
     }
@@ -419,7 +420,7 @@ impl App {
             Reading::Page => AuditAction::SubmissionRead,
             Reading::Download => AuditAction::SubmissionDownloaded,
         };
-        let entry = NewAuditEntry::new(Some(actor.id), action, format!("report:{id}"))
+        let entry = NewAuditEntry::new(Some(actor.id), action, AuditSubject::Report(id))
             .with_detail(format!("version={number}"));
         self.store.append_audit(&entry, now()).await?;
         Ok((context, submission))

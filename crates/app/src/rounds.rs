@@ -1,6 +1,6 @@
 //! Following rounds: which bodies have answered.
 
-use tertial_domain::{Actor, FollowUp, Round, RoundId};
+use tertial_domain::{Actor, AuditSubject, FollowUp, Round, RoundId};
 use tertial_store::ReportOverview;
 
 use crate::{App, AppError, Result};
@@ -26,7 +26,7 @@ impl App {
     /// Every round, for those who follow rounds.
     pub async fn rounds(&self, actor: &Actor) -> Result<Vec<RoundListing>> {
         if !actor.follows_rounds() {
-            return Err(self.forbidden(actor, "rounds").await);
+            return Err(self.forbidden(actor, AuditSubject::Rounds).await);
         }
         // Three queries, however many rounds there are.
         let follow_ups = self.store.follow_ups().await?;
@@ -55,7 +55,7 @@ impl App {
     /// Every body's status in one round. Never a draft's content: only that it exists.
     pub async fn round_overview(&self, actor: &Actor, id: RoundId) -> Result<RoundOverview> {
         if !actor.follows_rounds() {
-            return Err(self.forbidden(actor, &format!("round:{id}")).await);
+            return Err(self.forbidden(actor, AuditSubject::Round(id)).await);
         }
         let round = self.store.round(id).await?.ok_or(AppError::NotFound)?;
         let follow_up = self

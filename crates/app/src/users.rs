@@ -1,7 +1,7 @@
 //! Managing accounts.
 
 use tertial_domain::validate::is_valid_email;
-use tertial_domain::{AuditAction, BodyId, NewAuditEntry, Role, UserId};
+use tertial_domain::{BodyId, Role, UserId};
 use tertial_store::{NewUser, Store};
 
 use crate::auth::hash_password;
@@ -45,6 +45,5 @@ pub async fn add_user(
         password_hash: Some(hash_password(password.to_owned()).await?),
         bodies,
     };
-    let audit = NewAuditEntry::new(None, AuditAction::UserAdded, "cli");
-    Ok(store.insert_user(&user, now(), &audit).await?)
+    Ok(store.insert_user(&user, now(), None).await?)
 }

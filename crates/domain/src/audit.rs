@@ -1,6 +1,8 @@
 //! The append-only audit log: every action, by whom, on what. Never a draft's text.
 
-use crate::UserId;
+use std::fmt;
+
+use crate::{Field, ReportId, ReportStatus, RoundId, UserId};
 
 /// What happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -44,22 +46,55 @@ impl AuditAction {
     }
 }
 
-/// An entry to append. `subject` names what was acted on (`report:12`), `detail` adds
-/// what is needed to follow the action (`field=contact_email version=3`).
+/// What an action was done to (or tried on).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum AuditSubject {
+    Report(ReportId),
+    Round(RoundId),
+    /// The list of rounds.
+    Rounds,
+    User(UserId),
+    /// Signing in (before anyone is known).
+    SignIn,
+    /// A change sent from another site, refused before it reached any page.
+    ForeignOrigin,
+    /// The demo data.
+    Demo,
+}
+
+impl fmt::Display for AuditSubject {
+    /// As stored: `report:12`, `user:3`, `auth`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AuditSubject::Report(id) => write!(f, "report:{id}"),
+            AuditSubject::Round(id) => write!(f, "round:{id}"),
+            AuditSubject::Rounds => f.write_str("rounds"),
+            AuditSubject::User(id) => write!(f, "user:{id}"),
+            AuditSubject::SignIn => f.write_str("auth"),
+            AuditSubject::ForeignOrigin => f.write_str("origin"),
+            AuditSubject::Demo => f.write_str("demo"),
+        }
+    }
+}
+
+/// An entry to append: who did what to which subject, and what is needed to follow the
+/// action (`field=contact_email version=3`). The entries written as part of a save or a
+/// submission, whose details only the write knows, are made here too, so that what is
+/// audited is decided in this one module.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewAuditEntry {
     pub actor: Option<UserId>,
     pub action: AuditAction,
-    pub subject: String,
+    pub subject: AuditSubject,
     pub detail: String,
 }
 
 impl NewAuditEntry {
-    pub fn new(actor: Option<UserId>, action: AuditAction, subject: impl Into<String>) -> Self {
+    pub fn new(actor: Option<UserId>, action: AuditAction, subject: AuditSubject) -> Self {
         Self {
             actor,
             action,
-            subject: subject.into(),
+            subject,
             detail: String::new(),
         }
     }
@@ -70,6 +105,55 @@ impl NewAuditEntry {
         self.detail = detail.into().chars().filter(|c| !c.is_control()).collect();
         self
     }
+
+    /// A field saved as `version`; `unchanged` when it already held that text (a retry).
+    /// PostgreSQL's save statement writes the same detail (store `saves::write_answer`).
+    pub fn answer_saved(
+        by: UserId,
+        report: ReportId,
+        field: &Field,
+        version: i64,
+        unchanged: bool,
+    ) -> Self {
+        let mark = if unchanged { " unchanged" } else { "" };
+        Self::new(
+            Some(by),
+            AuditAction::AnswerSaved,
+            AuditSubject::Report(report),
+        )
+        .with_detail(format!("field={} version={version}{mark}", field.code()))
+    }
+
+    /// A save refused because the field had moved on to `version`.
+    pub fn save_conflict(by: UserId, report: ReportId, field: &Field, version: i64) -> Self {
+        Self::new(
+            Some(by),
+            AuditAction::SaveConflict,
+            AuditSubject::Report(report),
+        )
+        .with_detail(format!("field={} version={version}", field.code()))
+    }
+
+    /// An account created (by `by`, or from the command line when `None`).
+    pub fn user_added(by: Option<UserId>, user: UserId) -> Self {
+        Self::new(by, AuditAction::UserAdded, AuditSubject::User(user))
+    }
+
+    /// A report submitted as its version `number`, from status `was`.
+    pub fn submitted(
+        by: UserId,
+        report: ReportId,
+        number: i64,
+        late: bool,
+        was: ReportStatus,
+    ) -> Self {
+        Self::new(
+            Some(by),
+            AuditAction::ReportSubmitted,
+            AuditSubject::Report(report),
+        )
+        .with_detail(format!("version={number} late={late} was={}", was.code()))
+    }
 }
 
 #[cfg(test)]
@@ -78,8 +162,17 @@ mod tests {
 
     #[test]
     fn details_hold_no_control_characters() {
-        let entry = NewAuditEntry::new(None, AuditAction::SignInFailed, "auth")
+        let entry = NewAuditEntry::new(None, AuditAction::SignInFailed, AuditSubject::SignIn)
             .with_detail("email=a@b.se\nforged=line\u{1b}[2J");
         assert_eq!(entry.detail, "email=a@b.seforged=line[2J");
+    }
+
+    #[test]
+    fn subjects_read_as_stored() {
+        assert_eq!(AuditSubject::Report(ReportId(12)).to_string(), "report:12");
+        assert_eq!(AuditSubject::SignIn.to_string(), "auth");
+        let saved =
+            NewAuditEntry::answer_saved(UserId(1), ReportId(2), &Field::ContactName, 3, true);
+        assert_eq!(saved.detail, "field=contact_name version=3 unchanged");
     }
 }

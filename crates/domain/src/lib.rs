@@ -12,9 +12,10 @@ pub mod report;
 pub mod round;
 pub mod throttle;
 pub mod validate;
+pub mod workflow;
 
 pub use access::{Actor, DraftAccess, Role, Session, SubmissionAccess};
-pub use audit::{AuditAction, NewAuditEntry};
+pub use audit::{AuditAction, AuditSubject, NewAuditEntry};
 pub use body::{Body, BodyKind};
 pub use followup::{FocusArea, FollowUp, Question, QuestionKey};
 pub use ids::{BodyId, FollowUpId, ReportId, RoundId, UserId};
@@ -23,6 +24,7 @@ pub use report::{
     Submission, SubmittedAnswer, SubmittedContent,
 };
 pub use round::{Period, Round, RoundStatus};
+pub use workflow::Transition;
 
 /// A point in time, stored as milliseconds since the Unix epoch.
 pub use jiff::Timestamp;

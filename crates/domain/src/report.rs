@@ -45,19 +45,7 @@ impl ReportStatus {
     /// Whether the body may still change its answers. A submitted report is read-only
     /// until the coordinator returns it.
     pub fn editable(self) -> bool {
-        matches!(
-            self,
-            ReportStatus::NotStarted | ReportStatus::Draft | ReportStatus::Returned
-        )
-    }
-
-    /// The status after the body saved something.
-    pub fn after_save(self) -> Self {
-        if self.editable() {
-            ReportStatus::Draft
-        } else {
-            self
-        }
+        crate::workflow::SAVE.allows(self)
     }
 }
 
@@ -456,7 +444,6 @@ mod tests {
     fn submitted_reports_are_read_only_until_returned() {
         assert!(!ReportStatus::Submitted.editable());
         assert!(!ReportStatus::Approved.editable());
-        assert_eq!(ReportStatus::Returned.after_save(), ReportStatus::Draft);
-        assert_eq!(ReportStatus::NotStarted.after_save(), ReportStatus::Draft);
+        assert!(ReportStatus::Returned.editable() && ReportStatus::NotStarted.editable());
     }
 }

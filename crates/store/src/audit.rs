@@ -2,7 +2,7 @@
 
 use sqlx::AnyConnection;
 use sqlx::Row;
-use tertial_domain::{NewAuditEntry, Timestamp, UserId};
+use tertial_domain::{AuditSubject, NewAuditEntry, Timestamp, UserId};
 
 use crate::{Result, Store, millis, timestamp};
 
@@ -27,7 +27,7 @@ pub(crate) async fn append(
     .bind(millis(at))
     .bind(entry.actor.map(|u| u.0))
     .bind(entry.action.code())
-    .bind(entry.subject.as_str())
+    .bind(entry.subject.to_string())
     .bind(entry.detail.as_str())
     .execute(conn)
     .await?;
@@ -35,13 +35,13 @@ pub(crate) async fn append(
 }
 
 impl Store {
-    /// The audit entries about one subject (`report:12`), oldest first.
-    pub async fn audit_of(&self, subject: &str) -> Result<Vec<AuditRecord>> {
+    /// The audit entries about one subject, oldest first.
+    pub async fn audit_of(&self, subject: AuditSubject) -> Result<Vec<AuditRecord>> {
         let rows = sqlx::query(
             "SELECT at, actor_id, action, subject, detail FROM audit_log
              WHERE subject = $1 ORDER BY id",
         )
-        .bind(subject)
+        .bind(subject.to_string())
         .fetch_all(&self.read)
         .await?;
         rows.iter()

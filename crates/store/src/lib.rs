@@ -262,6 +262,17 @@ fn stored_precision(t: Timestamp) -> Result<Timestamp> {
     timestamp(millis(t))
 }
 
+/// Binds a transition as its update's next four parameters: the new status, then the
+/// statuses it may start from (see [`tertial_domain::Transition::from_padded`]).
+fn bind_transition<'q, S: Copy + PartialEq>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments>,
+    transition: &tertial_domain::Transition<S>,
+    code: fn(S) -> &'static str,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments> {
+    let [a, b, c] = transition.from_padded().map(code);
+    query.bind(code(transition.to)).bind(a).bind(b).bind(c)
+}
+
 fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(e.to_string())
 }

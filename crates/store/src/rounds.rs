@@ -4,11 +4,11 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 use tertial_domain::{
     FocusArea, FollowUpId, NewAuditEntry, Period, Question, ReportStatus, Round, RoundId,
-    RoundStatus, Timestamp,
+    RoundStatus, Timestamp, workflow,
 };
 
 use crate::followups::{body_from_row, question_from_row, u32_of};
-use crate::{Result, Store, audit, corrupt, duplicate};
+use crate::{Result, Store, audit, bind_transition, corrupt, duplicate};
 
 /// What a round asks, frozen when it opened.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,12 +28,13 @@ impl Store {
     ) -> Result<RoundId> {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO rounds (follow_up_id, period, year, deadline, status)
-             VALUES ($1, $2, $3, $4, 'planned') RETURNING id",
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(follow_up.0)
         .bind(period.code())
         .bind(i64::from(year))
         .bind(deadline.to_string())
+        .bind(workflow::FIRST_ROUND_STATUS.code())
         .fetch_one(&self.write)
         .await
         .map_err(duplicate("round"))?;
@@ -50,13 +51,17 @@ impl Store {
         audit: &NewAuditEntry,
     ) -> Result<Option<usize>> {
         let mut tx = self.begin().await?;
-        let follow_up: Option<i64> = sqlx::query_scalar(
-            "UPDATE rounds SET status = 'open' WHERE id = $1 AND status = 'planned'
+        let opened = sqlx::query(
+            "UPDATE rounds SET status = $2 WHERE id = $1 AND status IN ($3, $4, $5)
              RETURNING follow_up_id",
         )
-        .bind(round.0)
-        .fetch_optional(&mut *tx)
-        .await?;
+        .bind(round.0);
+        let follow_up: Option<i64> =
+            bind_transition(opened, &workflow::OPEN_ROUND, RoundStatus::code)
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(|row| row.try_get("follow_up_id"))
+                .transpose()?;
         let Some(follow_up) = follow_up else {
             tx.rollback().await?;
             return Ok(None);
@@ -102,13 +107,12 @@ impl Store {
             .iter()
             .filter(|b| questions.iter().any(|q| q.applies_to_kind(b.kind)))
         {
-            sqlx::query(
-                "INSERT INTO reports (round_id, body_id, status) VALUES ($1, $2, 'not_started')",
-            )
-            .bind(round.0)
-            .bind(body.id.0)
-            .execute(&mut *tx)
-            .await?;
+            sqlx::query("INSERT INTO reports (round_id, body_id, status) VALUES ($1, $2, $3)")
+                .bind(round.0)
+                .bind(body.id.0)
+                .bind(workflow::FIRST_REPORT_STATUS.code())
+                .execute(&mut *tx)
+                .await?;
             created += 1;
         }
         audit::append(&mut tx, audit, at).await?;
@@ -126,11 +130,12 @@ impl Store {
         audit: &NewAuditEntry,
     ) -> Result<bool> {
         let mut tx = self.begin().await?;
-        let done =
-            sqlx::query("UPDATE rounds SET status = 'closed' WHERE id = $1 AND status = 'open'")
-                .bind(round.0)
-                .execute(&mut *tx)
-                .await?;
+        let closed =
+            sqlx::query("UPDATE rounds SET status = $2 WHERE id = $1 AND status IN ($3, $4, $5)")
+                .bind(round.0);
+        let done = bind_transition(closed, &workflow::CLOSE_ROUND, RoundStatus::code)
+            .execute(&mut *tx)
+            .await?;
         if done.rows_affected() == 0 {
             tx.rollback().await?;
             return Ok(false);

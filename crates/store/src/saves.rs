@@ -3,13 +3,13 @@
 
 use sqlx::{AnyConnection, Row};
 use tertial_domain::{
-    AuditAction, DraftAccess, Field, FieldValue, NewAuditEntry, ReportId, ReportStatus,
-    SaveOutcome, StoredField, Timestamp,
+    AuditAction, AuditSubject, DraftAccess, Field, FieldValue, NewAuditEntry, ReportId,
+    ReportStatus, RoundStatus, SaveOutcome, StoredField, Timestamp, workflow,
 };
 
 use crate::reports::field_from_row;
 use crate::write::Writer;
-use crate::{Backend, Result, Store, audit, corrupt, millis, stored_precision};
+use crate::{Backend, Result, Store, audit, bind_transition, corrupt, millis, stored_precision};
 
 /// Why a change to a report was refused. Nothing was stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,7 +87,6 @@ pub(crate) async fn save_in(
     if let Err(refusal) = guard(conn, backend, &job.access, at).await? {
         return Ok(Err(refusal));
     }
-    let subject = format!("report:{report}");
     let mut outcomes = Vec::with_capacity(job.changes.len());
     let mut touch_report = false;
     for change in &job.changes {
@@ -101,8 +100,7 @@ pub(crate) async fn save_in(
                 return Ok(Err(refusal_now(conn, report).await?));
             }
             Written::NeedsLogging { version } => {
-                let entry = NewAuditEntry::new(Some(by), AuditAction::AnswerSaved, &subject)
-                    .with_detail(format!("field={} version={version}", field.code()));
+                let entry = NewAuditEntry::answer_saved(by, report, field, version, false);
                 audit::append(conn, &entry, at).await?;
                 touch_report = true;
                 outcomes.push(SaveOutcome::Saved { version, at });
@@ -114,19 +112,14 @@ pub(crate) async fn save_in(
             Ok(outcome) => outcome,
             Err(refusal) => return Ok(Err(refusal)),
         };
-        let detail = match &outcome {
+        let entry = match &outcome {
             SaveOutcome::Saved { version, .. } => {
-                format!("field={} version={version} unchanged", field.code())
+                NewAuditEntry::answer_saved(by, report, field, *version, true)
             }
             SaveOutcome::Conflict(current) => {
-                format!("field={} version={}", field.code(), current.version)
+                NewAuditEntry::save_conflict(by, report, field, current.version)
             }
         };
-        let action = match &outcome {
-            SaveOutcome::Saved { .. } => AuditAction::AnswerSaved,
-            SaveOutcome::Conflict(_) => AuditAction::SaveConflict,
-        };
-        let entry = NewAuditEntry::new(Some(by), action, &subject).with_detail(detail);
         audit::append(conn, &entry, at).await?;
         outcomes.push(outcome);
     }
@@ -134,13 +127,14 @@ pub(crate) async fn save_in(
         // The guard holds the round (it cannot close under us); a submission committed
         // since it looked is caught here, and the caller rolls back.
         let touched = sqlx::query(
-            "UPDATE reports SET status = 'draft', updated_at = $1
-             WHERE id = $2 AND status IN ('not_started', 'draft', 'returned')",
+            "UPDATE reports SET status = $3, updated_at = $1
+             WHERE id = $2 AND status IN ($4, $5, $6)",
         )
         .bind(millis(at))
-        .bind(report.0)
-        .execute(&mut *conn)
-        .await?;
+        .bind(report.0);
+        let touched = bind_transition(touched, &workflow::SAVE, ReportStatus::code)
+            .execute(&mut *conn)
+            .await?;
         if touched.rows_affected() == 0 {
             return Ok(Err(refusal_now(conn, report).await?));
         }
@@ -239,7 +233,8 @@ fn refusal_of(row: Option<sqlx::any::AnyRow>) -> Result<Refusable<ReportStatus>>
         return Ok(Err(Refusal::NoReport));
     };
     let status = ReportStatus::from_code(row.try_get("status")?).map_err(corrupt)?;
-    Ok(if row.try_get::<String, _>("round_status")? != "open" {
+    let round = RoundStatus::from_code(row.try_get("round_status")?).map_err(corrupt)?;
+    Ok(if !workflow::takes_answers(round) {
         Err(Refusal::RoundClosed)
     } else if !status.editable() {
         Err(Refusal::NotEditable(status))
@@ -275,7 +270,8 @@ async fn write_answer(
         (job.access.report(), job.access.by(), job.at, *base_version);
     // $1–$7: report, field, text, not applicable, time, author, base version (a new field's
     // is 0, so its first version is 1); on PostgreSQL $8, $9: the audit entry's action and
-    // subject. Spelled out once each, joined at compile time.
+    // subject, $10–$13: the report's transition (`workflow::SAVE`). Spelled out once each,
+    // joined at compile time.
     macro_rules! insert {
         () => {
             "INSERT INTO answers
@@ -291,15 +287,14 @@ async fn write_answer(
              WHERE report_id = $1 AND field = $2 AND version = $7 RETURNING version"
         };
     }
-    // The statuses listed are those of `ReportStatus::editable`.
     macro_rules! logged_and_touched {
         () => {
             "logged AS (
                  INSERT INTO audit_log (at, actor_id, action, subject, detail)
                  SELECT $5, $6, $8, $9, 'field=' || $2 || ' version=' || version FROM saved),
              touched AS (
-                 UPDATE reports SET status = 'draft', updated_at = $5
-                 WHERE id = $1 AND status IN ('not_started', 'draft', 'returned')
+                 UPDATE reports SET status = $10, updated_at = $5
+                 WHERE id = $1 AND status IN ($11, $12, $13)
                    AND EXISTS (SELECT 1 FROM saved)
                  RETURNING id)
              SELECT version, (SELECT COUNT(*) FROM touched) AS touched FROM saved"
@@ -323,7 +318,8 @@ async fn write_answer(
     if postgres {
         query = query
             .bind(AuditAction::AnswerSaved.code())
-            .bind(format!("report:{report}"));
+            .bind(AuditSubject::Report(report).to_string());
+        query = bind_transition(query, &workflow::SAVE, ReportStatus::code);
     }
     let Some(row) = query.fetch_optional(&mut *conn).await? else {
         return Ok(Written::Stale);

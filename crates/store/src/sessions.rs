@@ -2,7 +2,7 @@
 //! Only a hash of the session token is stored: a copy of the database signs no one in.
 
 use sqlx::Row;
-use tertial_domain::{Actor, AuditAction, BodyId, NewAuditEntry, Role, Session, Timestamp, UserId};
+use tertial_domain::{Actor, BodyId, NewAuditEntry, Role, Session, Timestamp, UserId};
 
 use crate::{Result, Store, audit, corrupt, millis, timestamp};
 
@@ -15,6 +15,7 @@ impl Store {
         csrf_token: &str,
         now: Timestamp,
         expires_at: Timestamp,
+        audit: &NewAuditEntry,
     ) -> Result<()> {
         let mut tx = self.begin().await?;
         sqlx::query(
@@ -28,8 +29,7 @@ impl Store {
         .bind(millis(expires_at))
         .execute(&mut *tx)
         .await?;
-        let entry = NewAuditEntry::new(Some(user), AuditAction::SignedIn, format!("user:{user}"));
-        audit::append(&mut tx, &entry, now).await?;
+        audit::append(&mut tx, audit, now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -96,16 +96,15 @@ impl Store {
     pub async fn delete_session(
         &self,
         token_hash: &str,
-        user: UserId,
         at: Timestamp,
+        audit: &NewAuditEntry,
     ) -> Result<()> {
         let mut tx = self.begin().await?;
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash)
             .execute(&mut *tx)
             .await?;
-        let entry = NewAuditEntry::new(Some(user), AuditAction::SignedOut, format!("user:{user}"));
-        audit::append(&mut tx, &entry, at).await?;
+        audit::append(&mut tx, audit, at).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -3,13 +3,13 @@
 
 use tertial_domain::report::Fields;
 use tertial_domain::{
-    AuditAction, DraftAccess, Field, FieldValue, NewAuditEntry, Problem, SaveOutcome, Submission,
-    SubmittedContent, Timestamp,
+    DraftAccess, Field, FieldValue, NewAuditEntry, Problem, ReportStatus, SaveOutcome, Submission,
+    SubmittedContent, Timestamp, workflow,
 };
 
 use crate::reports::field_from_row;
 use crate::saves::{Refusable, SaveJob, guard, save_in};
-use crate::{Backend, Result, Store, audit, corrupt, millis, stored_precision};
+use crate::{Backend, Result, Store, audit, bind_transition, corrupt, millis, stored_precision};
 
 /// What became of a submission attempt that was not refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,9 +121,8 @@ async fn submit_in(
             .bind(report.0)
             .fetch_optional(&mut *conn)
             .await?;
-    let status = tertial_domain::ReportStatus::from_code(status.as_deref().unwrap_or_default())
-        .map_err(corrupt)?;
-    if !status.editable() {
+    let status = ReportStatus::from_code(status.as_deref().unwrap_or_default()).map_err(corrupt)?;
+    if let Err(status) = workflow::SUBMIT.apply(status) {
         return Ok(Err(crate::Refusal::NotEditable(status)));
     }
     let fields: Fields = sqlx::query(
@@ -159,23 +158,16 @@ async fn submit_in(
     .bind(json)
     .execute(&mut *conn)
     .await?;
-    sqlx::query(
-        "UPDATE reports SET status = 'submitted', updated_at = $1, submitted_at = $1
-         WHERE id = $2",
+    let update = sqlx::query(
+        "UPDATE reports SET status = $3, updated_at = $1, submitted_at = $1
+         WHERE id = $2 AND status IN ($4, $5, $6)",
     )
     .bind(millis(at))
-    .bind(report.0)
-    .execute(&mut *conn)
-    .await?;
-    let entry = NewAuditEntry::new(
-        Some(by),
-        AuditAction::ReportSubmitted,
-        format!("report:{report}"),
-    )
-    .with_detail(format!(
-        "version={number} late={late} was={}",
-        status.code()
-    ));
+    .bind(report.0);
+    bind_transition(update, &workflow::SUBMIT, ReportStatus::code)
+        .execute(&mut *conn)
+        .await?;
+    let entry = NewAuditEntry::submitted(by, report, number, late, status);
     audit::append(conn, &entry, at).await?;
     let name: String = sqlx::query_scalar("SELECT name FROM users WHERE id = $1")
         .bind(by.0)

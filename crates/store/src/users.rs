@@ -31,7 +31,7 @@ impl Store {
         &self,
         user: &NewUser,
         at: Timestamp,
-        audit: &NewAuditEntry,
+        by: Option<UserId>,
     ) -> Result<UserId> {
         let mut tx = self.begin().await?;
         let id: i64 = sqlx::query_scalar(
@@ -53,11 +53,8 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        let audit = NewAuditEntry {
-            subject: format!("user:{id}"),
-            ..audit.clone()
-        };
-        audit::append(&mut tx, &audit, at).await?;
+        let entry = NewAuditEntry::user_added(by, UserId(id));
+        audit::append(&mut tx, &entry, at).await?;
         tx.commit().await?;
         Ok(UserId(id))
     }

@@ -129,7 +129,7 @@ async fn same_origin_writes(
             path = %request.uri().path(),
             "refused a change sent from another site"
         );
-        pages::note_forgery(&state, None, "origin").await;
+        pages::note_forgery(&state, None, tertial_domain::AuditSubject::ForeignOrigin).await;
         return WebError::new(StatusCode::FORBIDDEN, text::FOREIGN_SITE).into_response();
     }
     next.run(request).await

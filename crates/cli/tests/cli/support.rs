@@ -620,7 +620,9 @@ pub async fn verify(store: &Store, targets: &[Target], log: &Log) -> Verified {
     let reports: BTreeSet<i64> = targets.iter().map(|t| t.report.0).collect();
     for report in reports {
         let entries = store
-            .audit_of(&format!("report:{report}"))
+            .audit_of(tertial_domain::AuditSubject::Report(
+                tertial_domain::ReportId(report),
+            ))
             .await
             .expect("audit");
         audited.extend(

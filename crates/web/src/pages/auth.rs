@@ -150,7 +150,7 @@ pub async fn sign_in(
     let secure = state.settings.secure_cookies;
     let expected = cookie(&headers, Cookie::SignIn, secure);
     if expected.is_none() || form.get("csrf") != expected.as_deref() {
-        super::note_forgery(&state, None, "auth").await;
+        super::note_forgery(&state, None, tertial_domain::AuditSubject::SignIn).await;
         return Err(WebError::new(StatusCode::FORBIDDEN, text::CSRF_FAILED));
     }
     let next = safe_next(form.get("next"));
@@ -225,7 +225,7 @@ pub async fn sign_out(
     form: FormData,
 ) -> Result<Response, WebError> {
     if let Err(e) = signed.check_csrf(form.get("csrf")) {
-        super::note_forgery(&state, Some(&signed), "auth").await;
+        super::note_forgery(&state, Some(&signed), tertial_domain::AuditSubject::SignIn).await;
         return Err(e);
     }
     state.app.sign_out(&signed.token, &signed.session).await?;

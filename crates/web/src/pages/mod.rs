@@ -60,7 +60,11 @@ pub fn ok(page: &impl Template) -> Result<Response, WebError> {
 
 /// Notes a change refused for want of a valid token, or sent from another site, in the
 /// audit log (rate-limited by the use case). A failure to note it is logged, not shown.
-pub async fn note_forgery(state: &crate::AppState, signed: Option<&Signed>, subject: &str) {
+pub async fn note_forgery(
+    state: &crate::AppState,
+    signed: Option<&Signed>,
+    subject: tertial_domain::AuditSubject,
+) {
     let actor = signed.map(Signed::actor);
     if let Err(e) = state
         .app

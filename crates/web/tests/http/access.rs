@@ -48,11 +48,7 @@ async fn no_route_shows_a_draft_to_anyone_but_its_body(app: TestApp) {
                 bodies: Vec::new(),
             },
             tertial_domain::Timestamp::now(),
-            &tertial_domain::NewAuditEntry::new(
-                None,
-                tertial_domain::AuditAction::UserAdded,
-                "test",
-            ),
+            None,
         )
         .await
         .expect("admin");

@@ -4,6 +4,7 @@
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, LOCATION};
 use tertial_app::{App, Settings, demo};
+use tertial_domain::AuditSubject;
 use tertial_store::{Backend, Store};
 use tertial_web::{WebSettings, router};
 
@@ -512,7 +513,7 @@ async fn reporter_answers_and_submits(app: TestApp) {
     );
     let audit = app
         .store
-        .audit_of(&format!("report:{report}"))
+        .audit_of(AuditSubject::Report(tertial_domain::ReportId(report)))
         .await
         .expect("audit");
     let actions: Vec<&str> = audit.iter().map(|a| a.action.as_str()).collect();
@@ -835,7 +836,11 @@ async fn sessions_begin_and_end() {
     assert_eq!(out.status, StatusCode::SEE_OTHER);
     let after = reporter.autosave(report, QUESTIONS[0], "Text", 0).await;
     assert_eq!(after.status, StatusCode::UNAUTHORIZED);
-    let audit = app.store.audit_of("auth").await.expect("audit");
+    let audit = app
+        .store
+        .audit_of(AuditSubject::SignIn)
+        .await
+        .expect("audit");
     let count = |action: &str| audit.iter().filter(|e| e.action == action).count();
     assert_eq!(
         count("sign_in_failed"),

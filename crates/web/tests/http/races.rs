@@ -498,7 +498,7 @@ async fn aborted_autosaves_leave_nothing_open(app: TestApp) {
     settle(&app, report).await;
     let reached = app
         .store
-        .audit_of(&format!("report:{report}"))
+        .audit_of(AuditSubject::Report(tertial_domain::ReportId(report)))
         .await
         .expect("audit")
         .iter()
@@ -542,7 +542,7 @@ async fn aborted_autosaves_leave_nothing_open(app: TestApp) {
     // Every stored version has exactly one audit record, and every record its version.
     let audit = app
         .store
-        .audit_of(&format!("report:{report}"))
+        .audit_of(AuditSubject::Report(tertial_domain::ReportId(report)))
         .await
         .expect("audit");
     let mut saved_versions: BTreeMap<String, Vec<i64>> = BTreeMap::new();
@@ -764,8 +764,8 @@ async fn reopen(sql: &sqlx::AnyPool, report: i64) {
 /// Waits until the report's audit trail has stopped growing for 300 ms (every save and
 /// every conflict leaves a record), for at most 5 s.
 async fn settle(app: &TestApp, report: i64) {
-    let subject = format!("report:{report}");
-    let records = || async { app.store.audit_of(&subject).await.expect("audit").len() };
+    let subject = AuditSubject::Report(tertial_domain::ReportId(report));
+    let records = || async { app.store.audit_of(subject).await.expect("audit").len() };
     let deadline = Instant::now() + Duration::from_secs(5);
     let mut last = records().await;
     loop {

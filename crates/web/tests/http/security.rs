@@ -286,7 +286,7 @@ async fn password_guessing_is_slowed_down(app: TestApp) {
 
     let failures: Vec<_> = app
         .store
-        .audit_of("auth")
+        .audit_of(AuditSubject::SignIn)
         .await
         .expect("audit")
         .into_iter()
@@ -396,7 +396,7 @@ async fn sessions_end_at_their_lifetime_and_cookies_cannot_be_planted() {
 /// form that repeats a field name is refused.
 async fn refusals_and_downloads_are_in_the_audit_log(app: TestApp) {
     let report = app.report_id("T1 2022", "Skärholmen").await;
-    let subject = format!("report:{report}");
+    let subject = AuditSubject::Report(tertial_domain::ReportId(report));
     let coordinator = app.signed_in("samordnare@example.se").await;
     let attempt = coordinator
         .autosave(report, QUESTIONS[0], "Samordnarens text", 0)
@@ -432,7 +432,7 @@ async fn refusals_and_downloads_are_in_the_audit_log(app: TestApp) {
 
     let actions: Vec<String> = app
         .store
-        .audit_of(&subject)
+        .audit_of(subject)
         .await
         .expect("audit")
         .into_iter()

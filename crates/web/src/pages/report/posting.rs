@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use tertial_app::{AppError, FieldEntry, FormPosted, ReportPage};
-use tertial_domain::{Field, Problem, ReportId, SaveOutcome};
+use tertial_domain::{AuditSubject, Field, Problem, ReportId, SaveOutcome};
 
 use super::super::{note_forgery, path_id, render};
 use super::kept::review_kept;
@@ -34,7 +34,7 @@ pub async fn post_form(
         return resume().await;
     };
     if signed.check_csrf(form.get("csrf")).is_err() {
-        note_forgery(&state, Some(&signed), &format!("report:{id}")).await;
+        note_forgery(&state, Some(&signed), AuditSubject::Report(id)).await;
         // Nothing is saved, and nothing typed is lost: the text comes back, to save field
         // by field if the person recognises it.
         let kept = review_kept(
@@ -187,7 +187,7 @@ pub async fn autosave(
         .and_then(|v| v.to_str().ok())
         .or(form.get("csrf"));
     if let Err(e) = signed.check_csrf(token) {
-        note_forgery(&state, Some(&signed), &format!("report:{id}")).await;
+        note_forgery(&state, Some(&signed), AuditSubject::Report(ReportId(id))).await;
         return Err(e.into());
     }
     let base_version = form
