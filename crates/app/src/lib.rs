@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod demo;
+mod documents;
 mod error;
 mod recent;
 mod reports;
@@ -23,8 +24,8 @@ use tertial_store::{RoundSnapshot, Store};
 
 pub use error::{AppError, chain};
 pub use reports::{
-    FieldEntry, FieldSaved, FormPosted, FormSaved, QuestionView, Reading, ReportAccess,
-    ReportContext, ReportPage, SectionView,
+    FieldEntry, FieldSaved, FormPosted, FormSaved, QuestionView, ReportAccess, ReportContext,
+    ReportPage, SectionView,
 };
 pub use rounds::{RoundListing, RoundOverview};
 pub use tertial_store::{ReportOverview, SubmitOutcome};

@@ -8,8 +8,8 @@ use tertial_domain::round::swedish_date;
 use tertial_domain::validate::{clean_line, clean_text};
 use tertial_domain::{
     Actor, AuditAction, AuditSubject, Body, DraftAccess, Field, FieldValue, FocusArea, FollowUp,
-    NewAuditEntry, Question, Report, ReportId, Round, RoundStatus, SaveOutcome, StoredField,
-    Submission,
+    NewAuditEntry, Question, Report, ReportId, Round, SaveOutcome, StoredField, Submission,
+    workflow,
 };
 use tertial_store::{ReportOverview, RoundSnapshot, SubmitOutcome};
 
@@ -57,7 +57,7 @@ impl ReportContext {
 
     /// Whether the body can change the report now.
     pub fn editable(&self) -> bool {
-        self.round.status == RoundStatus::Open && self.report.status.editable()
+        workflow::takes_answers(self.round.status) && self.report.status.editable()
     }
 }
 
@@ -164,7 +164,7 @@ impl FormSaved {
 /// How a submitted version is read: on a page, or downloaded as a file (the audit log tells
 /// them apart).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reading {
+pub(crate) enum Reading {
     Page,
     Download,
 }
@@ -399,6 +399,16 @@ impl App {
     /// A submitted version of a report, for the body and for coordinators. Reading it is
     /// recorded in the audit log.
     pub async fn submission(
+        &self,
+        actor: &Actor,
+        id: ReportId,
+        number: i64,
+    ) -> Result<(ReportContext, Submission)> {
+        self.read_submission(actor, id, number, Reading::Page).await
+    }
+
+    /// A submitted version, read as `reading` says (and audited so).
+    pub(crate) async fn read_submission(
         &self,
         actor: &Actor,
         id: ReportId,

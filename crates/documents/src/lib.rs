@@ -2,6 +2,15 @@
 //! file's bytes; nothing here knows about HTTP or databases.
 
 pub mod markdown;
+pub mod swedish;
+
+/// A file to hand to someone: its name, media type and bytes.
+#[derive(Debug, Clone)]
+pub struct DocumentFile {
+    pub filename: String,
+    pub media_type: &'static str,
+    pub bytes: Vec<u8>,
+}
 
 /// One submitted report, ready to be written in any format.
 #[derive(Debug, Clone)]
@@ -12,7 +21,7 @@ pub struct SubmissionDocument {
     /// E.g. "Tertialrapport 1 2022".
     pub round: String,
     pub version: i64,
-    /// As it should be printed, e.g. "2022-05-11 14:02".
+    /// As it should be printed, e.g. "11 maj 2022 kl. 14.02".
     pub submitted_at: String,
     pub submitted_by: String,
     pub sections: Vec<DocumentSection>,

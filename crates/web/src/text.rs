@@ -1,15 +1,11 @@
 //! The UI's Swedish, in one place, so that another language can follow.
 
 use tertial_app::AppError;
-use tertial_domain::{Invalid, Period, Problem, ReportStatus, Role, Round, RoundStatus};
+use tertial_domain::{Invalid, Problem, ReportStatus, Role, Round, RoundStatus};
 
+/// "Tertialrapport 1 2022": as the documents name it.
 pub fn round_name(round: &Round) -> String {
-    let period = match round.period {
-        Period::T1 => "Tertialrapport 1",
-        Period::T2 => "Tertialrapport 2",
-        Period::Vb => "Verksamhetsberättelse",
-    };
-    format!("{period} {}", round.year)
+    tertial_documents::swedish::round_name(round)
 }
 
 pub fn round_status(status: RoundStatus) -> &'static str {

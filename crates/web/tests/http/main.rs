@@ -1062,5 +1062,11 @@ async fn not_applicable_keeps_its_justification(app: TestApp) {
             .text
             .contains(&format!("*Ej aktuellt*\n\nMotivering: {justification}"))
     );
+    // The download is made by the documents use case: dated as Swedes write it.
+    let heading = download.text.lines().nth(2).unwrap_or_default();
+    assert!(
+        heading.contains("version 1, inskickad ") && heading.contains(" kl. "),
+        "{heading}"
+    );
 }
 story!(not_applicable_keeps_its_justification);

@@ -5,15 +5,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use tertial_app::Reading;
-use tertial_documents::{DocumentAnswer, DocumentSection, SubmissionDocument, markdown};
 use tertial_domain::ReportId;
 
 use super::super::{Chrome, path_id, render};
-use super::view::{
-    FieldView, SectionView, answer_sections, contact_label, contact_of, contact_views,
-    submitted_answer,
-};
+use super::view::{FieldView, SectionView, answer_sections, contact_views, submitted_answer};
 use crate::error::WebError;
 use crate::session::Signed;
 use crate::{AppState, text, time};
@@ -50,7 +45,7 @@ pub async fn submission(
     let (id, number) = (path_id(&id)?, path_id(&number)?);
     let (context, submission) = state
         .app
-        .submission(signed.actor(), ReportId(id), number, Reading::Page)
+        .submission(signed.actor(), ReportId(id), number)
         .await?;
     let content = &submission.content;
     let sections = answer_sections(&context, |question| submitted_answer(content, question));
@@ -79,76 +74,19 @@ pub async fn submission_markdown(
     signed: Signed,
 ) -> Result<Response, WebError> {
     let (id, number) = (path_id(&id)?, path_id(&number)?);
-    let (context, submission) = state
+    let file = state
         .app
-        .submission(signed.actor(), ReportId(id), number, Reading::Download)
+        .submission_file(signed.actor(), ReportId(id), number)
         .await?;
-    let content = &submission.content;
-    let doc = SubmissionDocument {
-        title: context.follow_up.title.clone(),
-        body: context.body.name.clone(),
-        round: text::round_name(&context.round),
-        version: number,
-        submitted_at: time::date_time(submission.submitted_at),
-        submitted_by: submission.submitted_by_name.clone(),
-        sections: context
-            .numbered_sections()
-            .into_iter()
-            .map(|(area, questions)| DocumentSection {
-                heading: format!("{}. {}", area.number, area.label),
-                answers: questions
-                    .into_iter()
-                    .map(|(number, q)| DocumentAnswer {
-                        number,
-                        question: q.text.clone(),
-                        text: content
-                            .answer(&q.key)
-                            .map(|a| a.text.clone())
-                            .unwrap_or_default(),
-                        not_applicable: content.answer(&q.key).is_some_and(|a| a.not_applicable),
-                    })
-                    .collect(),
-            })
-            .collect(),
-        contact: contact_of(content)
-            .iter()
-            .map(|(f, v)| (contact_label(f).to_owned(), (*v).to_owned()))
-            .collect(),
-        other_information: content.other_information.clone(),
-    };
-    let filename = format!(
-        "{}-{}-{}-version-{number}.md",
-        context.body.short_name,
-        context.round.period.code(),
-        context.round.year
-    );
     Ok((
         [
-            (
-                header::CONTENT_TYPE,
-                "text/markdown; charset=utf-8".to_owned(),
-            ),
+            (header::CONTENT_TYPE, file.media_type.to_owned()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{}\"", ascii_filename(&filename)),
+                format!("attachment; filename=\"{}\"", file.filename),
             ),
         ],
-        markdown::submission(&doc),
+        file.bytes,
     )
         .into_response())
-}
-
-/// Å, ä and ö become a, a and o, and anything else not plain becomes "-", so the name
-/// survives every browser and file system.
-pub(super) fn ascii_filename(name: &str) -> String {
-    name.chars()
-        .map(|c| match c {
-            'å' | 'ä' => 'a',
-            'Å' | 'Ä' => 'A',
-            'ö' => 'o',
-            'Ö' => 'O',
-            c if c.is_ascii_alphanumeric() || c == '.' || c == '-' => c,
-            _ => '-',
-        })
-        .collect()
 }
