@@ -92,9 +92,15 @@ impl DemoData {
 }
 
 /// Loads the demo into an empty store. Returns the accounts created.
+///
+/// The demo goes through the same use cases as real work (rounds opened, answers saved,
+/// reports submitted), each in its own transaction. So the database is marked as a demo
+/// first: a load that stops half-way leaves a demo that the next `tertial demo` rebuilds,
+/// never data it must refuse to replace.
 pub async fn load(store: &Store, data: &DemoData) -> Result<Vec<DemoUser>> {
     let bad = |what: String| AppError::Internal(format!("demo data: {what}"));
     let audit = |action| NewAuditEntry::new(None, action, AuditSubject::Demo);
+    store.mark_demo(&data.password).await?;
     let mut bodies: HashMap<&str, (BodyId, BodyKind)> = HashMap::new();
     for body in &data.bodies {
         let id = store
@@ -233,7 +239,6 @@ pub async fn load(store: &Store, data: &DemoData) -> Result<Vec<DemoUser>> {
                 .await?;
         }
     }
-    store.mark_demo(&data.password).await?;
     store
         .append_audit(&audit(AuditAction::DemoLoaded), now())
         .await?;

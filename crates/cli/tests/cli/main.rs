@@ -99,6 +99,60 @@ fn the_demo_replaces_a_demo_but_never_other_data() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A demo load killed at any point (kill -9 at 0, 10, 20 … ms after it starts) leaves a
+/// database that the next `tertial demo` rebuilds whole, never one it refuses as "not a
+/// demo". At least one kill must land half-way (data written, the load not finished).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_demo_load_killed_half_way_is_rebuilt() {
+    let dir = temp_dir("demo-killed");
+    let mut half_way = 0;
+    for step in 0..25u64 {
+        let path = dir.join(format!("demo-{step}.db"));
+        let url = format!("sqlite:{}", path.display());
+        let mut child = Command::new(BIN)
+            .args(["demo", "--database-url", &url, "--bind", "127.0.0.1:0"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start tertial");
+        std::thread::sleep(Duration::from_millis(step * 10));
+        child.kill().expect("kill -9");
+        child.wait().expect("wait");
+
+        let store = Store::connect(&url).await.expect("open what was left");
+        let loaded = store
+            .audit_of(tertial_domain::AuditSubject::Demo)
+            .await
+            .expect("audit")
+            .iter()
+            .any(|e| e.action == "demo_loaded");
+        if !loaded && !store.is_empty().await.expect("empty?") {
+            half_way += 1;
+        }
+        store.close().await;
+        let server = Server::start(&["demo", "--database-url", &url]);
+        let health = ::reqwest::get(format!("{}/healthz", server.base))
+            .await
+            .expect("GET")
+            .text()
+            .await
+            .expect("body");
+        assert_eq!(health, "ok", "rebuilding after a kill at {} ms", step * 10);
+        drop(server);
+        let store = Store::connect(&url).await.expect("store");
+        assert_eq!(
+            store.bodies().await.expect("bodies").len(),
+            13,
+            "step {step}"
+        );
+        assert_eq!(store.users().await.expect("users").len(), 4, "step {step}");
+        store.close().await;
+    }
+    assert!(half_way > 0, "no kill landed half-way through a load");
+    println!("{half_way} of 25 kills landed half-way through the demo's load");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// Minimal blocking GET, so the guard test needs no runtime.
 mod reqwest {
     pub fn blocking_get(url: &str) -> String {
