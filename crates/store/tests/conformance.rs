@@ -6,8 +6,8 @@ use sqlx::AnyPool;
 use tertial_domain::report::prepare_submission;
 use tertial_domain::{
     Actor, AuditAction, AuditSubject, BodyKind, DraftAccess, Field, FieldValue, FocusArea,
-    NewAuditEntry, Period, Problem, Question, QuestionKey, ReportStatus, Role, RoundStatus,
-    SaveOutcome, Timestamp, UserId,
+    NewAuditEntry, Period, Problem, Question, QuestionKey, ReportId, ReportStatus, Role,
+    RoundStatus, SaveOutcome, Timestamp, UserId,
 };
 use tertial_store::{Backend, NewUser, Refusal, Store, StoreError, SubmitOutcome};
 
@@ -1146,4 +1146,88 @@ async fn both_backends_define_the_same_tables_and_columns() {
     postgres_columns.sort();
     assert!(sqlite_columns.len() > 40, "{sqlite_columns:?}");
     assert_eq!(sqlite_columns, postgres_columns);
+}
+
+/// SQLite's tables are STRICT (a value of the wrong type is refused, as on PostgreSQL), and
+/// the migration that rebuilt them kept every row, the append-only triggers and the foreign
+/// keys of a database made before it.
+#[tokio::test]
+async fn sqlite_tables_become_strict_and_keep_their_rows() {
+    let url = tertial_store::testing::fresh_database_url(Backend::Sqlite)
+        .await
+        .expect("sqlite");
+    sqlx::any::install_default_drivers();
+    let options = format!("{url}?mode=rwc");
+    let pool = AnyPool::connect(&options).await.expect("pool");
+    let mut before = sqlx::migrate::Migrator::new(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/migrations/sqlite"
+    )))
+    .await
+    .expect("migrations");
+    before.migrations.to_mut().retain(|m| m.version < 3);
+    before.run(&pool).await.expect("the schema before STRICT");
+    sqlx::raw_sql(
+        "INSERT INTO users VALUES (1, 'a@example.se', 'A', 'reporter', NULL, 1, 5);
+         INSERT INTO bodies VALUES (1, 'Skärholmens stadsdelsnämnd', 'Skärholmen', 'district_committee', 1);
+         INSERT INTO user_bodies VALUES (1, 1);
+         INSERT INTO follow_ups VALUES (1, 'Uppföljning', 'Syfte');
+         INSERT INTO rounds VALUES (1, 1, 'T1', 2022, '2022-05-01', 'open');
+         INSERT INTO reports VALUES (1, 1, 1, 'draft', 7, NULL);
+         INSERT INTO answers VALUES (1, 'contact_name', 'Kim', 0, 2, 7, 1);
+         INSERT INTO submissions VALUES (1, 1, 8, 1, 0, '{}');
+         INSERT INTO audit_log VALUES (1, 9, 1, 'answer_saved', 'report:1', 'field=contact_name');
+         INSERT INTO sessions VALUES ('hash', 1, 'csrf', 1, 1, 99);",
+    )
+    .execute(&pool)
+    .await
+    .expect("rows of the old schema");
+    pool.close().await;
+
+    let store = Store::connect(&url).await.expect("migrated to STRICT");
+    assert!(store.integrity_problems().await.expect("check").is_empty());
+    let fields = store.stored_fields(ReportId(1)).await.expect("fields");
+    assert_eq!(fields[0].value.text, "Kim");
+    assert_eq!(fields[0].version, 2);
+    assert_eq!(
+        store
+            .audit_of(AuditSubject::Report(ReportId(1)))
+            .await
+            .expect("a")
+            .len(),
+        1
+    );
+    store.close().await;
+
+    let pool = AnyPool::connect(&url).await.expect("pool");
+    sqlx::raw_sql("PRAGMA foreign_keys = ON")
+        .execute(&pool)
+        .await
+        .expect("fk");
+    let loose: Vec<String> = sqlx::query_scalar(
+        "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table'
+         AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations' AND strict = 0",
+    )
+    .fetch_all(&pool)
+    .await
+    .expect("tables");
+    assert!(loose.is_empty(), "not STRICT: {loose:?}");
+    for (refused, why) in [
+        (
+            "INSERT INTO answers VALUES (1, 'contact_phone', 'x', 0, 'två', 7, 1)",
+            "text in a number column",
+        ),
+        (
+            "INSERT INTO answers VALUES (9, 'contact_phone', 'x', 0, 1, 7, 1)",
+            "an answer to no report",
+        ),
+        ("UPDATE audit_log SET detail = ''", "a changed audit entry"),
+        ("DELETE FROM submissions", "a deleted submission"),
+    ] {
+        assert!(
+            sqlx::query(refused).execute(&pool).await.is_err(),
+            "{why} was accepted"
+        );
+    }
+    pool.close().await;
 }
