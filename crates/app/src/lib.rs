@@ -6,6 +6,7 @@ pub mod auth;
 pub mod demo;
 mod documents;
 mod error;
+mod presession;
 mod recent;
 mod reports;
 mod rounds;
@@ -23,6 +24,7 @@ use tertial_domain::{
 use tertial_store::{RoundSnapshot, Store};
 
 pub use error::{AppError, chain};
+pub use presession::SignInGuard;
 pub use reports::{
     FieldEntry, FieldSaved, FormPosted, FormSaved, QuestionView, ReportAccess, ReportContext,
     ReportPage, SectionView,
@@ -67,6 +69,8 @@ pub struct App {
     /// Reports' contexts looked up in the last second, for the write paths (which check
     /// again inside their transaction).
     recent_contexts: Arc<Recent<ReportId, ReportContext>>,
+    /// The key that signs sign-in pre-sessions, read once from the database.
+    sign_in_key: Arc<tokio::sync::OnceCell<Vec<u8>>>,
 }
 
 impl App {
@@ -78,6 +82,7 @@ impl App {
             refusals: Arc::default(),
             recent_sessions: Arc::new(Recent::new(RECENT, 100_000)),
             recent_contexts: Arc::new(Recent::new(RECENT, 10_000)),
+            sign_in_key: Arc::default(),
         }
     }
 

@@ -130,6 +130,24 @@ impl Store {
         )
     }
 
+    /// The setting `key`; if there is none yet, `value` is stored and returned (the first
+    /// of several instances to store one wins, and all use it).
+    pub async fn setting_or_insert(&self, key: &str, value: &str) -> Result<String> {
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
+        )
+        .bind(key)
+        .bind(value)
+        .execute(&self.write)
+        .await?;
+        Ok(
+            sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+                .bind(key)
+                .fetch_one(&self.write)
+                .await?,
+        )
+    }
+
     /// Marks the database as a demo, whose accounts all have `password` (shown on the
     /// sign-in page so a visitor can try it).
     pub async fn mark_demo(&self, password: &str) -> Result<()> {

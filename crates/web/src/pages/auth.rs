@@ -1,7 +1,7 @@
 //! Signing in and out.
 //!
-//! The sign-in form has no session yet to bind a CSRF token to, so it uses a double-submit
-//! token: a random value in a cookie of its own, echoed in the form.
+//! The sign-in form has no session yet to bind a CSRF token to: its token belongs to a
+//! pre-session the server signed (see `tertial_app`'s `presession`).
 
 use askama::Template;
 use axum::Extension;
@@ -10,7 +10,6 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tertial_app::AppError;
-use tertial_app::auth::random_token;
 
 use super::{Chrome, render};
 use crate::error::{WebError, status_of};
@@ -61,10 +60,10 @@ async fn sign_in_form(
         resume,
     } = form;
     let secure = state.settings.secure_cookies;
-    let token = match cookie(headers, Cookie::SignIn, secure) {
-        Some(token) => token,
-        None => random_token()?,
-    };
+    let guard = state
+        .app
+        .sign_in_guard(cookie(headers, Cookie::SignIn, secure).as_deref())
+        .await?;
     let (demo_password, demo_accounts) = match state.app.demo_accounts().await? {
         Some(demo) => (
             demo.password,
@@ -85,7 +84,7 @@ async fn sign_in_form(
     let notice = (next != "/" && error.is_none()).then_some(text::SIGNED_OUT);
     let page = SignInPage {
         chrome: Chrome::anonymous(),
-        csrf: token.clone(),
+        csrf: guard.token,
         next,
         email,
         error,
@@ -97,7 +96,7 @@ async fn sign_in_form(
     let mut response = render(status, &page)?;
     response.headers_mut().append(
         header::SET_COOKIE,
-        set_cookie(Cookie::SignIn, &token, secure, None),
+        set_cookie(Cookie::SignIn, &guard.cookie, secure, None),
     );
     Ok(response)
 }
@@ -148,8 +147,12 @@ pub async fn sign_in(
     form: FormData,
 ) -> Result<Response, WebError> {
     let secure = state.settings.secure_cookies;
-    let expected = cookie(&headers, Cookie::SignIn, secure);
-    if expected.is_none() || form.get("csrf") != expected.as_deref() {
+    let pre_session = cookie(&headers, Cookie::SignIn, secure);
+    let guarded = state
+        .app
+        .sign_in_guard_holds(pre_session.as_deref(), form.get("csrf"))
+        .await?;
+    if !guarded {
         super::note_forgery(&state, None, tertial_domain::AuditSubject::SignIn).await;
         return Err(WebError::new(StatusCode::FORBIDDEN, text::CSRF_FAILED));
     }

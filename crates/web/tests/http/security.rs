@@ -390,6 +390,67 @@ async fn sessions_end_at_their_lifetime_and_cookies_cannot_be_planted() {
     assert!(set.contains("Path=/;") && set.contains("Secure"), "{set}");
 }
 
+/// The sign-in form's token belongs to a pre-session the server signed: a pair the client
+/// chose itself (a planted cookie echoed in the form, as a double-submit check would take),
+/// or a token of another pre-session, signs no one in; the pair from the page does.
+async fn sign_in_tokens_are_the_servers_not_the_clients(app: TestApp) {
+    let post = |cookie: String, csrf: String| {
+        let visitor = app.visitor();
+        async move {
+            visitor
+                .http
+                .post(format!("{}/logga-in", visitor.base))
+                .header("cookie", cookie)
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("next", "/"),
+                    ("email", "skarholmen@example.se"),
+                    ("password", PASSWORD),
+                ])
+                .send()
+                .await
+                .expect("POST")
+                .status()
+        }
+    };
+    let chosen = "1.abc.def".to_owned();
+    assert_eq!(
+        post(format!("tertial_login={chosen}"), chosen.clone()).await,
+        StatusCode::FORBIDDEN,
+        "a pair the client chose"
+    );
+    let pre_session = |visitor: Client| async move {
+        let page = visitor
+            .http
+            .get(format!("{}/logga-in", visitor.base))
+            .send()
+            .await
+            .expect("GET");
+        let cookie = page
+            .headers()
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .expect("a pre-session")
+            .to_owned();
+        let token = hidden(&page.text().await.expect("page"), "csrf");
+        (cookie, token)
+    };
+    let (first_cookie, first_token) = pre_session(app.visitor()).await;
+    let (_, second_token) = pre_session(app.visitor()).await;
+    assert_eq!(
+        post(first_cookie.clone(), second_token).await,
+        StatusCode::FORBIDDEN,
+        "the token of another pre-session"
+    );
+    assert_eq!(
+        post(first_cookie, first_token).await,
+        StatusCode::SEE_OTHER,
+        "the page's own pair"
+    );
+}
+story!(sign_in_tokens_are_the_servers_not_the_clients);
+
 /// What was refused is in the audit log, without flooding it: a coordinator trying to
 /// write into a body's report, and changes without a valid token (noted once a minute per
 /// person and subject); reading a version on a page and downloading it are told apart; a
