@@ -196,3 +196,38 @@ async fn add_user(args: UserAddArgs) -> Result<(), String> {
     println!("Added user {id}: {}", args.email.trim().to_lowercase());
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The demo reads as a web form, not as the Word template it came from: its
+    /// introduction is there, and no text tells anyone to click to enter text.
+    #[test]
+    fn the_demo_reads_as_a_web_form() {
+        let data = demo::DemoData::parse(DEMO_DATA).expect("demo data");
+        assert!(data.follow_up.purpose.starts_with("För att nå resultat"));
+        let mut texts = vec![&data.follow_up.title, &data.follow_up.purpose];
+        for question in &data.questions {
+            texts.push(&question.text);
+            texts.extend(question.help.as_ref());
+        }
+        for round in &data.rounds {
+            for submission in &round.submissions {
+                texts.extend(submission.answers.values());
+                texts.push(&submission.other_information);
+            }
+        }
+        for text in texts {
+            let lower = text.to_lowercase();
+            assert!(
+                !lower.contains("klicka här") && !lower.contains("ange text"),
+                "{text}"
+            );
+            assert!(
+                !text.contains("skatteverket") && !text.contains(" ABs "),
+                "{text}"
+            );
+        }
+    }
+}
