@@ -9,7 +9,7 @@ use tertial_domain::throttle;
 use tertial_domain::validate::is_valid_email;
 use tertial_domain::{AuditAction, AuditSubject, NewAuditEntry};
 
-use crate::{App, AppError, Result, now};
+use crate::{App, AppError, Result};
 
 /// A new session: the token goes in the cookie, the CSRF token in every form.
 #[derive(Debug, Clone)]
@@ -47,7 +47,7 @@ impl App {
         .filter_map(|(key, free)| Some((key?, free)))
         .collect();
         let keys: Vec<&str> = keyed.iter().map(|(key, _)| *key).collect();
-        let at = now();
+        let at = self.now();
         let forget_before = at - throttle::FORGET_AFTER;
         let counted = self.store.sign_in_failures(&keys, forget_before).await?;
         let wait = keyed
@@ -78,7 +78,7 @@ impl App {
             _ => {
                 let failures = self
                     .store
-                    .count_sign_in_failure(&keys, now(), forget_before)
+                    .count_sign_in_failure(&keys, self.now(), forget_before)
                     .await?;
                 // Counted, not written one by one: an entry for the first failure, the one
                 // that starts the waiting, and every tenth.
@@ -100,7 +100,7 @@ impl App {
                     let entry =
                         NewAuditEntry::new(None, AuditAction::SignInFailed, AuditSubject::SignIn)
                             .with_detail(format!("email={shown} failures: {}", counts.join(" ")));
-                    self.store.append_audit(&entry, now()).await?;
+                    self.store.append_audit(&entry, self.now()).await?;
                 }
                 return Err(AppError::BadCredentials);
             }
@@ -112,7 +112,7 @@ impl App {
             token: random_token()?,
             csrf_token: random_token()?,
         };
-        let at = now();
+        let at = self.now();
         self.store
             .insert_session(
                 &token_hash(&session.token),
@@ -135,13 +135,13 @@ impl App {
     /// pages within that second, and at once for every change (checked in its transaction).
     pub async fn session(&self, token: &str) -> Result<Option<tertial_domain::Session>> {
         let hash = token_hash(token);
-        if let Some(session) = self.recent_sessions.get(&hash) {
+        let at = self.now();
+        if let Some(session) = self.recent_sessions.get(&hash, at) {
             return Ok(Some(session));
         }
-        let at = now();
         let session = self.store.session(&hash, at).await?;
         if let Some(s) = &session {
-            self.recent_sessions.put(hash.clone(), s.clone());
+            self.recent_sessions.put(hash.clone(), s.clone(), at);
         }
         let touch_every = TOUCH_INTERVAL.min(self.settings.session_idle / 4);
         if let Some(s) = &session
@@ -174,7 +174,7 @@ impl App {
         self.store
             .delete_session(
                 &hash,
-                now(),
+                self.now(),
                 &NewAuditEntry::new(
                     Some(session.actor.id),
                     AuditAction::SignedOut,

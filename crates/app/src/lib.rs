@@ -3,6 +3,7 @@
 //! may do it, call the store, and record the action in the audit log.
 
 pub mod auth;
+mod clock;
 pub mod demo;
 mod documents;
 mod error;
@@ -23,6 +24,7 @@ use tertial_domain::{
 };
 use tertial_store::{RoundSnapshot, Store};
 
+pub use clock::Clock;
 pub use error::{AppError, chain};
 pub use presession::SignInGuard;
 pub use reports::{
@@ -71,6 +73,7 @@ pub struct App {
     recent_contexts: Arc<Recent<ReportId, ReportContext>>,
     /// The key that signs sign-in pre-sessions, read once from the database.
     sign_in_key: Arc<tokio::sync::OnceCell<Vec<u8>>>,
+    clock: Clock,
 }
 
 impl App {
@@ -83,7 +86,18 @@ impl App {
             recent_sessions: Arc::new(Recent::new(RECENT, 100_000)),
             recent_contexts: Arc::new(Recent::new(RECENT, 10_000)),
             sign_in_key: Arc::default(),
+            clock: Clock::default(),
         }
+    }
+
+    /// The same application reading the time from `clock` (tests move it ahead).
+    pub fn with_clock(self, clock: Clock) -> App {
+        App { clock, ..self }
+    }
+
+    /// The time now, by the application's clock.
+    pub fn now(&self) -> tertial_domain::Timestamp {
+        self.clock.now()
     }
 
     /// Whether the database takes writes now, answered within `within` (for readiness).
@@ -116,7 +130,7 @@ impl App {
 }
 
 /// How long a looked-up session or report context is used again.
-const RECENT: std::time::Duration = std::time::Duration::from_secs(1);
+const RECENT: jiff::SignedDuration = jiff::SignedDuration::from_secs(1);
 
 /// Who was refused what, on which subject.
 type RefusalKey = (Option<UserId>, AuditAction, AuditSubject);
@@ -136,7 +150,7 @@ impl App {
         subject: AuditSubject,
     ) -> Result<()> {
         let by = actor.map(|a| a.id);
-        let at = now();
+        let at = self.now();
         let key = (by, action, subject);
         let due = match self.refusals.lock() {
             Ok(mut noted) => {
@@ -170,7 +184,7 @@ impl App {
     }
 }
 
-/// The current time.
-pub fn now() -> tertial_domain::Timestamp {
+/// The system's time, for what runs outside an [`App`] (the demo's load, the command line).
+pub(crate) fn now() -> tertial_domain::Timestamp {
     tertial_domain::Timestamp::now()
 }

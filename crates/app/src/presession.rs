@@ -9,7 +9,7 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::{App, AppError, Result, now};
+use crate::{App, AppError, Result};
 
 /// How long a sign-in page may stay open before its form is refused.
 pub const PRE_SESSION_LIFETIME: jiff::SignedDuration = jiff::SignedDuration::from_hours(2);
@@ -26,10 +26,10 @@ impl App {
     /// that two open tabs both work), otherwise a new one.
     pub async fn sign_in_guard(&self, cookie: Option<&str>) -> Result<SignInGuard> {
         let key = self.sign_in_key().await?;
-        let cookie = match cookie.filter(|c| pre_session_valid(&key, c, now())) {
+        let cookie = match cookie.filter(|c| pre_session_valid(&key, c, self.now())) {
             Some(cookie) => cookie.to_owned(),
             None => {
-                let issued = now().as_millisecond();
+                let issued = self.now().as_millisecond();
                 let nonce = crate::auth::random_token()?;
                 let mac = hex_mac(&key, &format!("pre-session|{issued}|{nonce}"));
                 format!("{issued}.{nonce}.{mac}")
@@ -49,7 +49,7 @@ impl App {
             return Ok(false);
         };
         let key = self.sign_in_key().await?;
-        Ok(pre_session_valid(&key, cookie, now())
+        Ok(pre_session_valid(&key, cookie, self.now())
             && equal_in_constant_time(token.as_bytes(), form_token(&key, cookie).as_bytes()))
     }
 
@@ -126,7 +126,7 @@ mod tests {
     #[test]
     fn pre_sessions_are_signed_and_run_out() {
         let key = b"a key of the server";
-        let at = now();
+        let at = jiff::Timestamp::now();
         let issued = at.as_millisecond();
         let mac = hex_mac(key, &format!("pre-session|{issued}|abc"));
         let cookie = format!("{issued}.abc.{mac}");

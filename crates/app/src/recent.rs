@@ -7,17 +7,19 @@
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
 
-/// Entries younger than `ttl`, at most `capacity` of them.
+use jiff::SignedDuration;
+use tertial_domain::Timestamp;
+
+/// Entries younger than `ttl` (by the application's clock), at most `capacity` of them.
 pub(crate) struct Recent<K, V> {
-    entries: Mutex<HashMap<K, (V, Instant)>>,
-    ttl: Duration,
+    entries: Mutex<HashMap<K, (V, Timestamp)>>,
+    ttl: SignedDuration,
     capacity: usize,
 }
 
 impl<K: Eq + Hash + Clone, V: Clone> Recent<K, V> {
-    pub(crate) fn new(ttl: Duration, capacity: usize) -> Self {
+    pub(crate) fn new(ttl: SignedDuration, capacity: usize) -> Self {
         Recent {
             entries: Mutex::new(HashMap::new()),
             ttl,
@@ -25,22 +27,26 @@ impl<K: Eq + Hash + Clone, V: Clone> Recent<K, V> {
         }
     }
 
-    pub(crate) fn get(&self, key: &K) -> Option<V> {
-        let entries = self.entries.lock().ok()?;
-        let (value, at) = entries.get(key)?;
-        (at.elapsed() < self.ttl).then(|| value.clone())
+    fn fresh(&self, put_at: Timestamp, now: Timestamp) -> bool {
+        let age = now.duration_since(put_at);
+        !age.is_negative() && age < self.ttl
     }
 
-    pub(crate) fn put(&self, key: K, value: V) {
+    pub(crate) fn get(&self, key: &K, now: Timestamp) -> Option<V> {
+        let entries = self.entries.lock().ok()?;
+        let (value, at) = entries.get(key)?;
+        self.fresh(*at, now).then(|| value.clone())
+    }
+
+    pub(crate) fn put(&self, key: K, value: V, now: Timestamp) {
         if let Ok(mut entries) = self.entries.lock() {
             if entries.len() >= self.capacity {
-                let ttl = self.ttl;
-                entries.retain(|_, (_, at)| at.elapsed() < ttl);
+                entries.retain(|_, (_, at)| self.fresh(*at, now));
                 if entries.len() >= self.capacity {
                     entries.clear();
                 }
             }
-            entries.insert(key, (value, Instant::now()));
+            entries.insert(key, (value, now));
         }
     }
 
@@ -57,17 +63,24 @@ mod tests {
 
     #[test]
     fn entries_last_their_time_and_no_longer() {
-        let recent = Recent::new(Duration::from_millis(50), 2);
-        recent.put("a", 1);
-        assert_eq!(recent.get(&"a"), Some(1));
+        let recent = Recent::new(SignedDuration::from_millis(50), 2);
+        let t0 = Timestamp::now();
+        let later = |ms| t0 + SignedDuration::from_millis(ms);
+        recent.put("a", 1, t0);
+        assert_eq!(recent.get(&"a", t0), Some(1));
         recent.forget(&"a");
-        assert_eq!(recent.get(&"a"), None);
-        recent.put("b", 2);
-        std::thread::sleep(Duration::from_millis(60));
-        assert_eq!(recent.get(&"b"), None, "too old");
-        recent.put("c", 3);
-        recent.put("d", 4);
-        recent.put("e", 5);
-        assert_eq!(recent.get(&"e"), Some(5), "room is made for new entries");
+        assert_eq!(recent.get(&"a", t0), None);
+        recent.put("b", 2, t0);
+        assert_eq!(recent.get(&"b", later(49)), Some(2));
+        assert_eq!(recent.get(&"b", later(50)), None, "too old");
+        assert_eq!(recent.get(&"b", later(-1)), None, "the clock went back");
+        recent.put("c", 3, later(60));
+        recent.put("d", 4, later(60));
+        recent.put("e", 5, later(60));
+        assert_eq!(
+            recent.get(&"e", later(60)),
+            Some(5),
+            "room is made for new entries"
+        );
     }
 }

@@ -13,7 +13,7 @@ use tertial_domain::{
 };
 use tertial_store::{ReportOverview, RoundSnapshot, SubmitOutcome};
 
-use crate::{App, AppError, Result, now};
+use crate::{App, AppError, Result};
 
 /// A report with everything around it.
 #[derive(Debug, Clone)]
@@ -96,6 +96,8 @@ pub struct ReportPage {
     pub sections: Vec<SectionView>,
     fixed: HashMap<Field, StoredField>,
     pub submissions: Vec<Submission>,
+    /// Whether the round's deadline has passed (by the Stockholm date today).
+    pub past_deadline: bool,
 }
 
 impl ReportPage {
@@ -234,12 +236,14 @@ impl App {
                 (sections, stored)
             }
         };
+        let past_deadline = context.round.is_late(swedish_date(self.now()));
         Ok(ReportPage {
             context,
             access,
             sections,
             fixed,
             submissions,
+            past_deadline,
         })
     }
 
@@ -251,11 +255,11 @@ impl App {
         actor: &Actor,
         id: ReportId,
     ) -> Result<(ReportContext, DraftAccess)> {
-        let context = match self.recent_contexts.get(&id) {
+        let context = match self.recent_contexts.get(&id, self.now()) {
             Some(context) if actor.reads_submissions_of(context.body.id) => context,
             _ => {
                 let context = self.report_context(actor, id).await?;
-                self.recent_contexts.put(id, context.clone());
+                self.recent_contexts.put(id, context.clone(), self.now());
                 context
             }
         };
@@ -317,7 +321,7 @@ impl App {
     ) -> Result<FormPosted> {
         let (context, draft) = self.editable_report(actor, id).await?;
         let changes = self.changed_fields(&context, &entries)?;
-        let at = now();
+        let at = self.now();
         let late = context.round.is_late(swedish_date(at));
         let questions = context.questions();
         let done = self
@@ -338,7 +342,10 @@ impl App {
         draft: &DraftAccess,
         changes: Vec<(Field, FieldValue, i64)>,
     ) -> Result<Vec<SaveOutcome>> {
-        Ok(self.store.save_fields(draft, &changes, now()).await??)
+        Ok(self
+            .store
+            .save_fields(draft, &changes, self.now())
+            .await??)
     }
 
     /// The posted fields whose value differs from the one the form showed, each with the
@@ -432,7 +439,7 @@ impl App {
         };
         let entry = NewAuditEntry::new(Some(actor.id), action, AuditSubject::Report(id))
             .with_detail(format!("version={number}"));
-        self.store.append_audit(&entry, now()).await?;
+        self.store.append_audit(&entry, self.now()).await?;
         Ok((context, submission))
     }
 

@@ -132,7 +132,7 @@ async fn sweep_sessions(store: Store) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
         tick.tick().await;
-        if let Err(e) = store.delete_expired_sessions(tertial_app::now()).await {
+        if let Err(e) = store.delete_expired_sessions(jiff::Timestamp::now()).await {
             tracing::warn!(error = %e, "could not remove expired sessions");
         }
     }

@@ -3,7 +3,7 @@
 
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, LOCATION};
-use tertial_app::{App, Settings, demo};
+use tertial_app::{App, Clock, Settings, demo};
 use tertial_domain::AuditSubject;
 use tertial_store::{Backend, Store};
 use tertial_web::{WebSettings, router};
@@ -17,6 +17,8 @@ struct TestApp {
     store: Store,
     /// The database's URL, for a test's own connection to it.
     url: String,
+    /// The application's clock: moved ahead, a session's time passes without waiting.
+    clock: Clock,
 }
 
 impl TestApp {
@@ -29,7 +31,8 @@ impl TestApp {
         let store = Store::connect(&url).await.expect("connect");
         let data = demo::DemoData::parse(DEMO).expect("demo data");
         demo::load(&store, &data).await.expect("load demo");
-        let app = App::new(store.clone(), settings);
+        let clock = Clock::default();
+        let app = App::new(store.clone(), settings).with_clock(clock.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -46,7 +49,12 @@ impl TestApp {
             never,
             limits,
         ));
-        Some(TestApp { base, store, url })
+        Some(TestApp {
+            base,
+            store,
+            url,
+            clock,
+        })
     }
 
     /// A browser of its own, not signed in.
@@ -893,13 +901,7 @@ async fn pages_forbid_framing_and_foreign_scripts() {
 /// again, and saved by its author only.
 #[tokio::test]
 async fn a_form_posted_after_the_session_ended_is_kept() {
-    let settings = Settings {
-        session_idle: jiff::SignedDuration::from_secs(1),
-        ..Settings::default()
-    };
-    let app = TestApp::start_with(Backend::Sqlite, settings, WebSettings::default())
-        .await
-        .expect("app");
+    let app = TestApp::start(Backend::Sqlite).await.expect("app");
     let report = app.report_id("T2 2022", "Skärholmen").await;
     let reporter = app.signed_in("skarholmen@example.se").await;
     let page = reporter.get(&format!("/rapporter/{report}")).await;
@@ -910,7 +912,7 @@ async fn a_form_posted_after_the_session_ended_is_kept() {
         }
     }
     fields.push(("action".into(), "spara".into()));
-    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    app.clock.advance(Settings::default().session_idle);
 
     let expired = reporter
         .post_owned(&format!("/rapporter/{report}"), &fields)

@@ -280,7 +280,7 @@ async fn password_guessing_is_slowed_down(app: TestApp) {
         "others are not held up"
     );
 
-    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    app.clock.advance(jiff::SignedDuration::from_millis(1100));
     let after = attempt_sign_in(&guesser, target, PASSWORD).await;
     assert_eq!(after.status, StatusCode::SEE_OTHER, "{}", after.text);
 
@@ -334,13 +334,7 @@ story!(disguised_and_multi_line_text_is_refused);
 /// `__Host-` prefix.
 #[tokio::test]
 async fn sessions_end_at_their_lifetime_and_cookies_cannot_be_planted() {
-    let settings = Settings {
-        session_lifetime: jiff::SignedDuration::from_secs(2),
-        ..Settings::default()
-    };
-    let app = TestApp::start_with(Backend::Sqlite, settings, WebSettings::default())
-        .await
-        .expect("app");
+    let app = TestApp::start(Backend::Sqlite).await.expect("app");
     let reporter = app.signed_in("skarholmen@example.se").await;
     assert_eq!(reporter.get("/rapporter").await.status, StatusCode::OK);
     let planted = reporter
@@ -355,10 +349,12 @@ async fn sessions_end_at_their_lifetime_and_cookies_cannot_be_planted() {
         StatusCode::SEE_OTHER,
         "two session cookies: neither"
     );
+    // Busy all day: used every two hours, never idle for long.
     for _ in 0..5 {
-        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-        reporter.get("/rapporter").await;
+        app.clock.advance(jiff::SignedDuration::from_hours(2));
+        assert_eq!(reporter.get("/rapporter").await.status, StatusCode::OK);
     }
+    app.clock.advance(jiff::SignedDuration::from_hours(2));
     let ended = reporter.get("/rapporter").await;
     assert_eq!(
         ended.status,

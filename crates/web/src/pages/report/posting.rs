@@ -66,7 +66,7 @@ pub async fn post_form(
     };
     let outcome = match posted {
         Ok(FormPosted::Saved(saved)) if saved.conflicts.is_empty() => {
-            let at = time::clock(tertial_app::now());
+            let at = time::clock(state.app.now());
             return Ok(Redirect::to(&format!("/rapporter/{id}?sparat={at}")).into_response());
         }
         Ok(FormPosted::Submitted(submission)) => return receipt(submission.number),

@@ -206,7 +206,6 @@ pub(super) fn report_view(
     max_chars: usize,
 ) -> ReportTemplate {
     let context = &page.context;
-    let today = tertial_domain::round::swedish_date(tertial_app::now());
     let editable = page.access == ReportAccess::Edit;
     let refused = std::mem::take(&mut overlay.refused);
     let mut numbers = std::collections::HashMap::new();
@@ -312,7 +311,7 @@ pub(super) fn report_view(
         round_closed: context.round.status == tertial_domain::RoundStatus::Closed,
         showing_version: None,
         deadline: context.round.deadline.to_string(),
-        late: editable && context.round.is_late(today),
+        late: editable && page.past_deadline,
         updated_at: context.report.updated_at.map(time::date_time),
         problems_title: overlay.problems_title,
         problems,
