@@ -503,6 +503,22 @@ test(
         for (const p of await overflowing(page)) problems.push(`${width} px ${path}: ${p}`);
         for (const p of await scrollsSideways(page)) problems.push(`${width} px ${path}: ${p}`);
       }
+      // A long organisation name beside a logo, as configuration may give them.
+      await coordinator.page.goto('/tillganglighet');
+      await coordinator.page.evaluate(() => {
+        const brand = document.querySelector('.brand');
+        const logo = document.createElement('img');
+        logo.className = 'brand-logo';
+        logo.alt = '';
+        logo.src = 'data:image/svg+xml,' + encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" width="160" height="40"><rect width="160" height="40"/></svg>');
+        const name = document.createElement('span');
+        name.className = 'brand-organisation';
+        name.textContent = 'Skärholmens stadsdelsförvaltning och Kommunstyrelsens förvaltningsorganisation';
+        brand.prepend(logo, name);
+      });
+      await coordinator.page.locator('.brand-logo').evaluate((img) => img.decode());
+      for (const p of await overflowing(coordinator.page)) problems.push(`${width} px long organisation name: ${p}`);
+      for (const p of await scrollsSideways(coordinator.page)) problems.push(`${width} px long organisation name: ${p}`);
       // The sign-in page with its errors.
       await anonymous.page.goto('/logga-in');
       await Promise.all([anonymous.page.waitForNavigation(), anonymous.page.getByRole('button', { name: 'Logga in' }).click()]);
