@@ -76,6 +76,27 @@ test('sign-in page after a failed sign-in, with its error summary', async () => 
   await context.close();
 });
 
+test('sign-in page sent empty: Swedish errors, not the browser\'s, with focus on the summary', async () => {
+  const { context, page } = await anonymousPage();
+  await page.goto('/logga-in');
+  const [response] = await Promise.all([
+    page.waitForNavigation(),
+    page.getByRole('button', { name: 'Logga in' }).click(),
+  ]);
+  assert.equal(response.status(), 400);
+  assert.equal(await page.title(), 'Fel: Logga in – Tertial');
+  const summary = page.locator('#felsammanfattning');
+  await page.waitForFunction(() => document.activeElement?.id === 'felsammanfattning');
+  await expectText(summary, 'Ange din e-postadress.');
+  await expectText(summary, 'Ange ditt lösenord.');
+  assert.equal(await page.getAttribute('#email', 'aria-invalid'), 'true');
+  assert.equal(await page.getAttribute('#password', 'aria-invalid'), 'true');
+  await summary.getByRole('link', { name: 'Ange ditt lösenord.' }).click();
+  await page.waitForFunction(() => document.activeElement?.id === 'password');
+  await expectNoAxeViolations(page, 'the sign-in page sent empty');
+  await context.close();
+});
+
 
 test('a form posted after the session ended: the sign-in page that keeps it, then the page to save it', async () => {
   const { context, page } = await signedInPage(browser, demo.baseURL, ACCOUNTS.skarholmen);
@@ -244,6 +265,8 @@ test('the submitted T2 report, read-only', async () => {
 test("coordinator's rounds, a round's overview and a draft's status-only view", async () => {
   const { context, page } = await signedInPage(browser, demo.baseURL, ACCOUNTS.coordinator);
   assert.equal(new URL(page.url()).pathname, '/omgangar');
+  const menu = page.getByRole('navigation', { name: 'Huvudmeny' });
+  assert.equal(await menu.getByRole('link', { name: 'Omgångar' }).getAttribute('aria-current'), 'page');
   await expectNoAxeViolations(page, '/omgangar');
 
   const brommaId = await coordinatorReportId(page, 'Tertialrapport 2 2022', 'Bromma');
@@ -258,6 +281,7 @@ test("coordinator's rounds, a round's overview and a draft's status-only view", 
 test("reader's published page", async () => {
   const { context, page } = await signedInPage(browser, demo.baseURL, ACCOUNTS.reader);
   assert.equal(new URL(page.url()).pathname, '/publicerat');
+  assert.equal(await page.locator('nav, [role=navigation]').count(), 0, 'a reader has no menu, so no empty nav');
   await expectNoAxeViolations(page, '/publicerat');
   await context.close();
 });
@@ -272,6 +296,9 @@ test('the 404 page, anonymous and signed in', async () => {
 
   response = await reporter.page.goto('/rapporter/999999');
   assert.equal(response.status(), 404);
+  // Signed in, the error page keeps the person's header and menu.
+  await expectText(reporter.page.locator('.site-header'), 'Logga ut');
+  await reporter.page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Mina rapporter' }).waitFor();
   await expectNoAxeViolations(reporter.page, 'the 404 page for a missing report');
 });
 
@@ -285,6 +312,98 @@ test('the sign-in page reached from a signed-out form (with its notice)', async 
   await submitSignIn(page, ACCOUNTS.skarholmen);
   assert.equal(new URL(page.url()).pathname, `/rapporter/${ids['Tertialrapport 2 2022']}`);
   await context.close();
+});
+
+/** WCAG's contrast ratio of two CSS colours ("rgb(r, g, b)" or "rgba(...)"). */
+function contrast(a, b) {
+  const luminance = (css) => {
+    const [r, g, bl] = css.match(/[\d.]+/g).slice(0, 3).map((v) => {
+      const c = Number(v) / 255;
+      return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+/**
+ * Tabs through every focusable element of the page and returns, for each, its focus
+ * outline and the background it is drawn on (the nearest ancestor's that is not transparent).
+ */
+async function focusRings(page) {
+  const rings = [];
+  await page.locator('body').focus().catch(() => {});
+  await page.evaluate(() => document.activeElement?.blur());
+  for (let i = 0; i < 150; i += 1) {
+    await page.keyboard.press('Tab');
+    const ring = await page.evaluate(() => {
+      const el = document.activeElement;
+      if (!el || el === document.body) return null;
+      const style = getComputedStyle(el);
+      let bg = 'rgb(255, 255, 255)';
+      for (let n = el.parentElement; n; n = n.parentElement) {
+        const c = getComputedStyle(n).backgroundColor;
+        if (!/rgba\(.*, 0\)$/.test(c) && c !== 'transparent') { bg = c; break; }
+      }
+      const name = (el.getAttribute('aria-label') || el.textContent || el.id || el.name || '').trim().slice(0, 40);
+      return {
+        key: el.outerHTML.slice(0, 200),
+        what: `${el.tagName.toLowerCase()}${el.type ? `[${el.type}]` : ''} "${name}"`,
+        style: style.outlineStyle,
+        width: parseFloat(style.outlineWidth),
+        colour: style.outlineColor,
+        bg,
+      };
+    });
+    if (!ring || rings.some((r) => r.key === ring.key)) break;
+    rings.push(ring);
+  }
+  return rings;
+}
+
+test('every focusable element shows a focus ring with 3:1 contrast against its background (WCAG 1.4.11)', async () => {
+  const coordinator = await signedInPage(browser, demo.baseURL, ACCOUNTS.coordinator);
+  await coordinatorReportId(coordinator.page, 'Tertialrapport 1 2022', 'Skärholmen');
+  const roundPage = new URL(coordinator.page.url()).pathname;
+  const anonymous = await anonymousPage();
+  const pages = [
+    [anonymous, '/logga-in'],
+    [anonymous, '/tillganglighet'],
+    [anonymous, '/finns-inte'],
+    [reporter, '/rapporter'],
+    [reporter, `/rapporter/${ids['Tertialrapport 1 2022']}/versioner/1`],
+    [coordinator, '/omgangar'],
+    [coordinator, roundPage],
+  ];
+  const problems = [];
+  const seen = new Set();
+  const check = async (page, label) => {
+    const rings = await focusRings(page);
+    assert.ok(rings.length > 2, `${label}: tabbing reached ${rings.length} elements`);
+    for (const r of rings) {
+      seen.add(r.what.split(' ')[0]);
+      const ratio = contrast(r.colour, r.bg);
+      if (r.style === 'none' || r.width < 2 || ratio < 3) {
+        problems.push(`${label}: ${r.what} has outline ${r.style} ${r.width}px ${r.colour} on ${r.bg} (${ratio.toFixed(1)}:1)`);
+      }
+    }
+  };
+  for (const [who, path] of pages) {
+    await who.page.goto(path);
+    await check(who.page, path);
+  }
+  // An editable form (text fields, Ej aktuellt checkboxes, Spara): Skärholmen's T2 is
+  // submitted by now, Bromma's is still open (the reflow test below submits it).
+  const form = await signedInPage(browser, demo.baseURL, ACCOUNTS.bromma);
+  const formIds = await myReportIds(form.page);
+  await form.page.goto(`/rapporter/${formIds['Tertialrapport 2 2022']}`);
+  await check(form.page, 'the form');
+  for (const kind of ['a', 'button[submit]', 'input[email]', 'input[password]', 'input[checkbox]', 'textarea[textarea]', 'div']) {
+    assert.ok(seen.has(kind), `the pages tabbed through include a ${kind}`);
+  }
+  for (const who of [anonymous, coordinator, form]) await who.context.close();
+  assert.deepEqual(problems, [], `focus is not visible enough:\n${problems.join('\n')}`);
 });
 
 /**
@@ -312,28 +431,102 @@ async function overflowing(page) {
   });
 }
 
+/** What makes the page scroll sideways at its current width: the document, or a table region. */
+async function scrollsSideways(page) {
+  return page.evaluate(() => {
+    const found = [];
+    const root = document.documentElement;
+    if (root.scrollWidth > root.clientWidth) {
+      found.push(`the page is ${root.scrollWidth} px wide in ${root.clientWidth} px`);
+    }
+    for (const wrap of document.querySelectorAll('.table-wrap')) {
+      if (wrap.scrollWidth > wrap.clientWidth + 1) {
+        found.push(`table "${wrap.getAttribute('aria-label')}" is ${wrap.scrollWidth} px wide in ${wrap.clientWidth} px`);
+      }
+    }
+    const signOut = [...document.querySelectorAll('.site-header button')].find((b) => b.textContent.trim() === 'Logga ut');
+    if (signOut) {
+      const lines = signOut.getBoundingClientRect().height / parseFloat(getComputedStyle(signOut).lineHeight);
+      if (lines > 1.5) found.push(`"Logga ut" wraps over ${Math.round(lines)} lines`);
+    }
+    return found;
+  });
+}
+
+/** An e-mail address as long as real ones get, to show on the receipt and version pages. */
+const LONG_EMAIL = 'forvaltningens.naringslivssamordnare.skarholmen@stockholm.example.se';
+
 test(
-  'pages reflow at 320 CSS px, as at 400 % zoom (WCAG 1.4.10; axe cannot check this)',
+  'pages reflow at 320 and 375 CSS px, as at 400 % zoom (WCAG 1.4.10; axe cannot check this)',
   async () => {
+    // Bromma submits T2 with a long contact e-mail: its receipt, and the version page
+    // the coordinator reads, show it.
+    const bromma = await signedInPage(browser, demo.baseURL, ACCOUNTS.bromma);
+    const brommaIds = await myReportIds(bromma.page);
+    const brommaT2 = brommaIds['Tertialrapport 2 2022'];
+    await bromma.page.goto(`/rapporter/${brommaT2}`);
+    await fillCompleteReport(bromma.page, {
+      contact: { contact_name: 'Eva Ek', contact_phone: '08-508 000 00', contact_email: LONG_EMAIL },
+    });
+    await clickAndWaitForPage(bromma.page, 'Skicka in');
+    const receipt = new URL(bromma.page.url()).pathname + new URL(bromma.page.url()).search;
+    await expectText(bromma.page.locator('main'), LONG_EMAIL);
+    const coordinator = await signedInPage(browser, demo.baseURL, ACCOUNTS.coordinator);
+    await coordinatorReportId(coordinator.page, 'Tertialrapport 2 2022', 'Bromma');
+    const roundPage = new URL(coordinator.page.url()).pathname;
+    const anonymous = await anonymousPage();
     const pages = [
-      [null, '/logga-in'],
-      [null, '/tillganglighet'],
-      [null, '/finns-inte'],
+      [anonymous, '/logga-in'],
+      [anonymous, '/tillganglighet'],
+      [anonymous, '/finns-inte'],
       [reporter, '/rapporter'],
       [reporter, `/rapporter/${ids['Tertialrapport 2 2022']}`],
       [reporter, `/rapporter/${ids['Tertialrapport 1 2022']}`],
       [reporter, `/rapporter/${ids['Tertialrapport 1 2022']}/versioner/1`],
+      [reporter, '/rapporter/999999'],
+      [bromma, receipt],
+      [bromma, `/rapporter/${brommaT2}/versioner/1`],
+      [coordinator, '/omgangar'],
+      [coordinator, roundPage],
+      [coordinator, `/rapporter/${brommaT2}`],
+      [coordinator, '/tillganglighet'],
     ];
     const problems = [];
-    const anonymous = await anonymousPage();
-    for (const [who, path] of pages) {
-      const page = who ? who.page : anonymous.page;
-      await page.setViewportSize({ width: 320, height: 640 });
-      await page.goto(path);
-      for (const p of await overflowing(page)) problems.push(`${path}: ${p}`);
+    for (const width of [320, 375]) {
+      for (const [who, path] of pages) {
+        const { page } = who;
+        await page.setViewportSize({ width, height: 640 });
+        await page.goto(path);
+        if (path === receipt || path.endsWith(`${brommaT2}/versioner/1`)) {
+          await expectText(page.locator('main'), LONG_EMAIL);
+        }
+        for (const p of await overflowing(page)) problems.push(`${width} px ${path}: ${p}`);
+        for (const p of await scrollsSideways(page)) problems.push(`${width} px ${path}: ${p}`);
+      }
+      // A long organisation name beside a logo, as configuration may give them.
+      await coordinator.page.goto('/tillganglighet');
+      await coordinator.page.evaluate(() => {
+        const brand = document.querySelector('.brand');
+        const logo = document.createElement('img');
+        logo.className = 'brand-logo';
+        logo.alt = '';
+        logo.src = 'data:image/svg+xml,' + encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" width="160" height="40"><rect width="160" height="40"/></svg>');
+        const name = document.createElement('span');
+        name.className = 'brand-organisation';
+        name.textContent = 'Skärholmens stadsdelsförvaltning och Kommunstyrelsens förvaltningsorganisation';
+        brand.prepend(logo, name);
+      });
+      await coordinator.page.locator('.brand-logo').evaluate((img) => img.decode());
+      for (const p of await overflowing(coordinator.page)) problems.push(`${width} px long organisation name: ${p}`);
+      for (const p of await scrollsSideways(coordinator.page)) problems.push(`${width} px long organisation name: ${p}`);
+      // The sign-in page with its errors.
+      await anonymous.page.goto('/logga-in');
+      await Promise.all([anonymous.page.waitForNavigation(), anonymous.page.getByRole('button', { name: 'Logga in' }).click()]);
+      for (const p of await scrollsSideways(anonymous.page)) problems.push(`${width} px sign-in errors: ${p}`);
     }
     await reporter.page.setViewportSize({ width: 1280, height: 720 });
-    await anonymous.context.close();
-    assert.deepEqual(problems, [], `content does not reflow at 320 px:\n${problems.join('\n')}`);
+    for (const who of [anonymous, bromma, coordinator]) await who.context.close();
+    assert.deepEqual(problems, [], `content does not reflow:\n${problems.join('\n')}`);
   },
 );
+

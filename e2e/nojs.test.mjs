@@ -150,3 +150,33 @@ test('a conflict without JavaScript shows the colleague\'s text, and saving agai
   await x.context.close();
   await y.context.close();
 });
+
+test('signing in without JavaScript: an empty form gets the Swedish error summary, not the browser\'s pop-ups', async () => {
+  const context = await newContext(browser, demo.baseURL, { javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto('/logga-in');
+  // The browser sends the empty form (novalidate): the server answers, in Swedish.
+  let response = await clickAndWaitForPage(page, 'Logga in');
+  assert.equal(response.status(), 400);
+  assert.equal(await page.title(), 'Fel: Logga in – Tertial');
+  const summary = page.locator('.error-summary[role=alert]');
+  const hrefs = await summary.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  assert.deepEqual(hrefs, ['#email', '#password']);
+  await expectText(page.locator('#email-error'), 'Ange din e-postadress.');
+  await expectText(page.locator('#password-error'), 'Ange ditt lösenord.');
+  assert.equal(await page.getAttribute('#email', 'aria-invalid'), 'true');
+
+  await page.fill('#email', ACCOUNTS.bromma);
+  response = await clickAndWaitForPage(page, 'Logga in');
+  assert.equal(response.status(), 400);
+  assert.equal(await page.inputValue('#email'), ACCOUNTS.bromma, 'the address is kept');
+  assert.deepEqual(
+    await summary.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href'))),
+    ['#password'],
+  );
+  await page.fill('#password', 'tertial-demo');
+  await clickAndWaitForPage(page, 'Logga in');
+  assert.equal(new URL(page.url()).pathname, '/rapporter');
+  assert.equal(await page.title(), 'Mina rapporter – Tertial');
+  await context.close();
+});

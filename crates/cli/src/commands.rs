@@ -6,7 +6,7 @@ use std::time::Duration;
 use tertial_app::{App, Settings, chain, demo};
 use tertial_domain::Role;
 use tertial_store::Store;
-use tertial_web::{ServeLimits, WebSettings};
+use tertial_web::{Brand, Logo, ServeLimits, WebSettings};
 
 use crate::{Command, DatabaseArgs, ServerArgs, UserAddArgs, UserCommand};
 
@@ -19,7 +19,11 @@ pub async fn run(command: Command) -> Result<(), String> {
             let store = connect(&args.database).await?;
             serve(store, &args.server).await
         }
-        Command::Demo(args) => {
+        Command::Demo(mut args) => {
+            // The demo belongs to no real organisation.
+            args.server
+                .organisation
+                .get_or_insert_with(|| "Exempelstad".into());
             let database = DatabaseArgs {
                 database_url: args.database_url,
                 database_wait_seconds: args.database_wait_seconds,
@@ -91,6 +95,13 @@ async fn serve(store: Store, args: &ServerArgs) -> Result<(), String> {
         session_idle: jiff::SignedDuration::from_mins(args.session_minutes),
         session_lifetime: jiff::SignedDuration::from_hours(args.session_max_hours),
     };
+    let brand = Brand {
+        organisation: args.organisation.clone(),
+        logo: args.logo.as_deref().map(Logo::read).transpose()?,
+        accent: args.accent_colour.clone().unwrap_or_default(),
+        accessibility_contact: args.accessibility_contact.clone(),
+        statement_reviewed: args.accessibility_reviewed,
+    };
     let app = App::new(store.clone(), settings);
     let router = tertial_web::router(
         app,
@@ -98,6 +109,7 @@ async fn serve(store: Store, args: &ServerArgs) -> Result<(), String> {
             max_request_bytes: args.max_request_bytes,
             secure_cookies: args.secure_cookies,
             behind_proxy: args.behind_proxy,
+            brand: std::sync::Arc::new(brand),
             ..WebSettings::default()
         },
     );

@@ -81,6 +81,24 @@ struct ServerArgs {
     /// the process's file-descriptor limit (ulimit -n).
     #[arg(long, env = "TERTIAL_MAX_CONNECTIONS", default_value_t = 1000)]
     max_connections: usize,
+    /// The organisation's name, in every page's header and in the accessibility statement.
+    #[arg(long, env = "TERTIAL_ORGANISATION")]
+    organisation: Option<String>,
+    /// The organisation's logo beside its name: a .png, .svg, .jpg or .webp file.
+    #[arg(long, env = "TERTIAL_LOGO")]
+    logo: Option<std::path::PathBuf>,
+    /// The colour of links, buttons and the header's stripe, as #rrggbb; it must have a
+    /// contrast of at least 4.5:1 against white.
+    #[arg(long, env = "TERTIAL_ACCENT_COLOUR")]
+    accent_colour: Option<tertial_web::Accent>,
+    /// Where to report an accessibility problem, in the accessibility statement: an e-mail
+    /// address or a web address.
+    #[arg(long, env = "TERTIAL_ACCESSIBILITY_CONTACT")]
+    accessibility_contact: Option<String>,
+    /// When the accessibility statement was last reviewed (YYYY-MM-DD); by default, when the
+    /// statement in this version of Tertial was written.
+    #[arg(long, env = "TERTIAL_ACCESSIBILITY_REVIEWED")]
+    accessibility_reviewed: Option<jiff::civil::Date>,
 }
 
 #[derive(Debug, Args)]

@@ -1,17 +1,21 @@
 //! Errors as the person sees them: a status and a clear Swedish message, as a page or, for
 //! the autosave calls, as JSON. Internal causes are logged, never shown.
+//!
+//! An error answered as a page leaves itself in the response's extensions, and
+//! [`crate::pages::error_page`] draws the page in the frame of whoever is signed in.
 
 use askama::Template;
 use axum::Json;
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use tertial_app::AppError;
 use tertial_domain::Invalid;
 
+use crate::pages::Chrome;
 use crate::text;
 
 /// An error page.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct WebError {
     pub status: StatusCode,
     pub message: String,
@@ -79,29 +83,30 @@ impl From<askama::Error> for WebError {
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
+    chrome: Chrome,
     title: &'a str,
     message: &'a str,
 }
 
-impl IntoResponse for WebError {
-    fn into_response(self) -> Response {
-        let title = match self.status {
-            StatusCode::NOT_FOUND => "Sidan finns inte",
-            StatusCode::FORBIDDEN => "Ingen behörighet",
-            StatusCode::CONFLICT => "Det gick inte att spara",
-            StatusCode::PAYLOAD_TOO_LARGE => "För stort",
-            StatusCode::UNAUTHORIZED => "Du är utloggad",
-            s if s.is_server_error() => "Något gick fel",
-            _ => "Det gick inte",
-        };
-        let page = ErrorPage {
-            title,
+impl WebError {
+    /// The error's page, in the given frame.
+    pub fn page(&self, chrome: Chrome) -> Result<String, askama::Error> {
+        ErrorPage {
+            chrome,
+            title: text::error_title(self.status),
             message: &self.message,
-        };
-        match page.render() {
-            Ok(html) => (self.status, Html(html)).into_response(),
-            Err(_) => (self.status, self.message).into_response(),
         }
+        .render()
+    }
+}
+
+impl IntoResponse for WebError {
+    /// The message as plain text, and the error itself for [`crate::pages::error_page`] to
+    /// draw as a page.
+    fn into_response(self) -> Response {
+        let mut response = (self.status, self.message.clone()).into_response();
+        response.extensions_mut().insert(self);
+        response
     }
 }
 

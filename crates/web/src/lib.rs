@@ -4,6 +4,7 @@
 //! A handler extracts, calls one use case of [`tertial_app::App`], and renders.
 
 mod assets;
+mod brand;
 mod error;
 mod form;
 mod pages;
@@ -24,6 +25,7 @@ use axum::routing::{MethodRouter, get, post};
 use tertial_app::App;
 use tracing::Instrument;
 
+pub use brand::{Accent, Brand, Logo};
 pub use error::WebError;
 pub use serve::{Peer, ServeLimits, serve};
 
@@ -39,6 +41,8 @@ pub struct WebSettings {
     /// Served behind a proxy that adds the client's address to `X-Forwarded-For`: count
     /// failed sign-ins per that address rather than per the proxy's.
     pub behind_proxy: bool,
+    /// The organisation's name, logo and colour, and its accessibility statement's details.
+    pub brand: Arc<Brand>,
 }
 
 impl Default for WebSettings {
@@ -48,6 +52,7 @@ impl Default for WebSettings {
             secure_cookies: false,
             body_deadline: std::time::Duration::from_secs(30),
             behind_proxy: false,
+            brand: Arc::default(),
         }
     }
 }
@@ -71,9 +76,11 @@ pub fn router(app: App, settings: WebSettings) -> Router {
             router.route(path, handlers)
         })
         .fallback(pages::home::not_found)
+        .layer(from_fn_with_state(state.clone(), pages::in_frame))
         .layer(map_response(security_headers))
         .layer(from_fn(run_to_completion))
         .layer(from_fn_with_state(state.clone(), same_origin_writes))
+        .layer(from_fn_with_state(state.clone(), pages::error_page))
         .with_state(state)
 }
 
@@ -104,6 +111,8 @@ fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/healthz", get(|| async { "ok" })),
         ("/readyz", get(home::ready)),
         ("/static/{file}", get(assets::serve)),
+        ("/static/brand.css", get(brand::stylesheet)),
+        ("/static/logo", get(brand::logo)),
     ]
 }
 

@@ -60,6 +60,58 @@ pub fn problem(problem: &Problem, number: Option<&str>) -> String {
     }
 }
 
+/// The heading of the page that shows an error with this status.
+pub fn error_title(status: axum::http::StatusCode) -> &'static str {
+    use axum::http::StatusCode;
+    match status {
+        StatusCode::NOT_FOUND => "Sidan finns inte",
+        StatusCode::FORBIDDEN => "Ingen behörighet",
+        StatusCode::CONFLICT => "Det gick inte att spara",
+        StatusCode::PAYLOAD_TOO_LARGE => "För stort",
+        StatusCode::UNAUTHORIZED => "Du är utloggad",
+        s if s.is_server_error() => "Något gick fel",
+        _ => "Det gick inte",
+    }
+}
+
+/// What the accessibility statement lists as not accessible yet. While anything is listed,
+/// the statement says the service is "delvis förenlig" with the law; remove a line the day
+/// its problem is fixed.
+pub const KNOWN_ACCESSIBILITY_GAPS: &[&str] = &[
+    "När någon annan har ändrat samma svar medan du skriver öppnas en dialogruta som flyttar \
+     fokus från fältet du skriver i (WCAG 3.2.2).",
+    "Tjänsten varnar inte innan du loggas ut efter en tid utan aktivitet, eller när \
+     inloggningen når sin längsta tid (WCAG 2.2.1).",
+];
+
+/// When the accessibility statement that comes with this version of Tertial was written.
+pub const STATEMENT_WRITTEN: jiff::civil::Date = jiff::civil::date(2026, 11, 29);
+
+/// A date as Swedish writes it: "29 november 2026".
+pub fn long_date(date: jiff::civil::Date) -> String {
+    const MONTHS: [&str; 12] = [
+        "januari",
+        "februari",
+        "mars",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "augusti",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ];
+    let month = MONTHS[usize::try_from(date.month() - 1).unwrap_or(0)];
+    format!("{} {month} {}", date.day(), date.year())
+}
+
+pub const MENU_MY_REPORTS: &str = "Mina rapporter";
+pub const MENU_ROUNDS: &str = "Omgångar";
+
+pub const EMAIL_MISSING: &str = "Ange din e-postadress.";
+pub const PASSWORD_MISSING: &str = "Ange ditt lösenord.";
 pub const SIGN_IN_FAILED: &str = "Fel e-postadress eller lösenord.";
 pub const CSRF_FAILED: &str = "Formuläret har gått ut eller kommer från en annan webbplats. \
      Ladda om sidan och försök igen.";

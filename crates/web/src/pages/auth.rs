@@ -25,7 +25,8 @@ struct SignInPage {
     csrf: String,
     next: String,
     email: String,
-    error: Option<String>,
+    /// What is wrong, by the id of the field it is about, in the form's order.
+    errors: Vec<(&'static str, String)>,
     notice: Option<&'static str>,
     demo_password: String,
     demo_accounts: Vec<(String, String)>,
@@ -33,12 +34,22 @@ struct SignInPage {
     resume: Vec<(String, String)>,
 }
 
+impl SignInPage {
+    /// The message about one field, if any.
+    fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors
+            .iter()
+            .find(|(id, _)| *id == field)
+            .map(|(_, message)| message.as_str())
+    }
+}
+
 /// What the sign-in form shows.
 struct SignInForm {
     status: StatusCode,
     next: String,
     email: String,
-    error: Option<String>,
+    errors: Vec<(&'static str, String)>,
     resume: Vec<(String, String)>,
 }
 
@@ -56,7 +67,7 @@ async fn sign_in_form(
         status,
         next,
         email,
-        error,
+        errors,
         resume,
     } = form;
     let secure = state.settings.secure_cookies;
@@ -81,13 +92,13 @@ async fn sign_in_form(
         ),
         None => (String::new(), Vec::new()),
     };
-    let notice = (next != "/" && error.is_none()).then_some(text::SIGNED_OUT);
+    let notice = (next != "/" && errors.is_empty()).then_some(text::SIGNED_OUT);
     let page = SignInPage {
         chrome: Chrome::anonymous(),
         csrf: guard.token,
         next,
         email,
-        error,
+        errors,
         notice,
         demo_password,
         demo_accounts,
@@ -110,7 +121,7 @@ pub async fn sign_in_page(
         status: StatusCode::OK,
         next: safe_next(query.next.as_deref()),
         email: String::new(),
-        error: None,
+        errors: Vec::new(),
         resume: Vec::new(),
     };
     sign_in_form(&state, &headers, form).await
@@ -134,7 +145,7 @@ pub async fn sign_in_to_resume(
         status: StatusCode::UNAUTHORIZED,
         next,
         email: String::new(),
-        error: None,
+        errors: Vec::new(),
         resume,
     };
     sign_in_form(state, headers, form).await
@@ -164,6 +175,25 @@ pub async fn sign_in(
         .iter()
         .filter_map(|(name, value)| Some((name.strip_prefix("resume.")?.to_owned(), value.clone())))
         .collect();
+    // Checked here, not by the browser: its own messages are in its language, not ours.
+    let missing: Vec<(&'static str, String)> = [
+        ("email", email.is_empty(), text::EMAIL_MISSING),
+        ("password", password.is_empty(), text::PASSWORD_MISSING),
+    ]
+    .into_iter()
+    .filter(|(_, missing, _)| *missing)
+    .map(|(field, _, message)| (field, message.to_owned()))
+    .collect();
+    if !missing.is_empty() {
+        let form = SignInForm {
+            status: StatusCode::BAD_REQUEST,
+            next,
+            email,
+            errors: missing,
+            resume,
+        };
+        return sign_in_form(&state, &headers, form).await;
+    }
     let client = client_address(&headers, peer.map(|p| p.0), &state.settings);
     match state.app.sign_in(&email, password, client).await {
         Ok((session, _name)) => {
@@ -213,7 +243,7 @@ pub async fn sign_in(
                 status: status_of(&e),
                 next,
                 email,
-                error: Some(text::error_message(&e)),
+                errors: vec![("email", text::error_message(&e))],
                 resume,
             };
             sign_in_form(&state, &headers, form).await

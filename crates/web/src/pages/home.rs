@@ -82,34 +82,54 @@ pub async fn published(signed: Signed) -> Result<Response, WebError> {
     })
 }
 
+#[derive(Template)]
+#[template(path = "accessibility.html")]
+struct AccessibilityStatement {
+    chrome: Chrome,
+    organisation: String,
+    /// Where to report a problem: (href, as shown).
+    contact: Option<(String, String)>,
+    compliance: &'static str,
+    gaps: &'static [&'static str],
+    written: String,
+    reviewed: String,
+}
+
+/// The accessibility statement, after the model of the supervisory authority (Digg): public,
+/// in the frame of whoever is signed in.
 pub async fn accessibility(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
 ) -> Result<Response, WebError> {
-    // The statement is public; show the frame of whoever is signed in.
-    let secure = state.settings.secure_cookies;
-    let chrome = match crate::session::cookie(&headers, crate::session::Cookie::Session, secure) {
-        Some(token) => match state.app.session(&token).await? {
-            Some(session) => Chrome::of(&Signed { token, session }),
-            None => Chrome::anonymous(),
-        },
+    let chrome = match super::signed_in_if_any(&state, &headers).await? {
+        Some(signed) => Chrome::of(&signed),
         None => Chrome::anonymous(),
     };
-    ok(&Message {
+    let brand = &state.settings.brand;
+    let contact = brand.accessibility_contact.as_deref().map(|contact| {
+        let href = if contact.contains("://") {
+            contact.to_owned()
+        } else {
+            format!("mailto:{contact}")
+        };
+        (href, contact.to_owned())
+    });
+    let gaps = text::KNOWN_ACCESSIBILITY_GAPS;
+    ok(&AccessibilityStatement {
         chrome,
-        title: "Tillgänglighetsredogörelse",
-        paragraphs: vec![
-            "Tertial ska kunna användas av alla. Tjänsten är utformad för att uppfylla \
-             WCAG 2.1 på nivå AA, enligt lagen (2018:1937) om tillgänglighet till digital \
-             offentlig service.",
-            "Varje sida kontrolleras automatiskt med verktyget axe i en riktig webbläsare \
-             innan en ny version släpps. Alla formulär fungerar med tangentbord och utan \
-             JavaScript, och svar sparas automatiskt när JavaScript är påslaget.",
-            "Kända brister: inga kända brister i nuläget.",
-            "Om du stöter på hinder i tjänsten, kontakta den som förvaltar tjänsten i din \
-             kommun. Du kan också anmäla till Myndigheten för digital förvaltning (Digg), \
-             som är tillsynsmyndighet.",
-        ],
+        organisation: brand
+            .organisation
+            .clone()
+            .unwrap_or_else(|| "Den organisation som använder Tertial".into()),
+        contact,
+        compliance: if gaps.is_empty() {
+            "helt förenlig"
+        } else {
+            "delvis förenlig"
+        },
+        gaps,
+        written: text::long_date(text::STATEMENT_WRITTEN),
+        reviewed: text::long_date(brand.statement_reviewed.unwrap_or(text::STATEMENT_WRITTEN)),
     })
 }
 

@@ -5,16 +5,47 @@ pub mod home;
 pub mod report;
 pub mod rounds;
 
+use std::sync::Arc;
+
 use askama::Template;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use tertial_domain::Role;
 
 use crate::error::WebError;
-use crate::session::Signed;
-use crate::text;
+use crate::session::{Cookie, Signed, cookie};
+use crate::{AppState, Brand, text};
 
-/// What the page frame shows: who is signed in, their menu and the sign-out form.
+/// What every page of one request shares: who runs this Tertial, and where the person is (for
+/// the menu to mark).
+#[derive(Clone)]
+struct Frame {
+    brand: Arc<Brand>,
+    path: String,
+}
+
+tokio::task_local! {
+    /// The frame of the request being handled, set by [`in_frame`]. Handlers make their page's
+    /// [`Chrome`] from the signed-in person alone; the brand and the path come from here
+    /// rather than through every handler's arguments.
+    static FRAME: Frame;
+}
+
+/// Runs the rest of the request inside its [`Frame`].
+pub async fn in_frame(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let frame = Frame {
+        brand: state.settings.brand.clone(),
+        path: request.uri().path().to_owned(),
+    };
+    FRAME.scope(frame, next.run(request)).await
+}
+
+/// What the page frame shows: the organisation, who is signed in, their menu and the
+/// sign-out form.
 pub struct Chrome {
+    pub brand: Arc<Brand>,
     pub user: Option<UserChrome>,
 }
 
@@ -22,40 +53,122 @@ pub struct UserChrome {
     pub name: String,
     pub role: &'static str,
     pub csrf: String,
-    pub links: Vec<(&'static str, &'static str)>,
+    pub links: Vec<MenuLink>,
+}
+
+/// A link in the header's menu.
+pub struct MenuLink {
+    pub href: &'static str,
+    pub label: &'static str,
+    /// The page being shown: `aria-current="page"`.
+    pub current: bool,
 }
 
 impl Chrome {
     pub fn anonymous() -> Chrome {
-        Chrome { user: None }
+        Chrome {
+            brand: current_frame().brand,
+            user: None,
+        }
     }
 
     pub fn of(signed: &Signed) -> Chrome {
+        let frame = current_frame();
         let actor = signed.actor();
         let links = match actor.role {
-            Role::Reporter => vec![("/rapporter", "Mina rapporter")],
-            Role::Coordinator | Role::Admin => vec![("/omgangar", "Omgångar")],
+            Role::Reporter => vec![("/rapporter", text::MENU_MY_REPORTS)],
+            Role::Coordinator | Role::Admin => vec![("/omgangar", text::MENU_ROUNDS)],
             Role::Reader => vec![],
         };
         Chrome {
+            brand: frame.brand,
             user: Some(UserChrome {
                 name: actor.name.clone(),
                 role: text::role(actor.role),
                 csrf: signed.csrf().to_owned(),
-                links,
+                links: links
+                    .into_iter()
+                    .map(|(href, label)| MenuLink {
+                        href,
+                        label,
+                        current: frame.path == href,
+                    })
+                    .collect(),
             }),
         }
     }
 }
 
+/// The request's frame; outside a request (a unit test), Tertial's own look.
+fn current_frame() -> Frame {
+    FRAME.try_with(Frame::clone).unwrap_or_else(|_| Frame {
+        brand: Arc::default(),
+        path: String::new(),
+    })
+}
+
+/// The person signed in, if any: for pages anyone may see, which show the frame of whoever
+/// looks at them.
+pub async fn signed_in_if_any(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<Signed>, WebError> {
+    let secure = state.settings.secure_cookies;
+    let Some(token) = cookie(headers, Cookie::Session, secure) else {
+        return Ok(None);
+    };
+    let session = state.app.session(&token).await?;
+    Ok(session.map(|session| Signed { token, session }))
+}
+
+/// Draws every error page, wherever in the router the error arose, in the same frame as
+/// every other page: the signed-in person keeps their header and menu on a 404, 403 or 500.
+pub async fn error_page(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    let headers = request.headers().clone();
+    let response = next.run(request).await;
+    let Some(error) = response.extensions().get::<WebError>().cloned() else {
+        return response;
+    };
+    // An unavailable database would only make the person wait twice for the same answer.
+    let signed = if error.status == StatusCode::SERVICE_UNAVAILABLE {
+        None
+    } else {
+        signed_in_if_any(&state, &headers).await.ok().flatten()
+    };
+    let frame = Frame {
+        brand: state.settings.brand.clone(),
+        path,
+    };
+    let chrome = FRAME.sync_scope(frame, || match &signed {
+        Some(signed) => Chrome::of(signed),
+        None => Chrome::anonymous(),
+    });
+    match error.page(chrome) {
+        Ok(html) => {
+            let (mut parts, _) = response.into_parts();
+            parts.headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            );
+            parts.headers.remove(header::CONTENT_LENGTH);
+            Response::from_parts(parts, html.into())
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "rendering an error page failed");
+            response
+        }
+    }
+}
+
 /// Renders a template as an HTML response with the given status.
-pub fn render(status: axum::http::StatusCode, page: &impl Template) -> Result<Response, WebError> {
+pub fn render(status: StatusCode, page: &impl Template) -> Result<Response, WebError> {
     Ok((status, Html(page.render()?)).into_response())
 }
 
 /// Renders a template as a 200 response.
 pub fn ok(page: &impl Template) -> Result<Response, WebError> {
-    render(axum::http::StatusCode::OK, page)
+    render(StatusCode::OK, page)
 }
 
 /// Notes a change refused for want of a valid token, or sent from another site, in the
@@ -78,5 +191,5 @@ pub async fn note_forgery(
 /// An id from the path. Anything that is not one names nothing: 404, like an unknown id.
 pub fn path_id(raw: &str) -> Result<i64, WebError> {
     raw.parse()
-        .map_err(|_| WebError::new(axum::http::StatusCode::NOT_FOUND, text::NOT_FOUND))
+        .map_err(|_| WebError::new(StatusCode::NOT_FOUND, text::NOT_FOUND))
 }
