@@ -28,14 +28,18 @@ const MONTHS: [&str; 12] = [
     "december",
 ];
 
+/// "29 november 2026".
+pub fn date(date: jiff::civil::Date) -> String {
+    let month = MONTHS[usize::try_from(date.month() - 1).unwrap_or(0)];
+    format!("{} {month} {}", date.day(), date.year())
+}
+
 /// "29 november 2026 kl. 14.02", in Stockholm time.
 pub fn date_time(t: Timestamp) -> String {
     let local = t.to_zoned_datetime(stockholm());
     format!(
-        "{} {} {} kl. {:02}.{:02}",
-        local.day(),
-        MONTHS[usize::try_from(local.month() - 1).unwrap_or(0)],
-        local.year(),
+        "{} kl. {:02}.{:02}",
+        date(local.date()),
         local.hour(),
         local.minute()
     )

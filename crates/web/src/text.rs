@@ -89,22 +89,7 @@ pub const STATEMENT_WRITTEN: jiff::civil::Date = jiff::civil::date(2026, 11, 29)
 
 /// A date as Swedish writes it: "29 november 2026".
 pub fn long_date(date: jiff::civil::Date) -> String {
-    const MONTHS: [&str; 12] = [
-        "januari",
-        "februari",
-        "mars",
-        "april",
-        "maj",
-        "juni",
-        "juli",
-        "augusti",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ];
-    let month = MONTHS[usize::try_from(date.month() - 1).unwrap_or(0)];
-    format!("{} {month} {}", date.day(), date.year())
+    tertial_documents::swedish::date(date)
 }
 
 pub const MENU_MY_REPORTS: &str = "Mina rapporter";
