@@ -42,6 +42,9 @@ enum Task {
     Save(SaveJob, Reply),
     /// Answer, to show the lane is alive and not stuck.
     Ping(oneshot::Sender<()>),
+    /// Panic, to show that supervision works (tests only).
+    #[cfg(feature = "testing")]
+    Panic,
 }
 
 type Queue = Arc<Mutex<mpsc::Receiver<Task>>>;
@@ -80,6 +83,14 @@ impl GroupCommit {
         Ok(())
     }
 
+    /// Makes every lane's writer panic where it stands (tests only).
+    #[cfg(feature = "testing")]
+    pub(crate) async fn panic_every_lane(&self) {
+        for lane in &self.lanes {
+            let _ = lane.send(Task::Panic).await;
+        }
+    }
+
     pub(crate) async fn save(&self, job: SaveJob) -> Outcome {
         let lanes = self.lanes.len() as u64;
         let lane = job.access.report().0.unsigned_abs() % lanes;
@@ -114,6 +125,8 @@ async fn write(writer: Writer, queue: Queue) {
                 Task::Ping(reply) => {
                     let _ = reply.send(());
                 }
+                #[cfg(feature = "testing")]
+                Task::Panic => panic!("a save writer was told to panic (test)"),
             }
         }
         if batch.is_empty() {

@@ -199,6 +199,12 @@ impl Store {
         Ok(())
     }
 
+    /// Makes every save writer panic (tests of their supervision).
+    #[cfg(feature = "testing")]
+    pub async fn panic_save_writers(&self) {
+        self.group_commit.panic_every_lane().await;
+    }
+
     /// The database's size in pages (SQLite), for tests that fill it.
     #[cfg(feature = "testing")]
     pub async fn page_count(&self) -> Result<u32> {

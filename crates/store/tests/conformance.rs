@@ -1106,6 +1106,57 @@ async fn rounds_are_ordered_by_period_and_counted(store: Store, _url: String) {
 }
 conformance!(round_order, rounds_are_ordered_by_period_and_counted);
 
+/// A save writer that panics is replaced: the saves it held are answered with an error, never
+/// acknowledged unless stored; later saves are stored, and the store reports itself ready.
+async fn a_panicking_save_writer_is_replaced(store: Store, _url: String) {
+    let w = world(&store).await;
+    let fields: Vec<Field> = w
+        .questions
+        .iter()
+        .map(|q| Field::Answer(q.key.clone()))
+        .chain([Field::ContactName, Field::OtherInformation])
+        .collect();
+    let mut saves = Vec::new();
+    for (i, field) in fields.iter().enumerate() {
+        let (store, by, field) = (store.clone(), w.draft.clone(), field.clone());
+        saves.push(tokio::spawn(async move {
+            let change = [(field.clone(), FieldValue::text(format!("Före {i}")), 0)];
+            (field, store.save_fields(&by, &change, now()).await)
+        }));
+    }
+    store.panic_save_writers().await;
+    for save in saves {
+        let (field, outcome) = save.await.expect("task");
+        let stored = stored_version(&store, w.district_report, &field).await;
+        match outcome {
+            Ok(Ok(outcomes)) => assert!(
+                !matches!(outcomes[0], SaveOutcome::Saved { .. }) || stored > 0,
+                "{field:?} acknowledged but not stored"
+            ),
+            Ok(Err(refusal)) => panic!("{field:?} refused: {refusal:?}"),
+            Err(_) => {} // Held by the writer that panicked: told it failed.
+        }
+    }
+    store
+        .ready(std::time::Duration::from_secs(2))
+        .await
+        .expect("ready after the panic");
+    for field in &fields {
+        let base = stored_version(&store, w.district_report, field).await;
+        let change = [(field.clone(), FieldValue::text("Efter"), base)];
+        let outcome = store
+            .save_fields(&w.draft, &change, now())
+            .await
+            .expect("a new writer took over")
+            .expect("editable");
+        assert!(
+            matches!(outcome[0], SaveOutcome::Saved { .. }),
+            "{outcome:?}"
+        );
+    }
+}
+conformance!(writer_panic, a_panicking_save_writer_is_replaced);
+
 /// Both migration sets define the same tables with the same columns: a column added on one
 /// backend only fails here, not in a customer's database.
 #[tokio::test]
