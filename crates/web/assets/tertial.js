@@ -314,9 +314,8 @@
     var stage = left < 0 ? 3 : left === 0 ? 2 : left <= maxChars / 10 ? 1 : 0;
     counter.hidden = !stage;
     counter.className = 'char-count' + (left < 0 ? ' over' : '');
-    counter.textContent = !stage ? '' : left < 0
-      ? say('charsOver', { count: -left })
-      : say('charsLeft', { count: left });
+    var count = Math.abs(left).toLocaleString(document.documentElement.lang);
+    counter.textContent = !stage ? '' : say(left < 0 ? 'charsOver' : 'charsLeft', { count: count });
     if (stage && stage !== stages[code] && !quietly) announce(counter.textContent);
     stages[code] = stage;
   }
