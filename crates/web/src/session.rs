@@ -118,11 +118,13 @@ pub async fn stay_signed_in(
     headers: HeaderMap,
     form: Result<crate::form::FormData, WebError>,
 ) -> Result<Json<SessionLeft>, JsonError> {
-    let form = form?;
+    // The token comes in a header (the script's way) or in the body; a request without a
+    // body at all needs the header.
+    let form = form.ok();
     let token = headers
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())
-        .or(form.get("csrf"));
+        .or(form.as_ref().and_then(|f| f.get("csrf")));
     if let Err(e) = signed.check_csrf(token) {
         crate::pages::note_forgery(&state, Some(&signed), "session").await;
         return Err(e.into());

@@ -523,6 +523,7 @@ async fn reporter_answers_and_submits(app: TestApp) {
 story!(reporter_answers_and_submits);
 
 mod access;
+mod form;
 mod races;
 mod security;
 

@@ -719,7 +719,7 @@ struct RaceResult {
 
 impl TestApp {
     /// A connection of the test's own to the database, for what no page does.
-    async fn sql(&self) -> sqlx::AnyPool {
+    pub(super) async fn sql(&self) -> sqlx::AnyPool {
         sqlx::any::install_default_drivers();
         sqlx::any::AnyPoolOptions::new()
             .max_connections(2)
@@ -817,7 +817,7 @@ fn section<'a>(html: &'a str, heading: &str) -> &'a str {
 }
 
 /// A time as the pages show it: Stockholm time, "11 maj 2022 kl. 14.02".
-fn swedish_time(t: Timestamp) -> String {
+pub(super) fn swedish_time(t: Timestamp) -> String {
     let months = [
         "januari",
         "februari",
