@@ -68,9 +68,10 @@ pub const SIGN_IN_FAILED: &str = "Fel e-postadress eller lösenord.";
 pub const CSRF_FAILED: &str = "Formuläret har gått ut eller kommer från en annan webbplats. \
      Ladda om sidan och försök igen.";
 pub const CSRF_KEPT: &str = "Formuläret hade gått ut, så ingenting sparades. Jämför din text \
-     med den som är sparad nu och välj för varje fråga om din text ska sparas.";
+     med den sparade texten och välj för varje fråga om din text ska sparas.";
 pub const RESUMED: &str = "Du är inloggad igen. Det du skrev innan du blev utloggad är inte \
-     sparat. Jämför med det som är sparat nu och välj för varje fråga om din text ska sparas.";
+     sparat. Jämför din text med den sparade texten och välj för varje fråga om din text ska \
+     sparas.";
 pub const TOO_LARGE: &str = "Det du skickade är för stort. Korta texten och försök igen.";
 pub const FOREIGN_SITE: &str = "Det här kom från en annan webbplats och stoppades. Ingenting \
      ändrades. Gå till Tertial direkt och försök igen där.";
