@@ -18,6 +18,7 @@ import {
   expectText,
   fillCompleteReport,
   QUESTION_CODES,
+  SAVED,
 } from './form.mjs';
 import { ACCOUNTS, startDemo } from './server.mjs';
 
@@ -121,7 +122,7 @@ test('a form posted after the session ended: the sign-in page that keeps it, the
     .check();
   await Promise.all([page.waitForNavigation(), save.click()]);
   assert.equal(await page.inputValue('#field-other_information'), text);
-  await page.getByText(/^Sparat \d\d:\d\d$/).waitFor();
+  await page.getByText(SAVED).waitFor();
   await context.close();
 });
 
@@ -162,7 +163,7 @@ test('the form after Spara, with its notice', async () => {
   const { page } = reporter;
   await page.goto(`/rapporter/${ids['Tertialrapport 2 2022']}`);
   await clickAndWaitForPage(page, 'Spara');
-  await expectText(page.locator('.notice[role=status]'), /^Sparat \d{2}:\d{2}$/);
+  await expectText(page.locator('.notice[role=status]'), SAVED);
   await expectNoAxeViolations(page, 'the form with the saved notice');
 });
 
@@ -176,7 +177,7 @@ test('the form re-rendered with submission errors (422)', async () => {
   await expectNoAxeViolations(page, 'the form with errors');
 });
 
-test('the conflict dialog, open', async () => {
+test('a conflict beside its field, closed and opened', async () => {
   const id = ids['Tertialrapport 2 2022'];
   const code = QUESTION_CODES[1];
   const other = await signedInPage(browser, demo.baseURL, ACCOUNTS.skarholmen);
@@ -186,10 +187,13 @@ test('the conflict dialog, open', async () => {
   await other.page.fill(`#field-${code}`, 'Kollegans text.');
   await expectSaved(other.page, code);
   await page.fill(`#field-${code}`, 'Min text.');
-  await page.locator('dialog#konflikt[open]').waitFor();
-  await expectText(page.locator('#konflikt-rubrik'), 'Någon annan har ändrat svaret');
-  await expectNoAxeViolations(page, 'the form with the conflict dialog open');
-  await page.click('#behall-min');
+  const compare = page.locator(`details#compare-${code}`);
+  await compare.waitFor();
+  await expectText(page.locator(`#status-${code}`), 'ändrades av någon annan medan du skrev');
+  await expectNoAxeViolations(page, 'the form with a conflict beside its field');
+  await compare.locator('summary').click();
+  await expectNoAxeViolations(page, 'the form with a conflict opened beside its field');
+  await compare.getByRole('button', { name: 'Behåll min text' }).click();
   await expectSaved(page, code);
   await other.context.close();
 });
@@ -225,6 +229,7 @@ test('the form with the signed-out banner', async () => {
   await page.fill(`#field-${code}`, 'Text som väntar.');
   await page.locator('#offline-banner').waitFor({ state: 'visible' });
   await expectText(page.locator(`#status-${code}`), /^Inte sparat/);
+  await page.locator(`#status-${code}`).getByRole('link', { name: 'Logga in igen' }).waitFor();
   await expectNoAxeViolations(page, 'the form with the signed-out banner');
   await context.close();
 });

@@ -20,8 +20,8 @@ export const CONTACT = {
   contact_email: 'eva.ek@example.se',
 };
 
-/** "Sparat 14:05" as the script and the no-JS notice write it. */
-export const SAVED = /^Sparat \d{2}:\d{2}$/;
+/** "Sparat kl. 14.05" as the script and the no-JS notice write it. */
+export const SAVED = /^Sparat kl\. \d{2}\.\d{2}$/;
 
 /** A string unlikely to be anywhere else on a page. */
 export function marker(prefix = 'm') {
@@ -62,7 +62,7 @@ export async function expectValue(page, selector, expected, { timeout = WAIT } =
     });
 }
 
-/** Waits for the autosave status of `code` to say "Sparat HH:MM". */
+/** Waits for the autosave status of `code` to say "Sparat kl. HH.MM". */
 export function expectSaved(page, code) {
   return expectText(page.locator(`#status-${code}`), SAVED);
 }

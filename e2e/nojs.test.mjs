@@ -11,6 +11,7 @@ import {
   expectValue,
   marker,
   QUESTION_CODES,
+  SAVED,
 } from './form.mjs';
 import { ACCOUNTS, startDemo } from './server.mjs';
 
@@ -43,6 +44,12 @@ async function noJsForm(email) {
 
 test('Bromma fills in, saves, fails to submit with a missing answer, then submits', async () => {
   const { context, page, formPath } = await noJsForm(ACCOUNTS.bromma);
+  // A long form lists its focus areas, and the list works without JavaScript.
+  const nav = page.getByRole('navigation', { name: 'Innehåll' });
+  const first = await nav.getByRole('link').first().getAttribute('href');
+  assert.match(first, /^#omrade-\d+$/);
+  await nav.getByRole('link').first().click();
+  await page.waitForURL((url) => url.hash === first);
   const texts = {
     [QUESTION_CODES[0]]: `Första svaret utan JavaScript. ${marker('n')}`,
     [QUESTION_CODES[1]]: `Rad ett.\nRad två med åäö. ${marker('n')}`,
@@ -54,7 +61,7 @@ test('Bromma fills in, saves, fails to submit with a missing answer, then submit
   let response = await clickAndWaitForPage(page, 'Spara');
   assert.equal(response.status(), 200);
   assert.equal(new URL(page.url()).pathname, formPath);
-  await expectText(page.locator('.notice[role=status]'), /^Sparat \d{2}:\d{2}$/);
+  await expectText(page.locator('.notice[role=status]'), SAVED);
 
   await page.goto(formPath);
   for (const [code, text] of Object.entries(texts)) await expectValue(page, `#field-${code}`, text);
@@ -73,6 +80,7 @@ test('Bromma fills in, saves, fails to submit with a missing answer, then submit
   await page.fill('#field-contact_email', texts.contact_email);
   response = await clickAndWaitForPage(page, 'Skicka in');
   assert.equal(response.status(), 422);
+  assert.match(await page.title(), /^Fel: /, 'the title says there are errors');
   const summary = page.locator('.error-summary[role=alert]');
   await expectText(summary, 'Rapporten kan inte skickas in än');
   const hrefs = await summary.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
@@ -97,7 +105,7 @@ test('Bromma fills in, saves, fails to submit with a missing answer, then submit
   await context.close();
 });
 
-test('a conflict without JavaScript shows the colleague\'s text, and saving again keeps mine', async () => {
+test('a conflict without JavaScript shows the saved text, and saving again keeps mine', async () => {
   const x = await noJsForm(ACCOUNTS.skarholmen);
   const code = QUESTION_CODES[2];
   const untouched = QUESTION_CODES[5];
@@ -124,11 +132,12 @@ test('a conflict without JavaScript shows the colleague\'s text, and saving agai
   const response = await clickAndWaitForPage(x.page, 'Spara');
   assert.equal(response.status(), 409);
   const summary = x.page.locator('.error-summary[role=alert]');
-  await expectText(summary, 'Någon annan har ändrat samma svar');
+  await expectText(summary, 'Svar som ändrades av någon annan medan du skrev');
+  assert.match(await x.page.title(), /^Fel: /);
   const hrefs = await summary.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
   assert.deepEqual(hrefs, [`#field-${code}`], 'only the changed answer is in conflict');
   const conflict = x.page.locator(`#conflict-${code}`);
-  await expectText(conflict, 'En kollega sparade en annan text');
+  await expectText(conflict, /^Fråga \d+\.\d+ ändrades av någon annan medan du skrev\./);
   await expectText(conflict.locator('.their-text'), theirs);
   await expectValue(x.page, `#field-${code}`, mine);
   const describedBy = await x.page.getAttribute(`#field-${code}`, 'aria-describedby');
@@ -139,7 +148,7 @@ test('a conflict without JavaScript shows the colleague\'s text, and saving agai
   // Saving again keeps mine.
   await clickAndWaitForPage(x.page, 'Spara');
   assert.equal(new URL(x.page.url()).pathname, x.formPath);
-  await expectText(x.page.locator('.notice[role=status]'), /^Sparat \d{2}:\d{2}$/);
+  await expectText(x.page.locator('.notice[role=status]'), SAVED);
   await x.page.goto(x.formPath);
   await expectValue(x.page, `#field-${code}`, mine);
   await expectValue(x.page, `#field-${untouched}`, 'Första raden.\nAndra raden.');

@@ -22,6 +22,7 @@ import {
   fillCompleteReport,
   marker,
   QUESTION_CODES,
+  SAVED,
 } from './form.mjs';
 import { ACCOUNTS, startDemo } from './server.mjs';
 
@@ -63,8 +64,8 @@ const unsavedInBrowser = (page) =>
 test('(a) an answer saves itself while typing and is there after a reload; so does Ej aktuellt', async () => {
   const { context, page } = await openForm();
   const code = QUESTION_CODES[0];
-  const answered = Number((await page.locator('#besvarade').innerText()).split(' ')[0]);
-  assert.match(await page.locator('#besvarade').innerText(), /^\d+ av 8 frågor besvarade$/);
+  const answered = Number((await page.locator('#answered').innerText()).split(' ')[0]);
+  assert.match(await page.locator('#answered').innerText(), /^\d+ av 8 frågor besvarade$/);
   const wasEmpty = (await page.inputValue(`#field-${code}`)).trim() === '';
   await page.locator(`#field-${code}`).fill('');
   const text = `Vi träffar företagarföreningen varje månad. ${marker('a')}`;
@@ -72,7 +73,7 @@ test('(a) an answer saves itself while typing and is there after a reload; so do
   await expectSaved(page, code);
   assert.equal(await unsavedInBrowser(page), null, 'nothing is left unsaved in the browser');
   await expectText(page.locator('#status-tag'), 'Utkast');
-  await expectText(page.locator('#besvarade'), `${answered + (wasEmpty ? 1 : 0)} av 8 frågor besvarade`);
+  await expectText(page.locator('#answered'), `${answered + (wasEmpty ? 1 : 0)} av 8 frågor besvarade`);
 
   await page.reload();
   await expectValue(page, `#field-${code}`, text);
@@ -86,49 +87,127 @@ test('(a) an answer saves itself while typing and is there after a reload; so do
   await context.close();
 });
 
-test('near the limit the form counts the characters left, and says when there are too many', async () => {
+/** Records what the page's polite announcer says, from now on (see `said`). */
+async function listenToAnnouncer(page) {
+  await page.evaluate(() => {
+    window.announced = [];
+    new MutationObserver(() => {
+      const text = document.getElementById('announcer').textContent;
+      if (text) window.announced.push(text);
+    }).observe(document.getElementById('announcer'), { childList: true, characterData: true, subtree: true });
+  });
+}
+const said = (page) => page.evaluate(() => window.announced);
+
+test('near the limit the field describes the characters left, announced only at 90 %, at the limit and over it', async () => {
   const { context, page } = await openForm();
   const code = 'other_information';
+  const field = page.locator(`#field-${code}`);
   const counter = page.locator(`#count-${code}`);
   assert.equal(await counter.isHidden(), true, 'no count far from the limit');
-  await page.fill(`#field-${code}`, 'å'.repeat(19_990));
-  await page.locator(`#field-${code}`).pressSequentially('ab');
+  const describedBy = (await field.getAttribute('aria-describedby')).split(' ');
+  assert.ok(describedBy.includes(`count-${code}`), `the count describes the field: ${describedBy}`);
+  assert.equal(await counter.getAttribute('aria-live'), null, 'the count itself is not a live region');
+  await listenToAnnouncer(page);
+
+  // 20 000 is the limit: 90 % is 18 000 characters. Typing across it is announced once.
+  await field.fill('å'.repeat(17_995));
+  await field.pressSequentially('abcdefghij');
+  await expectText(counter, /^Du har 1\s995 tecken kvar\.$/);
+  await field.fill('å'.repeat(19_990));
+  await field.pressSequentially('ab');
   await expectText(counter, 'Du har 8 tecken kvar.');
   await expectSaved(page, code);
-  await page.locator(`#field-${code}`).pressSequentially('0123456789');
+  await field.pressSequentially('0123456789');
   await expectText(counter, 'Du har 2 tecken för mycket.');
   await expectText(page.locator(`#status-${code}`), 'Inte sparat: Texten är för lång');
+  await page.waitForFunction(() => window.announced.length >= 3);
+  assert.deepEqual(
+    (await said(page)).map((t) => t.replace(/\s/g, ' ')),
+    [
+      'Du har 2 000 tecken kvar.',
+      'Du har 0 tecken kvar.',
+      'Du har 1 tecken för mycket. Texten sparas inte förrän den är kortare.',
+    ],
+    'said at 90 %, at the limit and over it, and at no other keystroke',
+  );
   await context.close();
 });
 
-test('(b) a conflict between two sessions: keep mine, use the saved text, or merge', async () => {
+test('each Ej aktuellt checkbox is named with its question', async () => {
+  const { context, page } = await openForm();
+  for (const code of QUESTION_CODES) {
+    const number = (await page.locator(`label[for="field-${code}"] .qnum`).innerText()).trim();
+    const box = page.getByRole('checkbox', { name: `Ej aktuellt (fråga ${number})`, exact: true });
+    assert.equal(await box.getAttribute('id'), `na-${code}`, `the checkbox of question ${number}`);
+  }
+  const snapshot = await page.locator(`[data-field="${QUESTION_CODES[0]}"]`).ariaSnapshot();
+  assert.match(snapshot, /checkbox "Ej aktuellt \(fråga \d+\.\d+\)"/, snapshot);
+  await context.close();
+});
+
+test('a long form lists its focus areas in an Innehåll navigation', async () => {
+  const { context, page } = await openForm();
+  const nav = page.getByRole('navigation', { name: 'Innehåll' });
+  const hrefs = await nav.getByRole('link').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  const areas = await page
+    .locator('form#rapport section.area > h2[id^="omrade-"]')
+    .evaluateAll((hs) => hs.map((h) => `#${h.id}`));
+  assert.ok(areas.length > 1, 'the demo form has several focus areas');
+  assert.deepEqual(hrefs, [...areas, '#kontakt', '#ovrigt'], 'a link to each heading, in order');
+  const last = areas[areas.length - 1];
+  await nav.locator(`a[href="${last}"]`).click();
+  await page.waitForFunction((hash) => window.location.hash === hash, last);
+  const top = await page.locator(last).evaluate((h) => h.getBoundingClientRect().top);
+  assert.ok(top > -1 && top < 100, `the heading is at the top of the view (${top})`);
+  await context.close();
+});
+
+test('(b) a conflict takes neither focus nor keystrokes: it is announced, and resolved beside the field when the person chooses', async () => {
   const a = await openForm();
   const b = await openForm();
+  const status = (code) => b.page.locator(`#status-${code}`);
+  const compare = (code) => b.page.locator(`details#compare-${code}`);
 
-  // Keep mine.
+  // Keep mine, after typing on through the conflict.
   let code = QUESTION_CODES[2];
+  const name = await b.page.locator(`[data-field="${code}"]`).getAttribute('data-name');
+  assert.match(name, /^Fråga \d+\.\d+$/);
   const textA = `A skrev detta. ${marker('a')}`;
-  const textB = `B skrev något annat. ${marker('b')}`;
   await a.page.fill(`#field-${code}`, textA);
   await expectSaved(a.page, code);
-  await b.page.fill(`#field-${code}`, textB);
-  const dialog = b.page.locator('dialog#konflikt[open]');
-  await dialog.waitFor();
-  await expectValue(b.page, '#konflikt-din', textB);
-  await expectValue(b.page, '#konflikt-sparad', textA);
-  await expectText(b.page.locator(`#status-${code}`), /^Inte sparat: någon annan har ändrat svaret/);
-  await b.page.getByRole('button', { name: 'Behåll min text' }).click();
-  await dialog.waitFor({ state: 'hidden' });
-  await expectSaved(b.page, code);
-  assert.equal(
-    await b.page.evaluate(() => document.activeElement?.id),
-    `field-${code}`,
-    'focus returns to the field',
-  );
-  await b.page.reload();
-  await expectValue(b.page, `#field-${code}`, textB);
+  const fieldB = b.page.locator(`#field-${code}`);
+  await fieldB.fill('');
+  const start = `B börjar. ${marker('b')}`;
+  await fieldB.pressSequentially(start);
+  // B pauses, the autosave goes to meet A's newer version, and B types on meanwhile.
+  await b.page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith(`/falt/${code}`));
+  const more = ' Och B skriver vidare medan svaret kommer, utan att tappa en enda bokstav.';
+  await b.page.keyboard.type(more, { delay: 15 });
+  await expectText(status(code), `Inte sparat: ${name} ändrades av någon annan medan du skrev.`);
+  assert.equal(await status(code).getAttribute('aria-live'), 'polite', 'the status is announced politely');
+  assert.equal(await b.page.evaluate(() => document.activeElement?.id), `field-${code}`, 'focus stays in the field');
+  await expectValue(b.page, `#field-${code}`, start + more);
+  assert.equal(await b.page.locator('dialog[open]').count(), 0, 'no dialog opens');
+  // The comparison waits, closed, beside the field; nothing of B's is saved meanwhile.
+  await compare(code).waitFor();
+  assert.equal(await compare(code).getAttribute('open'), null, 'the comparison opens when the person chooses');
+  await expectText(compare(code).locator('summary'), name);
   await a.page.reload();
-  await expectValue(a.page, `#field-${code}`, textB);
+  await expectValue(a.page, `#field-${code}`, textA);
+
+  await compare(code).locator('summary').click();
+  await expectText(compare(code).locator('.mine'), start + more);
+  await expectText(compare(code).locator('.theirs'), textA);
+  await expectNoAxeViolations(b.page, 'the form with a conflict opened beside its field');
+  await compare(code).getByRole('button', { name: 'Behåll min text' }).click();
+  await expectSaved(b.page, code);
+  assert.equal(await compare(code).count(), 0, 'the comparison is gone');
+  assert.equal(await b.page.evaluate(() => document.activeElement?.id), `field-${code}`, 'focus returns to the field');
+  await b.page.reload();
+  await expectValue(b.page, `#field-${code}`, start + more);
+  await a.page.reload();
+  await expectValue(a.page, `#field-${code}`, start + more);
 
   // Use the saved text.
   code = QUESTION_CODES[3];
@@ -136,12 +215,11 @@ test('(b) a conflict between two sessions: keep mine, use the saved text, or mer
   await a.page.fill(`#field-${code}`, savedA);
   await expectSaved(a.page, code);
   await b.page.fill(`#field-${code}`, `B:s text som ska bort. ${marker('b')}`);
-  await dialog.waitFor();
-  await expectValue(b.page, '#konflikt-sparad', savedA);
-  await b.page.getByRole('button', { name: 'Använd den sparade texten' }).click();
-  await dialog.waitFor({ state: 'hidden' });
+  await compare(code).locator('summary').click();
+  await expectText(compare(code).locator('.theirs'), savedA);
+  await compare(code).getByRole('button', { name: 'Använd den sparade texten' }).click();
   await expectValue(b.page, `#field-${code}`, savedA);
-  await expectText(b.page.locator(`#status-${code}`), 'Den sparade texten används.');
+  await expectText(status(code), 'Den sparade texten används.');
   assert.equal(await unsavedInBrowser(b.page), null, "B's discarded text is not kept");
   await b.page.reload();
   await expectValue(b.page, `#field-${code}`, savedA);
@@ -153,39 +231,18 @@ test('(b) a conflict between two sessions: keep mine, use the saved text, or mer
   await a.page.fill(`#field-${code}`, mergeA);
   await expectSaved(a.page, code);
   await b.page.fill(`#field-${code}`, mergeB);
-  await dialog.waitFor();
-  await b.page.getByRole('button', { name: 'Slå ihop och redigera' }).click();
-  await dialog.waitFor({ state: 'hidden' });
+  await compare(code).locator('summary').click();
+  await compare(code).getByRole('button', { name: 'Slå ihop och redigera' }).click();
   await expectValue(b.page, `#field-${code}`, `${mergeB}\n\n${mergeA}`);
   await expectSaved(b.page, code);
   await a.page.reload();
   await expectValue(a.page, `#field-${code}`, `${mergeB}\n\n${mergeA}`);
 
-  // Escape closes the dialog and keeps B's text in the field, unsaved; the next save asks again.
-  code = QUESTION_CODES[7];
-  const escA = `A hann först. ${marker('a')}`;
-  const escB = `B trycker Escape. ${marker('b')}`;
-  await a.page.fill(`#field-${code}`, escA);
-  await expectSaved(a.page, code);
-  await b.page.fill(`#field-${code}`, escB);
-  await dialog.waitFor();
-  await b.page.keyboard.press('Escape');
-  await dialog.waitFor({ state: 'hidden' });
-  await expectValue(b.page, `#field-${code}`, escB);
-  assert.equal(await b.page.evaluate(() => document.activeElement?.id), `field-${code}`);
-  await expectText(b.page.locator(`#status-${code}`), /^Inte sparat/);
-  await b.page.locator(`#field-${code}`).press('End');
-  await b.page.keyboard.type(' Mer.');
-  await dialog.waitFor();
-  await expectValue(b.page, '#konflikt-din', `${escB} Mer.`);
-  await b.page.getByRole('button', { name: 'Behåll min text' }).click();
-  await expectSaved(b.page, code);
-
   await a.context.close();
   await b.context.close();
 });
 
-test('(c) an expired session keeps the typed text and saves it after signing in again', async () => {
+test('(c) an expired session keeps the typed text, links to signing in again beside the field, and saves the text after it', async () => {
   const { context, page } = await openForm();
   const code = QUESTION_CODES[5];
   const first = `Början av svaret. ${marker('c')}`;
@@ -202,9 +259,13 @@ test('(c) an expired session keeps the typed text and saves it after signing in 
   await expectText(page.locator(`#status-${code}`), /^Inte sparat: du är utloggad/);
   assert.ok(await unsavedInBrowser(page), 'the unsaved text is kept in the browser');
 
-  const link = banner.getByRole('link', { name: 'Logga in igen' });
-  const href = await link.getAttribute('href');
-  assert.equal(decodeURIComponent(href), `/logga-in?next=${formPath}`);
+  assert.equal(
+    decodeURIComponent(await banner.getByRole('link', { name: 'Logga in igen' }).getAttribute('href')),
+    `/logga-in?next=${formPath}`,
+  );
+  // The field that failed to save says so itself, with the way back beside it.
+  const link = page.locator(`#status-${code}`).getByRole('link', { name: 'Logga in igen' });
+  assert.equal(decodeURIComponent(await link.getAttribute('href')), `/logga-in?next=${formPath}`);
   await Promise.all([page.waitForNavigation(), link.click()]);
   assert.equal(new URL(page.url()).pathname, '/logga-in');
   await submitSignIn(page, ACCOUNTS.skarholmen);
@@ -223,6 +284,7 @@ test('(d) submitting: errors first, then a complete report, a receipt and a read
   // Some answers are still empty, and so is the contact person.
   let response = await clickAndWaitForPage(page, 'Skicka in');
   assert.equal(response.status(), 422);
+  assert.match(await page.title(), /^Fel: /, 'the title says there are errors');
   const summary = page.locator('.error-summary[role=alert]');
   await expectText(summary, 'Rapporten kan inte skickas in än');
   const links = summary.locator('a');
@@ -237,7 +299,7 @@ test('(d) submitting: errors first, then a complete report, a receipt and a read
     assert.equal(await page.getAttribute(`#field-${code}`, 'aria-invalid'), 'true');
   }
   // Answers already given are not listed.
-  assert.ok(!hrefs.includes(`#field-${QUESTION_CODES[0]}`));
+  assert.ok(!hrefs.includes(`#field-${QUESTION_CODES[0]}`), `${hrefs}`);
 
   // Following a link takes the person to the field.
   const target = `#field-${QUESTION_CODES[6]}`;
@@ -245,11 +307,15 @@ test('(d) submitting: errors first, then a complete report, a receipt and a read
   await page.waitForFunction((id) => document.activeElement?.id === id, target.slice(1), {
     timeout: 5_000,
   }).catch(() => assert.fail(`following the error link did not focus ${target}`));
-  const inView = await page.locator(target).evaluate((el) => {
-    const r = el.getBoundingClientRect();
-    return r.top < window.innerHeight && r.bottom > 0;
-  });
-  assert.ok(inView, `${target} is scrolled into view`);
+  const inView = (selector) =>
+    page.locator(selector).evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      return r.top >= 0 && r.top < window.innerHeight && r.bottom > 0;
+    });
+  assert.ok(await inView(target), `${target} is scrolled into view`);
+  const code6 = QUESTION_CODES[6];
+  assert.ok(await inView(`label[for="field-${code6}"]`), 'and so is its question');
+  assert.ok(await inView(`#error-${code6}`), 'and its message');
 
   // Complete every answer (one as Ej aktuellt) and the contact person, and submit.
   const written = await fillCompleteReport(page, { notApplicable: QUESTION_CODES[1] });
@@ -328,7 +394,7 @@ test('(e) when the server cannot save, the form says "Inte sparat", keeps the te
 
     // The server comes back on the same database: the form saves by itself, nobody types.
     await own.serveAgain();
-    await expectText(page.locator(`#status-${code}`), /^Sparat \d{2}:\d{2}$/, { timeout: 20_000 });
+    await expectText(page.locator(`#status-${code}`), SAVED, { timeout: 20_000 });
     await page.locator('#sparproblem').waitFor({ state: 'hidden' });
     const left = await page.evaluate((reportId) => {
       const user = document.getElementById('rapport').dataset.user;

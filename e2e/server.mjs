@@ -53,19 +53,21 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 }
 
 /**
- * Starts `tertial demo` on a free port with a database in a new temporary folder and waits
- * until /healthz answers 200. Returns { baseURL, stop(), crash(), serveAgain(), output() }:
- * `crash()` kills the server without warning (as a crash or a lost server would look to the
- * browser), and `serveAgain()` starts `tertial serve` on the same database and port.
+ * Starts `tertial demo` on a free port with a database in a new temporary folder (and any
+ * further `args`), and waits until /healthz answers 200. Returns { baseURL, stop(), crash(),
+ * serveAgain(), output() }: `crash()` kills the server without warning (as a crash or a
+ * lost server would look to the browser), and `serveAgain()` starts `tertial serve` on the
+ * same database and port.
  */
-export async function startDemo({ timeoutMs = 60_000 } = {}) {
+export async function startDemo({ timeoutMs = 60_000, args = [] } = {}) {
   const bin = process.env.TERTIAL_BIN
     ? resolve(process.env.TERTIAL_BIN)
     : join(repoRoot, 'target', 'debug', 'tertial');
   const dir = await mkdtemp(join(tmpdir(), 'tertial-e2e-'));
   const port = await freePort();
   const baseURL = `http://127.0.0.1:${port}`;
-  const database = ['--bind', `127.0.0.1:${port}`, '--database-url', `sqlite:${join(dir, 'demo.db')}`];
+  // `args`: more flags for the server, such as short session limits.
+  const database = ['--bind', `127.0.0.1:${port}`, '--database-url', `sqlite:${join(dir, 'demo.db')}`, ...args];
   // The demo's own settings come from the arguments; drop variables that would change them.
   const env = { ...process.env, RUST_LOG: process.env.RUST_LOG || 'warn' };
   for (const name of Object.keys(env)) {

@@ -18,6 +18,15 @@ pub struct NewSession {
     pub csrf_token: String,
 }
 
+/// When a session ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionEnds {
+    /// If it is not used again.
+    pub unused: tertial_domain::Timestamp,
+    /// However much it is used.
+    pub at_the_latest: tertial_domain::Timestamp,
+}
+
 /// A session is extended at most this often, so that reads stay reads (and at least four
 /// times within the idle limit, however short it is set).
 const TOUCH_INTERVAL: jiff::SignedDuration = jiff::SignedDuration::from_mins(5);
@@ -143,9 +152,8 @@ impl App {
         if let Some(s) = &session {
             self.recent_sessions.put(hash.clone(), s.clone(), at);
         }
-        let touch_every = TOUCH_INTERVAL.min(self.settings.session_idle / 4);
         if let Some(s) = &session
-            && at.duration_since(s.last_seen_at) > touch_every
+            && at.duration_since(s.last_seen_at) > self.touch_every()
             // Extending is a convenience: a database that cannot take writes just now must
             // not also stop people from reading.
             && let Err(e) = self
@@ -156,6 +164,26 @@ impl App {
             tracing::warn!(error = %crate::chain(&e), "could not extend a session");
         }
         Ok(session)
+    }
+
+    /// When a session that this request has used ends: for want of use (looking it up
+    /// extended it, unless it was used a moment ago), and at the latest.
+    pub fn session_ends(&self, session: &tertial_domain::Session) -> SessionEnds {
+        let at = self.now();
+        let used = if at.duration_since(session.last_seen_at) > self.touch_every() {
+            at
+        } else {
+            session.last_seen_at
+        };
+        SessionEnds {
+            unused: self.expiry(session.created_at, used),
+            at_the_latest: session.created_at + self.settings.session_lifetime,
+        }
+    }
+
+    /// A session is extended at most this often.
+    fn touch_every(&self) -> jiff::SignedDuration {
+        TOUCH_INTERVAL.min(self.settings.session_idle / 4)
     }
 
     /// When a session used now ends: after the idle time, but never later than its lifetime

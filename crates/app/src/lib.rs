@@ -24,6 +24,7 @@ use tertial_domain::{
 };
 use tertial_store::{RoundSnapshot, Store};
 
+pub use auth::SessionEnds;
 pub use clock::Clock;
 pub use error::{AppError, chain};
 pub use presession::SignInGuard;

@@ -93,7 +93,10 @@ async fn serve(store: Store, args: &ServerArgs) -> Result<(), String> {
     let settings = Settings {
         max_answer_chars: args.max_answer_chars,
         session_idle: jiff::SignedDuration::from_mins(args.session_minutes),
-        session_lifetime: jiff::SignedDuration::from_hours(args.session_max_hours),
+        session_lifetime: args.session_max_minutes.map_or(
+            jiff::SignedDuration::from_hours(args.session_max_hours),
+            jiff::SignedDuration::from_mins,
+        ),
     };
     let brand = Brand {
         organisation: args.organisation.clone(),

@@ -73,6 +73,10 @@ struct ServerArgs {
     /// Sign people out this many hours after they signed in, however active.
     #[arg(long, env = "TERTIAL_SESSION_MAX_HOURS", default_value_t = 12)]
     session_max_hours: i64,
+    /// Sign people out this many minutes after they signed in instead (for tests of the
+    /// warning before it).
+    #[arg(long, env = "TERTIAL_SESSION_MAX_MINUTES")]
+    session_max_minutes: Option<i64>,
     /// On SIGTERM or Ctrl-C, how long requests under way may take to finish before the
     /// server stops anyway, in seconds.
     #[arg(long, env = "TERTIAL_DRAIN_SECONDS", default_value_t = 10)]

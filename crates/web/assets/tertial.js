@@ -1,14 +1,18 @@
-// Tertial's form script: autosave, the conflict dialog, and keeping typed text when the
-// session ends. Progressive enhancement only: without it the form saves with its buttons.
+// Tertial's form script: autosave, conflicts shown beside their field, a warning before the
+// session ends, and keeping typed text when it has ended. Progressive enhancement only:
+// without it the form saves with its buttons. Every word it shows comes from the page
+// (#tertial-text, written from the server's text.rs), so the UI's language is in one place.
 (function () {
   'use strict';
   var form = document.getElementById('rapport');
-  if (!form || !window.fetch || !window.URLSearchParams) return;
+  var words = document.getElementById('tertial-text');
+  if (!form || !words || !window.fetch || !window.URLSearchParams) return;
+  var TEXT = JSON.parse(words.textContent);
 
   var reportId = form.getAttribute('data-report');
   var csrf = form.getAttribute('data-csrf');
   // Per person and report: on a shared computer, one reporter's unsaved text is never put
-  // into another's form.
+  // into another's form. (The key is what earlier versions used, so their text is found.)
   var storageKey = 'tertial:osparat:' + form.getAttribute('data-user') + ':' + reportId;
   var TYPING_PAUSE = 1000;
   // After a failed save, try again by itself: soon, then less often.
@@ -16,28 +20,51 @@
   var timers = {};
   var inflight = {};
   var failures = {}; // field code → how many saves in a row failed
-  var conflicts = [];
-  var dialog = document.getElementById('konflikt');
-  var hint = document.getElementById('autosave-hint');
+  var conflicts = {}; // field code → the newer version someone else saved, until resolved
+  var hint = el('autosave-hint');
   if (hint) hint.hidden = false;
 
   function el(id) { return document.getElementById(id); }
   function field(code) { return el('field-' + code); }
   function naBox(code) { return el('na-' + code); }
   function hidden(name) { return form.querySelector('input[name="' + name + '"]'); }
+  function wrapOf(target) { return target.closest('[data-field]'); }
   function codeOf(target) {
-    var wrap = target.closest('[data-field]');
+    var wrap = wrapOf(target);
     return wrap ? wrap.getAttribute('data-field') : null;
   }
   function valueOf(code) {
     var na = naBox(code);
     return { text: field(code).value, na: !!(na && na.checked), version: hidden('version.' + code).value };
   }
-  function setStatus(code, text, kind) {
+  // A text from the page, with each {name} filled in from `values`.
+  function say(key, values) {
+    return TEXT[key].replace(/\{(\w+)\}/g, function (_, name) { return values[name]; });
+  }
+  function make(tag, attributes, children) {
+    var node = document.createElement(tag);
+    Object.keys(attributes).forEach(function (name) { node.setAttribute(name, attributes[name]); });
+    (children || []).forEach(function (child) {
+      node.appendChild(typeof child === 'string' ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+  function setStatus(code, text, kind, link) {
     var s = el('status-' + code);
     if (!s) return;
     s.textContent = text;
+    if (link) s.append(' ', link);
     s.className = 'save-status' + (kind ? ' ' + kind : '');
+  }
+  // Said politely by screen readers, without moving focus.
+  function announce(text) {
+    var announcer = el('announcer');
+    announcer.textContent = '';
+    setTimeout(function () { announcer.textContent = text; }, 100);
+  }
+  function signInLink() {
+    var next = encodeURIComponent(window.location.pathname);
+    return make('a', { href: '/logga-in?next=' + next }, [say('signInAgain')]);
   }
 
   // Unsaved text lives in the browser until the server acknowledges it, so that neither
@@ -73,6 +100,9 @@
   function schedule(code, delay) {
     remember(code);
     clearTimeout(timers[code]);
+    delete timers[code];
+    // A field in conflict waits for the person's choice; its comparison shows what they type.
+    if (conflicts[code]) { showComparison(code); return; }
     timers[code] = setTimeout(function () {
       delete timers[code];
       save(code);
@@ -88,40 +118,45 @@
   }
 
   function send(code) {
+    if (conflicts[code]) return Promise.resolve();
     var mine = valueOf(code);
-    setStatus(code, 'Sparar…', 'pending');
+    setStatus(code, say('saving'), 'pending');
     var body = new URLSearchParams();
     body.set('text', mine.text);
     body.set('na', mine.na ? '1' : '');
     body.set('version', mine.version);
-    return fetch('/rapporter/' + reportId + '/falt/' + encodeURIComponent(code), {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { 'Accept': 'application/json', 'X-CSRF-Token': csrf },
-      body: body
-    }).then(function (response) {
+    return post('/rapporter/' + reportId + '/falt/' + encodeURIComponent(code), body).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
         if (response.ok) {
           hidden('version.' + code).value = data.version;
           hidden('shown.' + code).value = data.fingerprint;
           acknowledged(code, mine, data.version);
           recovered(code);
-          setStatus(code, 'Sparat ' + data.saved_at, '');
+          setStatus(code, say('saved', { time: data.saved_at }), '');
           nowADraft();
+          sessionLeft(data.session);
         } else if (response.status === 409 && data.status === 'conflict') {
           recovered(code);
           conflict(code, data);
         } else if (response.status === 401) {
           signedOut();
-          setStatus(code, 'Inte sparat: du är utloggad. Texten finns kvar i webbläsaren.', 'failed');
+          setStatus(code, say('signedOut'), 'failed', signInLink());
         } else if (response.status >= 500 || response.status === 408) {
-          failed(code, data.error || 'något gick fel hos oss.');
+          failed(code, data.error || say('ourError'));
         } else {
-          setStatus(code, 'Inte sparat: ' + (data.error || 'något gick fel.'), 'failed');
+          setStatus(code, say('notSaved', { why: data.error || say('error') }), 'failed');
         }
       });
     }, function () {
-      failed(code, 'ingen kontakt med servern.');
+      failed(code, say('noContact'));
+    });
+  }
+  function post(url, body) {
+    return fetch(url, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Accept': 'application/json', 'X-CSRF-Token': csrf },
+      body: body
     });
   }
 
@@ -130,8 +165,7 @@
   function failed(code, why) {
     var n = failures[code] = (failures[code] || 0) + 1;
     var delay = RETRY_DELAYS[Math.min(n, RETRY_DELAYS.length) - 1];
-    setStatus(code, 'Inte sparat: ' + why + ' Texten finns kvar i webbläsaren. Nytt försök om ' +
-      Math.round(delay / 1000) + ' sekunder.', 'failed');
+    setStatus(code, say('retrying', { why: why, seconds: Math.round(delay / 1000) }), 'failed');
     if (!timers[code]) {
       timers[code] = setTimeout(function () {
         delete timers[code];
@@ -149,9 +183,7 @@
     if (!banner) return;
     var failing = Object.keys(failures).length > 0;
     if (failing === !banner.hidden) return;
-    banner.textContent = failing
-      ? 'Dina senaste ändringar är inte sparade än. De finns kvar i den här webbläsaren och sparas automatiskt så snart det går. Stäng inte sidan.'
-      : '';
+    banner.textContent = failing ? say('saveProblem') : '';
     banner.hidden = !failing;
   }
   // Leaving while a save is failing would leave the text only in this browser: ask first.
@@ -165,87 +197,83 @@
   function signedOut() {
     var banner = el('offline-banner');
     if (!banner || !banner.hidden) return;
-    var p = document.createElement('p');
-    p.textContent = 'Du har blivit utloggad. Det du har skrivit finns kvar i den här webbläsaren och sparas när du loggar in igen. ';
-    var a = document.createElement('a');
-    a.href = '/logga-in?next=' + encodeURIComponent(window.location.pathname);
-    a.textContent = 'Logga in igen';
-    p.appendChild(a);
-    banner.appendChild(p);
+    banner.appendChild(make('p', {}, [say('signedOutBanner') + ' ', signInLink()]));
     banner.hidden = false;
   }
 
-  // Someone saved a newer version: show both texts and let the person choose or merge.
-  // One queued conflict per field, the newest: an older one would rewind the version.
+  // Someone else saved a newer version while the person typed. Nothing moves (WCAG 3.2.2):
+  // focus and every keystroke stay in the field, its status says which question it is (and
+  // is announced politely), and the comparison waits beside the field until the person
+  // opens it. Only the newest version is kept: an older one would rewind the version.
   function conflict(code, theirs) {
-    setStatus(code, 'Inte sparat: någon annan har ändrat svaret.', 'failed');
-    var queued = conflicts.filter(function (c) { return c.code === code; })[0];
-    if (queued) {
-      queued.theirs = theirs;
-      if (dialog.open && conflicts[0] === queued) showConflict();
-      return;
+    var first = !conflicts[code];
+    conflicts[code] = theirs;
+    showComparison(code);
+    if (first) {
+      var name = wrapOf(field(code)).getAttribute('data-name');
+      setStatus(code, say('conflict', { question: name }), 'failed');
     }
-    conflicts.push({ code: code, theirs: theirs });
-    if (!dialog.open) showConflict();
   }
-  function showConflict() {
-    var c = conflicts[0];
-    if (!c) return;
-    var label = form.querySelector('label[for="field-' + c.code + '"]');
-    var mine = valueOf(c.code);
-    el('konflikt-fraga').textContent = label ? label.textContent.replace(/\s+/g, ' ').trim() : '';
-    el('konflikt-din').value = mine.na ? 'Ej aktuellt' : mine.text;
-    el('konflikt-sparad').value = c.theirs.not_applicable ? 'Ej aktuellt' : c.theirs.text;
-    el('konflikt-tid').textContent = '(sparad ' + c.theirs.saved_at + ')';
-    if (!dialog.open) dialog.showModal();
+  function showComparison(code) {
+    var theirs = conflicts[code];
+    var panel = el('compare-' + code) || comparison(code);
+    var mine = valueOf(code);
+    panel.querySelector('.mine').textContent = mine.na ? say('notApplicable') : mine.text;
+    panel.querySelector('.theirs-label').textContent = say('theirText', { time: theirs.saved_at });
+    panel.querySelector('.theirs').textContent = theirs.not_applicable ? say('notApplicable') : theirs.text;
   }
-  function resolve(choice) {
-    var c = conflicts.shift();
-    dialog.close();
-    if (!c) return;
-    if (Number(c.theirs.version) < Number(hidden('version.' + c.code).value)) {
-      // Already resolved against a newer version.
-      if (conflicts.length) showConflict();
-      return;
+  function comparison(code) {
+    var name = wrapOf(field(code)).getAttribute('data-name');
+    function choice(value, key, kind) {
+      return make('button', { type: 'button', 'class': kind, 'data-choice': value }, [say(key)]);
     }
-    var f = field(c.code);
-    var na = naBox(c.code);
-    var theirs = c.theirs;
+    var panel = make('details', { 'class': 'conflict', id: 'compare-' + code }, [
+      make('summary', {}, [say('compare', { question: name })]),
+      make('div', { 'class': 'compare' }, [
+        make('div', {}, [make('p', { 'class': 'conflict-label' }, [say('yourText')]),
+          make('div', { 'class': 'their-text prose mine' })]),
+        make('div', {}, [make('p', { 'class': 'conflict-label theirs-label' }),
+          make('div', { 'class': 'their-text prose theirs' })])
+      ]),
+      make('div', { 'class': 'actions' }, [
+        choice('mine', 'keepMine', ''), choice('theirs', 'takeTheirs', 'secondary'), choice('merge', 'merge', 'secondary')
+      ])
+    ]);
+    field(code).insertAdjacentElement('afterend', panel);
+    return panel;
+  }
+  function resolve(code, choice) {
+    var theirs = conflicts[code];
+    if (!theirs) return;
+    delete conflicts[code];
+    el('compare-' + code).remove();
+    var f = field(code);
+    var na = naBox(code);
     // Whatever is chosen is based on the newer version now.
-    hidden('version.' + c.code).value = theirs.version;
-    hidden('shown.' + c.code).value = theirs.fingerprint;
+    hidden('version.' + code).value = theirs.version;
+    hidden('shown.' + code).value = theirs.fingerprint;
     if (choice === 'mine') {
-      remember(c.code);
-      save(c.code);
+      remember(code);
+      save(code);
     } else if (choice === 'theirs') {
       f.value = theirs.text;
       if (na) na.checked = theirs.not_applicable;
-      discardUnsaved(c.code);
-      setStatus(c.code, 'Den sparade texten används.', '');
+      discardUnsaved(code);
+      setStatus(code, say('theirsUsed'), '');
     } else {
       f.value = f.value + (f.value && theirs.text ? '\n\n' : '') + theirs.text;
-      schedule(c.code, TYPING_PAUSE);
-      setStatus(c.code, 'Texterna är sammanslagna. Redigera dem; ändringarna sparas när du slutar skriva.', 'pending');
+      schedule(code, TYPING_PAUSE);
+      setStatus(code, say('merged'), 'pending');
     }
+    countCharacters(code);
+    countAnswered();
+    // The button pressed went with the comparison: the person goes on in the field.
     f.focus();
-    if (conflicts.length) showConflict();
   }
-  if (dialog) {
-    el('behall-min').addEventListener('click', function () { resolve('mine'); });
-    el('anvand-sparad').addEventListener('click', function () { resolve('theirs'); });
-    el('sla-ihop').addEventListener('click', function () { resolve('merge'); });
-    dialog.addEventListener('cancel', function (event) {
-      // Closing with Escape keeps the person's text in the field, unsaved; the next save
-      // asks again.
-      var c = conflicts.shift();
-      if (c) {
-        event.preventDefault();
-        dialog.close();
-        field(c.code).focus();
-        if (conflicts.length) showConflict();
-      }
-    });
-  }
+  form.addEventListener('click', function (event) {
+    var button = event.target.closest('[data-choice]');
+    if (button) resolve(codeOf(button), button.getAttribute('data-choice'));
+  });
 
   // The first save makes the report a draft: say so without a reload.
   function nowADraft() {
@@ -253,45 +281,47 @@
     if (tag && tag.classList.contains('tag-not_started')) {
       tag.classList.remove('tag-not_started');
       tag.classList.add('tag-draft');
-      tag.textContent = 'Utkast';
+      tag.textContent = say('draft');
     }
   }
 
-  // How many questions have an answer (text, or Ej aktuellt), for long forms.
+  // How many questions have an answer (a text, or marked not applicable), for long forms.
   var questions = form.querySelectorAll('[data-question]');
   function countAnswered() {
-    var counter = el('besvarade');
+    var counter = el('answered');
     if (!counter || !questions.length) return;
     var answered = 0;
     Array.prototype.forEach.call(questions, function (wrap) {
-      var code = wrap.getAttribute('data-field');
-      var value = valueOf(code);
+      var value = valueOf(wrap.getAttribute('data-field'));
       if (value.na || value.text.trim()) answered += 1;
     });
-    var said = answered + ' av ' + questions.length + ' frågor besvarade';
+    var said = say('answered', { count: answered, total: questions.length });
     // Said again only when it changes, so a screen reader hears it once per answer.
     if (counter.textContent !== said) counter.textContent = said;
     counter.hidden = false;
   }
   countAnswered();
 
-  // Near the limit, say how many characters are left (counted as the server counts them).
+  // From 90 % of the limit, the field's description says how many characters are left
+  // (counted as the server counts them). It is announced only when it passes 90 %, the
+  // limit and beyond, not at every keystroke.
   var maxChars = Number(form.getAttribute('data-max-chars')) || 0;
-  function countCharacters(code) {
+  var stages = {}; // field code → 0 far from the limit, 1 near it, 2 at it, 3 over it
+  function countCharacters(code, quietly) {
     var counter = el('count-' + code);
     if (!counter || !maxChars) return;
     var left = maxChars - Array.from(field(code).value).length;
-    var near = left < Math.max(200, maxChars / 10);
-    counter.hidden = !near;
-    if (!near) return;
+    var stage = left < 0 ? 3 : left === 0 ? 2 : left <= maxChars / 10 ? 1 : 0;
+    counter.hidden = !stage;
     counter.className = 'char-count' + (left < 0 ? ' over' : '');
-    counter.textContent = left < 0
-      ? 'Du har ' + (-left) + ' tecken för mycket. Texten sparas inte förrän den är kortare.'
-      : 'Du har ' + left + ' tecken kvar.';
+    var count = Math.abs(left).toLocaleString(document.documentElement.lang);
+    counter.textContent = !stage ? '' : say(left < 0 ? 'charsOver' : 'charsLeft', { count: count });
+    if (stage && stage !== stages[code] && !quietly) announce(counter.textContent);
+    stages[code] = stage;
   }
 
   Array.prototype.forEach.call(form.querySelectorAll('[data-field]'), function (wrap) {
-    countCharacters(wrap.getAttribute('data-field'));
+    countCharacters(wrap.getAttribute('data-field'), true);
   });
 
   form.addEventListener('input', function (event) {
@@ -307,6 +337,16 @@
       countAnswered();
       schedule(code, 0);
     }
+  });
+
+  // An error summary's link shows the field's question and message, not only its box.
+  document.addEventListener('click', function (event) {
+    var link = event.target.closest('.error-summary a[href^="#field-"]');
+    var target = link && el(link.getAttribute('href').slice(1));
+    if (!target) return;
+    event.preventDefault();
+    wrapOf(target).scrollIntoView();
+    target.focus({ preventScroll: true });
   });
 
   // Before the form is posted (Spara or Skicka in), finish pending saves so the post does
@@ -328,8 +368,58 @@
     });
   });
 
+  // A warning before the session ends (WCAG 2.2.1) that takes no focus: for want of use,
+  // with a button that extends the session; at the end of its lifetime, when that is.
+  var warning = el('session-warning');
+  var warningText = el('session-warning-text');
+  var stay = el('stay-signed-in');
+  var warnBefore = Number(form.getAttribute('data-session-warn')) * 1000;
+  var ends = {};
+  var warningTimer;
+  var lastField = null;
+  // `left`: the seconds the server says the session has left, idle and in all.
+  function sessionLeft(left) {
+    if (!left) return;
+    var now = Date.now();
+    ends = { idle: now + left.idle * 1000, lifetime: now + left.lifetime * 1000 };
+    var warnAt = Math.min(ends.idle, ends.lifetime) - warnBefore;
+    clearTimeout(warningTimer);
+    if (warnAt > now) warning.hidden = true;
+    warningTimer = setTimeout(warnOfSessionEnd, Math.max(0, warnAt - now));
+  }
+  function warnOfSessionEnd() {
+    var final = ends.lifetime <= ends.idle;
+    var text = final ? say('sessionEnds', { time: form.getAttribute('data-session-ends') }) : say('sessionIdle');
+    if (!warning.hidden && warningText.textContent === text) return;
+    warningText.textContent = text;
+    stay.hidden = final;
+    warning.hidden = false;
+  }
+  form.addEventListener('focusin', function (event) {
+    if (codeOf(event.target) && event.target.id.indexOf('field-') === 0) lastField = event.target;
+  });
+  stay.addEventListener('submit', function (event) {
+    event.preventDefault();
+    post(stay.action, new URLSearchParams(new FormData(stay))).then(function (response) {
+      if (response.status === 401) return signedOut();
+      if (!response.ok) return;
+      return response.json().then(function (left) {
+        sessionLeft(left);
+        announce(say('stillSignedIn'));
+        // The button is gone with the warning: back to the field the person was in.
+        if (lastField && (stay.contains(document.activeElement) || document.activeElement === document.body)) {
+          lastField.focus();
+        }
+      });
+    }, function () { /* no contact: the warning stays, to try again */ });
+  });
+  sessionLeft({
+    idle: Number(form.getAttribute('data-session-idle')),
+    lifetime: Number(form.getAttribute('data-session-lifetime'))
+  });
+
   // Text typed before the session ended (or the tab closed) is put back and saved, based on
-  // the version it was typed against: if a colleague saved since, the conflict dialog shows.
+  // the version it was typed against: if someone else saved since, the conflict shows.
   var unsaved = readUnsaved();
   Object.keys(unsaved).forEach(function (code) {
     var f = field(code);
@@ -342,9 +432,9 @@
     }
     f.value = u.text;
     if (na) na.checked = u.na;
-    countCharacters(code);
+    countCharacters(code, true);
     hidden('version.' + code).value = u.version;
-    setStatus(code, 'Text som inte hann sparas förra gången är återställd.', 'pending');
+    setStatus(code, say('restored'), 'pending');
     save(code);
   });
 })();

@@ -93,6 +93,7 @@ fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/", get(home::home)),
         ("/logga-in", get(auth::sign_in_page).post(auth::sign_in)),
         ("/logga-ut", post(auth::sign_out)),
+        ("/fortsatt-inloggad", post(session::stay_signed_in)),
         ("/rapporter", get(home::my_reports)),
         ("/rapporter/{id}", get(report::show).post(report::post_form)),
         ("/rapporter/{id}/falt/{field}", post(report::autosave)),

@@ -4,10 +4,13 @@
 //! form and every script call carries the session's CSRF token, which a page of another
 //! site cannot read, and a change without it is refused.
 
-use axum::extract::{FromRequestParts, OptionalFromRequestParts};
+use axum::Json;
+use axum::extract::{FromRequestParts, OptionalFromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use jiff::SignedDuration;
+use tertial_app::Settings;
 use tertial_domain::Actor;
 
 use crate::error::{JsonError, WebError};
@@ -60,6 +63,66 @@ impl Signed {
             _ => Err(WebError::new(StatusCode::FORBIDDEN, text::CSRF_FAILED)),
         }
     }
+}
+
+/// How long a session has left, in whole seconds: what the form's script needs to warn
+/// before the session ends (WCAG 2.2.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct SessionLeft {
+    /// Until it ends for want of use (each use extends it), at most `lifetime`.
+    pub idle: i64,
+    /// Until its lifetime is over, however much it is used.
+    pub lifetime: i64,
+}
+
+/// How long before a session ends the form warns: two minutes, or half the idle time or
+/// lifetime if either is shorter than four minutes. (Warned any earlier, pressing "Fortsätt
+/// vara inloggad" might come too soon after the last use to extend anything.)
+pub fn warn_before(settings: &Settings) -> i64 {
+    SignedDuration::from_mins(2)
+        .min(settings.session_idle / 2)
+        .min(settings.session_lifetime / 2)
+        .as_secs()
+}
+
+impl Signed {
+    /// How long this session has left, now that this request has used it.
+    pub fn left(&self, app: &tertial_app::App) -> SessionLeft {
+        let now = app.now();
+        let ends = app.session_ends(&self.session);
+        SessionLeft {
+            idle: ends.unused.duration_since(now).as_secs(),
+            lifetime: ends.at_the_latest.duration_since(now).as_secs(),
+        }
+    }
+}
+
+/// "Fortsätt vara inloggad": the form's script asks, with the session's CSRF token, before
+/// the session ends for want of use. Looking the session up has extended it; the answer
+/// says how long it lasts now.
+pub async fn stay_signed_in(
+    State(state): State<AppState>,
+    signed: Signed,
+    headers: HeaderMap,
+    form: Result<crate::form::FormData, WebError>,
+) -> Result<Json<SessionLeft>, JsonError> {
+    // The token comes in a header (the script's way) or in the body; a request without a
+    // body at all needs the header.
+    let form = form.ok();
+    let token = headers
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .or(form.as_ref().and_then(|f| f.get("csrf")));
+    if let Err(e) = signed.check_csrf(token) {
+        crate::pages::note_forgery(
+            &state,
+            Some(&signed),
+            tertial_domain::AuditSubject::User(signed.actor().id),
+        )
+        .await;
+        return Err(e.into());
+    }
+    Ok(Json(signed.left(&state.app)))
 }
 
 /// Not signed in: pages send the person to sign in and back; script calls get a 401 that

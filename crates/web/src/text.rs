@@ -1,7 +1,7 @@
 //! The UI's Swedish, in one place, so that another language can follow.
 
 use tertial_app::AppError;
-use tertial_domain::{Invalid, Problem, ReportStatus, Role, Round, RoundStatus};
+use tertial_domain::{Field, Invalid, Problem, ReportStatus, Role, Round, RoundStatus};
 
 /// "Tertialrapport 1 2022": as the documents name it.
 pub fn round_name(round: &Round) -> String {
@@ -78,19 +78,13 @@ pub fn error_title(status: axum::http::StatusCode) -> &'static str {
 /// the statement says the service is "delvis förenlig" with the law; remove a line the day
 /// its problem is fixed.
 pub const KNOWN_ACCESSIBILITY_GAPS: &[&str] = &[
-    "När någon annan har ändrat samma svar medan du skriver öppnas en dialogruta som flyttar \
-     fokus från fältet du skriver i (WCAG 3.2.2).",
-    "Tjänsten varnar inte innan du loggas ut efter en tid utan aktivitet, eller när \
-     inloggningen når sin längsta tid (WCAG 2.2.1).",
+    "En inskickad version laddas ned som en textfil i Markdown: rubriker och markeringar \
+     läses upp som tecken (#, *) och filen saknar dokumentstruktur (WCAG 1.3.1). Versionen \
+     finns också som webbsida med riktiga rubriker.",
 ];
 
 /// When the accessibility statement that comes with this version of Tertial was written.
 pub const STATEMENT_WRITTEN: jiff::civil::Date = jiff::civil::date(2026, 11, 29);
-
-/// A date as Swedish writes it: "29 november 2026".
-pub fn long_date(date: jiff::civil::Date) -> String {
-    tertial_documents::swedish::date(date)
-}
 
 pub const MENU_MY_REPORTS: &str = "Mina rapporter";
 pub const MENU_ROUNDS: &str = "Omgångar";
@@ -101,9 +95,10 @@ pub const SIGN_IN_FAILED: &str = "Fel e-postadress eller lösenord.";
 pub const CSRF_FAILED: &str = "Formuläret har gått ut eller kommer från en annan webbplats. \
      Ladda om sidan och försök igen.";
 pub const CSRF_KEPT: &str = "Formuläret hade gått ut, så ingenting sparades. Jämför din text \
-     med den som är sparad nu och välj för varje fråga om din text ska sparas.";
+     med den sparade texten och välj för varje fråga om din text ska sparas.";
 pub const RESUMED: &str = "Du är inloggad igen. Det du skrev innan du blev utloggad är inte \
-     sparat. Jämför med det som är sparat nu och välj för varje fråga om din text ska sparas.";
+     sparat. Jämför din text med den sparade texten och välj för varje fråga om din text ska \
+     sparas.";
 pub const TOO_LARGE: &str = "Det du skickade är för stort. Korta texten och försök igen.";
 pub const FOREIGN_SITE: &str = "Det här kom från en annan webbplats och stoppades. Ingenting \
      ändrades. Gå till Tertial direkt och försök igen där.";
@@ -209,6 +204,127 @@ pub fn thousands(n: usize) -> String {
     out
 }
 
+// The reporter's form: its messages, and every word its script shows.
+
+/// What a field is called in messages: "Fråga 1.2", or the field's own name.
+pub fn field_name(field: &Field, number: Option<&str>) -> String {
+    match field {
+        Field::Answer(_) => format!("Fråga {}", number.unwrap_or("")),
+        Field::ContactName => "Kontaktperson".into(),
+        Field::ContactPhone => "Telefon".into(),
+        Field::ContactEmail => "E-post".into(),
+        Field::OtherInformation => "Övriga upplysningar".into(),
+    }
+}
+
+/// One wording for a conflict, everywhere: "Fråga 1.2 ändrades av någon annan medan du
+/// skrev." (`name` as [`field_name`] gives it).
+pub fn changed_meanwhile(name: &str) -> String {
+    format!("{name} ändrades av någon annan medan du skrev.")
+}
+
+pub const CHANGED_MEANWHILE_TITLE: &str = "Svar som ändrades av någon annan medan du skrev";
+pub const CANNOT_SUBMIT_YET: &str = "Rapporten kan inte skickas in än";
+pub const CHANGES_SAVED: &str = "Dina ändringar är sparade.";
+pub const COULD_NOT_SAVE: &str = "Det gick inte att spara";
+pub const TEXT_NOT_SAVED: &str = "Din text är inte sparad";
+
+/// "Sparat kl. 14.02" (`clock` as `time::clock` gives it).
+pub fn saved_at(clock: &str) -> String {
+    format!("Sparat kl. {clock}")
+}
+
+/// Every text the form's script shows, by the name the script uses. `{name}` is filled in
+/// by the script.
+pub const SCRIPT: &[(&str, &str)] = &[
+    ("saving", "Sparar…"),
+    ("saved", "Sparat kl. {time}"),
+    ("notSaved", "Inte sparat: {why}"),
+    ("error", "något gick fel."),
+    ("ourError", "något gick fel hos oss."),
+    ("noContact", "ingen kontakt med servern."),
+    (
+        "retrying",
+        "Inte sparat: {why} Texten finns kvar i webbläsaren. Nytt försök om {seconds} sekunder.",
+    ),
+    (
+        "saveProblem",
+        "Dina senaste ändringar är inte sparade än. De finns kvar i den här webbläsaren och \
+         sparas automatiskt så snart det går. Stäng inte sidan.",
+    ),
+    (
+        "signedOut",
+        "Inte sparat: du är utloggad. Texten finns kvar i webbläsaren.",
+    ),
+    (
+        "signedOutBanner",
+        "Du har blivit utloggad. Det du har skrivit finns kvar i den här webbläsaren och \
+         sparas när du loggar in igen.",
+    ),
+    ("signInAgain", "Logga in igen"),
+    (
+        "conflict",
+        "Inte sparat: {question} ändrades av någon annan medan du skrev. Jämför och välj under \
+         fältet.",
+    ),
+    (
+        "compare",
+        "Jämför din text med den sparade och välj ({question})",
+    ),
+    ("yourText", "Din text"),
+    ("theirText", "Den sparade texten ({time})"),
+    ("keepMine", "Behåll min text"),
+    ("takeTheirs", "Använd den sparade texten"),
+    ("merge", "Slå ihop och redigera"),
+    ("theirsUsed", "Den sparade texten används."),
+    (
+        "merged",
+        "Texterna är sammanslagna. Redigera dem; ändringarna sparas när du slutar skriva.",
+    ),
+    ("notApplicable", "Ej aktuellt"),
+    ("answered", "{count} av {total} frågor besvarade"),
+    ("charsLeft", "Du har {count} tecken kvar."),
+    (
+        "charsOver",
+        "Du har {count} tecken för mycket. Texten sparas inte förrän den är kortare.",
+    ),
+    (
+        "restored",
+        "Text som inte hann sparas förra gången är återställd.",
+    ),
+    (
+        "sessionIdle",
+        "Du loggas snart ut eftersom du inte har gjort något på en stund. Välj Fortsätt vara \
+         inloggad om du vill fortsätta. Det du har skrivit finns kvar i webbläsaren.",
+    ),
+    (
+        "sessionEnds",
+        "Du loggas ut kl. {time} eftersom du har varit inloggad länge, och det går inte att \
+         förlänga. Det du har skrivit finns kvar i webbläsaren och sparas när du loggar in \
+         igen.",
+    ),
+    ("stillSignedIn", "Du är fortfarande inloggad."),
+];
+
+/// [`SCRIPT`], with the report's status after its first save, as the JSON the page hands
+/// the script in a `<script type="application/json">` element: `<`, `>` and `&` are
+/// escaped, so no text can end that element.
+pub fn script_json() -> String {
+    let mut texts: serde_json::Map<String, serde_json::Value> = SCRIPT
+        .iter()
+        .map(|(key, text)| ((*key).to_owned(), (*text).into()))
+        .collect();
+    texts.insert(
+        "draft".into(),
+        report_status(ReportStatus::Draft, RoundStatus::Open).into(),
+    );
+    serde_json::Value::Object(texts)
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -228,5 +344,81 @@ mod tests {
         assert_eq!(super::thousands(20000), "20\u{a0}000");
         assert_eq!(super::thousands(999), "999");
         assert_eq!(super::thousands(1234567), "1\u{a0}234\u{a0}567");
+    }
+    /// The script's words live here, not in the script: it has none of its own, and every
+    /// text it asks for is here.
+    #[test]
+    fn the_form_script_speaks_no_swedish_of_its_own() {
+        let script = include_str!("../assets/tertial.js");
+        let swedish: Vec<char> = script.chars().filter(|c| "åäöÅÄÖ".contains(*c)).collect();
+        assert!(
+            swedish.is_empty(),
+            "Swedish letters in tertial.js: {swedish:?}"
+        );
+        let words = [
+            "Sparat",
+            "Sparar",
+            "sparat",
+            "sparas",
+            "Inte",
+            "inte",
+            "utloggad",
+            "inloggad",
+            "Logga",
+            "tecken",
+            "Utkast",
+            "Ej",
+            "aktuellt",
+            "kvar",
+            "sekunder",
+            "Texten",
+            "texten",
+            "servern",
+            "igen",
+            "Din",
+            "din",
+            "sparade",
+            "du",
+            "Du",
+            "och",
+            "av",
+            "som",
+            "fel",
+            "Jämför",
+            "Behåll",
+            "Fortsätt",
+            "frågor",
+            "besvarade",
+        ];
+        for word in script
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+        {
+            assert!(
+                !words.contains(&word),
+                "a Swedish word in tertial.js: {word}"
+            );
+        }
+        let known: Vec<&str> = super::SCRIPT.iter().map(|(key, _)| *key).collect();
+        for asked in script.split("say('").skip(1) {
+            let key = asked.split('\'').next().unwrap_or_default();
+            assert!(
+                known.contains(&key) || key == "draft",
+                "tertial.js asks for a text text.rs lacks: {key}"
+            );
+        }
+        assert!(
+            script.contains("say('saved'"),
+            "the test reads the script's calls"
+        );
+    }
+
+    #[test]
+    fn the_script_texts_cannot_end_their_element() {
+        let json = super::script_json();
+        assert!(!json.contains('<') && !json.contains('>'), "{json}");
+        let parsed: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+        assert_eq!(parsed["saved"], "Sparat kl. {time}");
+        assert_eq!(parsed["draft"], "Utkast");
     }
 }

@@ -128,8 +128,8 @@ pub async fn accessibility(
             "delvis förenlig"
         },
         gaps,
-        written: text::long_date(text::STATEMENT_WRITTEN),
-        reviewed: text::long_date(brand.statement_reviewed.unwrap_or(text::STATEMENT_WRITTEN)),
+        written: crate::time::date(text::STATEMENT_WRITTEN),
+        reviewed: crate::time::date(brand.statement_reviewed.unwrap_or(text::STATEMENT_WRITTEN)),
     })
 }
 

@@ -532,6 +532,7 @@ async fn reporter_answers_and_submits(app: TestApp) {
 story!(reporter_answers_and_submits);
 
 mod access;
+mod form;
 mod look;
 mod races;
 mod security;

@@ -719,7 +719,7 @@ struct RaceResult {
 
 impl TestApp {
     /// A connection of the test's own to the database, for what no page does.
-    async fn sql(&self) -> sqlx::AnyPool {
+    pub(super) async fn sql(&self) -> sqlx::AnyPool {
         sqlx::any::install_default_drivers();
         sqlx::any::AnyPoolOptions::new()
             .max_connections(2)
@@ -816,11 +816,25 @@ fn section<'a>(html: &'a str, heading: &str) -> &'a str {
     &rest[..rest.find("</section>").expect("end of section")]
 }
 
-/// A time as the pages show it: Stockholm time, "2022-05-11 14:02".
-fn swedish_time(t: Timestamp) -> String {
-    t.to_zoned_datetime(tertial_domain::round::stockholm())
-        .strftime("%Y-%m-%d %H:%M")
-        .to_string()
+/// A time as the pages show it: Stockholm time, "11 maj 2022 kl. 14.02".
+pub(super) fn swedish_time(t: Timestamp) -> String {
+    let months = [
+        "januari",
+        "februari",
+        "mars",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "augusti",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ];
+    let at = t.to_zoned_datetime(tertial_domain::round::stockholm());
+    let month = months[usize::try_from(at.month() - 1).expect("month")];
+    format!("{} {month} {}", at.day(), at.strftime("%Y kl. %H.%M"))
 }
 
 /// Form fields encoded as a browser sends them.

@@ -102,19 +102,14 @@ pub(crate) async fn review_kept(
         .into_iter()
         .filter(|e| e.shown.as_deref() != Some(posted_value(e).fingerprint().as_str()))
         .collect();
-    let view = report_view(
-        page,
-        signed,
-        Overlay::default(),
-        state.app.settings().max_answer_chars,
-    );
+    let view = report_view(page, signed, Overlay::default(), &state.app);
     let kept = kept_texts(&view, &entries);
     if kept.is_empty() {
         return Ok(None);
     }
     let page = KeptTemplate {
         chrome: Chrome::of(signed),
-        title: "Din text är inte sparad",
+        title: crate::text::TEXT_NOT_SAVED,
         notice,
         report_id: id.0,
         body_name: view.body_name,

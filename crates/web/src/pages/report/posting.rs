@@ -83,22 +83,22 @@ pub async fn post_form(
     let overlay = match outcome {
         Ok(FormPosted::Saved(saved)) => Overlay {
             status: StatusCode::CONFLICT,
-            problems_title: "Någon annan har ändrat samma svar",
+            problems_title: text::CHANGED_MEANWHILE_TITLE,
             conflicts: saved.conflicts,
             ..Overlay::default()
         },
         Ok(FormPosted::Incomplete(problems)) => Overlay {
             status: StatusCode::UNPROCESSABLE_ENTITY,
-            problems_title: "Rapporten kan inte skickas in än",
+            problems_title: text::CANNOT_SUBMIT_YET,
             problems: problem_list(&page, &problems),
-            notice: Some("Dina ändringar är sparade.".into()),
+            notice: Some(text::CHANGES_SAVED.into()),
             ..Overlay::default()
         },
         // A text that cannot be saved: nothing was; show the form again with what was
         // typed and what is wrong with it.
         Err(ref e @ AppError::InvalidText { ref field, .. }) => Overlay {
             status: status_of(e),
-            problems_title: "Det gick inte att spara",
+            problems_title: text::COULD_NOT_SAVE,
             problems: vec![(
                 Field::parse(field).map_err(AppError::from)?,
                 text::error_message(e),
@@ -116,10 +116,9 @@ pub async fn post_form(
         },
         Ok(FormPosted::Submitted(submission)) => return receipt(submission.number),
     };
-    let max_chars = state.app.settings().max_answer_chars;
     render(
         overlay.status,
-        &report_view(page, &signed, overlay, max_chars),
+        &report_view(page, &signed, overlay, &state.app),
     )
 }
 
@@ -212,6 +211,7 @@ pub async fn autosave(
             "version": version,
             "saved_at": time::clock(at),
             "fingerprint": saved.mine.fingerprint(),
+            "session": signed.left(&state.app),
         }))
         .into_response(),
         SaveOutcome::Conflict(current) => (

@@ -13,13 +13,15 @@ use tertial_domain::{
 use super::super::{Chrome, path_id, render};
 use super::kept::kept_texts;
 use crate::error::WebError;
-use crate::session::Signed;
+use crate::session::{self, SessionLeft, Signed};
 use crate::{AppState, text, time};
 
 /// One field as the templates show it, in the form or read-only.
 pub(super) struct FieldView {
     pub code: String,
     pub label: String,
+    /// What messages call it: "Fråga 1.2", "Telefon".
+    pub name: String,
     pub number: String,
     pub is_question: bool,
     pub help: Option<String>,
@@ -39,8 +41,10 @@ pub(super) struct FieldView {
     pub describedby: String,
 }
 
-/// A colleague's newer text, shown beside the person's own.
+/// Someone else's newer text, shown beside the person's own.
 pub(super) struct ConflictView {
+    /// "Fråga 1.2 ändrades av någon annan medan du skrev."
+    pub said: String,
     pub text: String,
     pub not_applicable: bool,
     pub at: String,
@@ -62,6 +66,7 @@ impl FieldView {
         };
         FieldView {
             code: field.code().to_owned(),
+            name: text::field_name(field, None),
             label,
             number: String::new(),
             is_question: field.is_answer(),
@@ -85,6 +90,7 @@ impl FieldView {
     fn question(number: String, question: &Question, value: &FieldValue, version: i64) -> Self {
         let field = Field::Answer(question.key.clone());
         FieldView {
+            name: text::field_name(&field, Some(&number)),
             number,
             help: question.help.clone(),
             na_allowed: question.not_applicable_allowed,
@@ -109,11 +115,14 @@ impl FieldView {
         self
     }
 
-    /// Links the hint, error and save status to the field for screen readers.
+    /// Links the hint, character count, conflict and error to the field for screen readers.
     fn finish(mut self) -> Self {
         let mut ids = Vec::new();
         if self.help.is_some() {
             ids.push(format!("hint-{}", self.code));
+        }
+        if self.multiline {
+            ids.push(format!("count-{}", self.code));
         }
         if self.conflict.is_some() {
             ids.push(format!("conflict-{}", self.code));
@@ -183,6 +192,13 @@ pub(super) struct ReportTemplate {
     pub(super) user_id: i64,
     /// The longest text accepted, for the script's character count.
     pub(super) max_chars: usize,
+    /// For the script's warning before the session ends: seconds left, how many seconds
+    /// before the end to warn, and the time its lifetime ends ("14.02").
+    pub(super) session: SessionLeft,
+    pub(super) session_warn: i64,
+    pub(super) session_ends: String,
+    /// The words the script shows, as JSON (see `text::script_json`).
+    pub(super) script_text: String,
     pub(super) sections: Vec<SectionView>,
     pub(super) contact: Vec<FieldView>,
     pub(super) other: Vec<FieldView>,
@@ -203,8 +219,9 @@ pub(super) fn report_view(
     page: ReportPage,
     signed: &Signed,
     mut overlay: Overlay,
-    max_chars: usize,
+    app: &tertial_app::App,
 ) -> ReportTemplate {
+    let settings = app.settings();
     let context = &page.context;
     let editable = page.access == ReportAccess::Edit;
     let refused = std::mem::take(&mut overlay.refused);
@@ -235,6 +252,7 @@ pub(super) fn report_view(
             view.version = current.version;
             view.fingerprint = current.value.fingerprint();
             view.conflict = Some(ConflictView {
+                said: text::changed_meanwhile(&view.name),
                 text: current.value.text.clone(),
                 not_applicable: current.value.not_applicable,
                 at: time::date_time(current.updated_at),
@@ -290,13 +308,14 @@ pub(super) fn report_view(
         .map(|(field, message)| (field.code().to_owned(), message.clone()))
         .collect();
     for conflict in &overlay.conflicts {
-        let what = match &conflict.field {
-            Field::Answer(key) => format!("svaret på fråga {}", numbers.get(key).map_or("", |n| n)),
-            other => contact_label(other).to_lowercase(),
+        let number = match &conflict.field {
+            Field::Answer(key) => numbers.get(key).map(String::as_str),
+            _ => None,
         };
+        let name = text::field_name(&conflict.field, number);
         problems.push((
             conflict.field.code().to_owned(),
-            format!("En kollega har ändrat {what} medan du skrev. Jämför och spara igen."),
+            format!("{} Jämför och spara igen.", text::changed_meanwhile(&name)),
         ));
     }
     let mut view = ReportTemplate {
@@ -310,7 +329,7 @@ pub(super) fn report_view(
         status_label: text::report_status(context.report.status, context.round.status),
         round_closed: context.round.status == tertial_domain::RoundStatus::Closed,
         showing_version: None,
-        deadline: context.round.deadline.to_string(),
+        deadline: time::date(context.round.deadline),
         late: editable && page.past_deadline,
         updated_at: context.report.updated_at.map(time::date_time),
         problems_title: overlay.problems_title,
@@ -320,7 +339,15 @@ pub(super) fn report_view(
         editable,
         csrf: signed.csrf().to_owned(),
         user_id: signed.actor().id.0,
-        max_chars,
+        max_chars: settings.max_answer_chars,
+        session: signed.left(app),
+        session_warn: session::warn_before(settings),
+        session_ends: time::clock(signed.session.created_at + settings.session_lifetime),
+        script_text: if editable {
+            text::script_json()
+        } else {
+            String::new()
+        },
         sections,
         contact,
         other,
@@ -371,8 +398,8 @@ pub async fn show(
     let page = state.app.report_page(signed.actor(), id).await?;
     let notice = query
         .sparat
-        .filter(|t| t.len() == 5 && t.chars().all(|c| c.is_ascii_digit() || c == ':'))
-        .map(|t| format!("Sparat {t}"));
+        .filter(|t| t.len() == 5 && t.chars().all(|c| c.is_ascii_digit() || c == '.'))
+        .map(|t| text::saved_at(&t));
     let view = report_view(
         page,
         &signed,
@@ -380,7 +407,7 @@ pub async fn show(
             notice,
             ..Overlay::default()
         },
-        state.app.settings().max_answer_chars,
+        &state.app,
     );
     render(StatusCode::OK, &view)
 }
