@@ -148,35 +148,30 @@ impl App {
         if let Some(session) = self.recent_sessions.get(&hash, at) {
             return Ok(Some(session));
         }
-        let session = self.store.session(&hash, at).await?;
-        if let Some(s) = &session {
-            self.recent_sessions.put(hash.clone(), s.clone(), at);
+        let Some(mut session) = self.store.session(&hash, at).await? else {
+            return Ok(None);
+        };
+        if at.duration_since(session.last_seen_at) > self.touch_every() {
+            let expires_at = self.expiry(session.created_at, at);
+            match self.store.touch_session(&hash, at, expires_at).await {
+                Ok(()) => {
+                    session.last_seen_at = at;
+                    session.expires_at = expires_at;
+                }
+                // Extending is a convenience: a database that cannot take writes just now
+                // must not also stop people from reading.
+                Err(e) => tracing::warn!(error = %crate::chain(&e), "could not extend a session"),
+            }
         }
-        if let Some(s) = &session
-            && at.duration_since(s.last_seen_at) > self.touch_every()
-            // Extending is a convenience: a database that cannot take writes just now must
-            // not also stop people from reading.
-            && let Err(e) = self
-                .store
-                .touch_session(&hash, at, self.expiry(s.created_at, at))
-                .await
-        {
-            tracing::warn!(error = %crate::chain(&e), "could not extend a session");
-        }
-        Ok(session)
+        self.recent_sessions.put(hash, session.clone(), at);
+        Ok(Some(session))
     }
 
-    /// When a session that this request has used ends: for want of use (looking it up
-    /// extended it, unless it was used a moment ago), and at the latest.
+    /// When a session ends: as it is stored (looking it up extended it, unless it was used a
+    /// moment ago), and at the latest.
     pub fn session_ends(&self, session: &tertial_domain::Session) -> SessionEnds {
-        let at = self.now();
-        let used = if at.duration_since(session.last_seen_at) > self.touch_every() {
-            at
-        } else {
-            session.last_seen_at
-        };
         SessionEnds {
-            unused: self.expiry(session.created_at, used),
+            unused: session.expires_at,
             at_the_latest: session.created_at + self.settings.session_lifetime,
         }
     }
@@ -281,6 +276,6 @@ fn token_hash(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -3,8 +3,10 @@
 //! Before anyone signs in, the browser gets a pre-session: a cookie holding when it was made
 //! and a random value, signed with the server's key. The form carries a token derived from
 //! it. A sign-in is taken only with a pre-session this server made less than
-//! [`PRE_SESSION_LIFETIME`] ago and the token that belongs to it: a client cannot choose a
-//! pair of its own (as it could with a plain double-submitted value), and an old one runs out.
+//! [`PRE_SESSION_LIFETIME`] ago and the token that belongs to it: a client cannot make up a
+//! pair (as it could a plain double-submitted value), only fetch one from the sign-in page,
+//! and that one runs out. Against another site the defences are the origin check, the
+//! `SameSite` cookie and, over HTTPS, the `__Host-` cookie name, which no other site can set.
 //! The key is kept in the database, so that every instance accepts every other's.
 
 use sha2::{Digest, Sha256};
@@ -103,7 +105,7 @@ fn hex_mac(key: &[u8], message: &str) -> String {
         .chain_update(pad(0x5c))
         .chain_update(inner)
         .finalize();
-    outer.iter().map(|b| format!("{b:02x}")).collect()
+    crate::auth::hex(&outer)
 }
 
 fn equal_in_constant_time(a: &[u8], b: &[u8]) -> bool {

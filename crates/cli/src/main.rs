@@ -98,7 +98,7 @@ struct ServerArgs {
     /// Where to report an accessibility problem, in the accessibility statement: an e-mail
     /// address or a web address.
     #[arg(long, env = "TERTIAL_ACCESSIBILITY_CONTACT")]
-    accessibility_contact: Option<String>,
+    accessibility_contact: Option<tertial_web::Contact>,
     /// When the accessibility statement was last reviewed (YYYY-MM-DD); by default, when the
     /// statement in this version of Tertial was written.
     #[arg(long, env = "TERTIAL_ACCESSIBILITY_REVIEWED")]

@@ -131,6 +131,8 @@ pub struct Session {
     pub csrf_token: String,
     pub created_at: Timestamp,
     pub last_seen_at: Timestamp,
+    /// When it ends if it is not used again.
+    pub expires_at: Timestamp,
 }
 
 #[cfg(test)]

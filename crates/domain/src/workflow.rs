@@ -36,6 +36,30 @@ impl<S: Copy + PartialEq> Transition<S> {
     }
 }
 
+/// Every transition starts from at least one status and at most as many as a query binds.
+const _: () = {
+    let reports = [
+        SAVE.from.len(),
+        SUBMIT.from.len(),
+        RETURN.from.len(),
+        APPROVE.from.len(),
+    ];
+    let rounds = [OPEN_ROUND.from.len(), CLOSE_ROUND.from.len()];
+    let mut i = 0;
+    while i < reports.len() + rounds.len() {
+        let n = if i < reports.len() {
+            reports[i]
+        } else {
+            rounds[i - reports.len()]
+        };
+        assert!(
+            n >= 1 && n <= Transition::<ReportStatus>::MAX_FROM,
+            "1 to 3 statuses"
+        );
+        i += 1;
+    }
+};
+
 /// The statuses in which a body may still change its answers.
 const EDITABLE: &[ReportStatus] = &[
     ReportStatus::NotStarted,
@@ -66,6 +90,13 @@ pub const APPROVE: Transition<ReportStatus> = Transition {
     from: &[ReportStatus::Submitted],
     to: ReportStatus::Approved,
 };
+
+/// The statuses in which a report counts as handed in.
+pub const HANDED_IN: [ReportStatus; 2] = [ReportStatus::Submitted, ReportStatus::Approved];
+
+pub fn handed_in(status: ReportStatus) -> bool {
+    HANDED_IN.contains(&status)
+}
 
 /// A report as a round opens.
 pub const FIRST_REPORT_STATUS: ReportStatus = ReportStatus::NotStarted;
@@ -123,8 +154,5 @@ mod tests {
     fn starting_statuses_fill_the_bound_places() {
         assert_eq!(RETURN.from_padded(), [ReportStatus::Submitted; 3]);
         assert_eq!(SAVE.from_padded().as_slice(), EDITABLE);
-        for t in [SAVE, SUBMIT, RETURN, APPROVE] {
-            assert!(!t.from.is_empty() && t.from.len() <= Transition::<ReportStatus>::MAX_FROM);
-        }
     }
 }

@@ -3,8 +3,8 @@
 use sqlx::Row;
 use sqlx::any::AnyRow;
 use tertial_domain::{
-    FocusArea, FollowUpId, NewAuditEntry, Period, Question, ReportStatus, Round, RoundId,
-    RoundStatus, Timestamp, workflow,
+    FocusArea, FollowUpId, NewAuditEntry, Period, Question, Round, RoundId, RoundStatus, Timestamp,
+    workflow,
 };
 
 use crate::followups::{body_from_row, question_from_row, u32_of};
@@ -161,16 +161,16 @@ impl Store {
         Ok(rounds)
     }
 
-    /// How many reports each round has, and how many of them are in (submitted or
-    /// approved): one query for the rounds page.
+    /// How many reports each round has, and how many of them are handed in: one query for
+    /// the rounds page.
     pub async fn round_counts(&self) -> Result<Vec<(RoundId, i64, i64)>> {
         let rows = sqlx::query(
             "SELECT round_id, COUNT(*) AS reports,
                     SUM(CASE WHEN status IN ($1, $2) THEN 1 ELSE 0 END) AS done
              FROM reports GROUP BY round_id",
         )
-        .bind(ReportStatus::Submitted.code())
-        .bind(ReportStatus::Approved.code())
+        .bind(workflow::HANDED_IN[0].code())
+        .bind(workflow::HANDED_IN[1].code())
         .fetch_all(&self.read)
         .await?;
         rows.iter()

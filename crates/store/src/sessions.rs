@@ -39,7 +39,7 @@ impl Store {
     pub async fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<Session>> {
         let rows = sqlx::query(
             "SELECT u.id, u.email, u.name, u.role, s.csrf_token, s.created_at, s.last_seen_at,
-                    ub.body_id
+                    s.expires_at, ub.body_id
              FROM sessions s
              JOIN users u ON u.id = s.user_id
              LEFT JOIN user_bodies ub ON ub.user_id = u.id AND u.role = 'reporter'
@@ -73,6 +73,7 @@ impl Store {
             csrf_token: row.try_get("csrf_token")?,
             created_at: timestamp(row.try_get("created_at")?)?,
             last_seen_at: timestamp(row.try_get("last_seen_at")?)?,
+            expires_at: timestamp(row.try_get("expires_at")?)?,
         }))
     }
 

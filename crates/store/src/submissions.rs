@@ -164,9 +164,14 @@ async fn submit_in(
     )
     .bind(millis(at))
     .bind(report.0);
-    bind_transition(update, &workflow::SUBMIT, ReportStatus::code)
+    let submitted = bind_transition(update, &workflow::SUBMIT, ReportStatus::code)
         .execute(&mut *conn)
         .await?;
+    // The row lock taken above decided it; a report no longer submittable here would be a
+    // bug, and the caller rolls the version back.
+    if submitted.rows_affected() != 1 {
+        return Ok(Err(crate::Refusal::NotEditable(status)));
+    }
     let entry = NewAuditEntry::submitted(by, report, number, late, status);
     audit::append(conn, &entry, at).await?;
     let name: String = sqlx::query_scalar("SELECT name FROM users WHERE id = $1")

@@ -21,8 +21,8 @@ pub struct Brand {
     pub logo: Option<Logo>,
     /// Links, buttons and the header's stripe.
     pub accent: Accent,
-    /// Where to report an accessibility problem: an e-mail address or a web address.
-    pub accessibility_contact: Option<String>,
+    /// Where to report an accessibility problem.
+    pub accessibility_contact: Option<Contact>,
     /// When the organisation last reviewed the accessibility statement; None: the date the
     /// statement that comes with this version of Tertial was written.
     pub statement_reviewed: Option<jiff::civil::Date>,
@@ -128,6 +128,48 @@ impl FromStr for Accent {
             ));
         }
         Ok(Accent(format!("#{rgb:06x}")))
+    }
+}
+
+/// Where to report a problem: an e-mail address, or a web page (https only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Contact {
+    Email(String),
+    Web(String),
+}
+
+impl Contact {
+    /// The link's address.
+    pub fn href(&self) -> String {
+        match self {
+            Contact::Email(address) => format!("mailto:{address}"),
+            Contact::Web(url) => url.clone(),
+        }
+    }
+
+    /// As the page shows it.
+    pub fn shown(&self) -> &str {
+        match self {
+            Contact::Email(text) | Contact::Web(text) => text,
+        }
+    }
+}
+
+impl FromStr for Contact {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Contact, String> {
+        let s = s.trim();
+        if s.starts_with("https://") && !s.contains(char::is_whitespace) {
+            Ok(Contact::Web(s.to_owned()))
+        } else if tertial_domain::validate::is_valid_email(s) {
+            Ok(Contact::Email(s.to_owned()))
+        } else {
+            Err(format!(
+                "the accessibility contact {s:?} is neither an e-mail address nor an https:// \
+                 address"
+            ))
+        }
     }
 }
 

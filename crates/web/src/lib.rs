@@ -25,7 +25,7 @@ use axum::routing::{MethodRouter, get, post};
 use tertial_app::App;
 use tracing::Instrument;
 
-pub use brand::{Accent, Brand, Logo};
+pub use brand::{Accent, Brand, Contact, Logo};
 pub use error::WebError;
 pub use serve::{Peer, ServeLimits, serve};
 
@@ -77,10 +77,11 @@ pub fn router(app: App, settings: WebSettings) -> Router {
         })
         .fallback(pages::home::not_found)
         .layer(from_fn_with_state(state.clone(), pages::in_frame))
-        .layer(map_response(security_headers))
         .layer(from_fn(run_to_completion))
         .layer(from_fn_with_state(state.clone(), same_origin_writes))
         .layer(from_fn_with_state(state.clone(), pages::error_page))
+        // Outermost: every response gets them, error pages drawn by the layers above too.
+        .layer(map_response(security_headers))
         .with_state(state)
 }
 

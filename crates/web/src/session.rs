@@ -19,13 +19,14 @@ use crate::{AppState, WebSettings, text};
 
 /// Tertial's cookies. Served over HTTPS their names carry the `__Host-` prefix, which
 /// browsers accept only from this very host, Secure and for the whole site: a page on a
-/// neighbouring domain cannot plant one (which would defeat the sign-in form's
-/// double-submit token, or fix someone's session).
+/// neighbouring domain cannot plant one (a pre-session fetched for itself, to sign someone
+/// into its account, or a session, to fix someone's).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cookie {
     /// The session token.
     Session,
-    /// The sign-in form's token, before there is a session to bind one to.
+    /// The sign-in form's pre-session, signed by the server (see `tertial_app`'s
+    /// `presession`), before there is a session to bind a token to.
     SignIn,
 }
 

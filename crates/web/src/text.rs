@@ -94,6 +94,8 @@ pub const PASSWORD_MISSING: &str = "Ange ditt lösenord.";
 pub const SIGN_IN_FAILED: &str = "Fel e-postadress eller lösenord.";
 pub const CSRF_FAILED: &str = "Formuläret har gått ut eller kommer från en annan webbplats. \
      Ladda om sidan och försök igen.";
+pub const SIGN_IN_EXPIRED: &str =
+    "Inloggningssidan hade gått ut. Skriv ditt lösenord igen och logga in.";
 pub const CSRF_KEPT: &str = "Formuläret hade gått ut, så ingenting sparades. Jämför din text \
      med den sparade texten och välj för varje fråga om din text ska sparas.";
 pub const RESUMED: &str = "Du är inloggad igen. Det du skrev innan du blev utloggad är inte \
@@ -210,10 +212,39 @@ pub fn thousands(n: usize) -> String {
 pub fn field_name(field: &Field, number: Option<&str>) -> String {
     match field {
         Field::Answer(_) => format!("Fråga {}", number.unwrap_or("")),
-        Field::ContactName => "Kontaktperson".into(),
-        Field::ContactPhone => "Telefon".into(),
-        Field::ContactEmail => "E-post".into(),
         Field::OtherInformation => "Övriga upplysningar".into(),
+        fixed => field_label(fixed).into(),
+    }
+}
+
+/// A fixed field's label on the form (a question's label is its text). The contact
+/// person's are the documents' own.
+pub fn field_label(field: &Field) -> &'static str {
+    use tertial_documents::swedish;
+    match field {
+        Field::ContactName => swedish::CONTACT_NAME,
+        Field::ContactPhone => swedish::CONTACT_PHONE,
+        Field::ContactEmail => swedish::CONTACT_EMAIL,
+        Field::OtherInformation => "Övriga upplysningar (frivilligt)",
+        Field::Answer(_) => "",
+    }
+}
+
+pub const NOT_APPLICABLE: &str = "Ej aktuellt";
+pub const COMPARE_AND_SAVE_AGAIN: &str = "Jämför och spara igen.";
+pub const PUBLISHED_TITLE: &str = "Publicerade rapporter";
+pub const NOTHING_PUBLISHED: &str = "Inga rapporter är publicerade än.";
+/// Who runs Tertial, in the accessibility statement, when the organisation is not named.
+pub const UNNAMED_ORGANISATION: &str = "Den organisation som använder Tertial";
+pub const FULLY_COMPLIANT: &str = "helt förenlig";
+pub const PARTLY_COMPLIANT: &str = "delvis förenlig";
+
+/// An account on the demo's sign-in page: "Rapportör för Skärholmen".
+pub fn role_for(role: Role, bodies: &[String]) -> String {
+    if bodies.is_empty() {
+        self::role(role).to_owned()
+    } else {
+        format!("{} för {}", self::role(role), bodies.join(", "))
     }
 }
 
@@ -269,7 +300,7 @@ pub const SCRIPT: &[(&str, &str)] = &[
     ),
     (
         "compare",
-        "Jämför din text med den sparade och välj ({question})",
+        "Jämför din text med den sparade texten och välj ({question})",
     ),
     ("yourText", "Din text"),
     ("theirText", "Den sparade texten ({time})"),

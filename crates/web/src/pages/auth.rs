@@ -80,14 +80,7 @@ async fn sign_in_form(
             demo.password,
             demo.accounts
                 .into_iter()
-                .map(|(email, role, bodies)| {
-                    let who = if bodies.is_empty() {
-                        text::role(role).to_owned()
-                    } else {
-                        format!("{} för {}", text::role(role), bodies.join(", "))
-                    };
-                    (email, who)
-                })
+                .map(|(email, role, bodies)| (email, text::role_for(role, &bodies)))
                 .collect(),
         ),
         None => (String::new(), Vec::new()),
@@ -163,12 +156,21 @@ pub async fn sign_in(
         .app
         .sign_in_guard_holds(pre_session.as_deref(), form.get("csrf"))
         .await?;
-    if !guarded {
-        super::note_forgery(&state, None, tertial_domain::AuditSubject::SignIn).await;
-        return Err(WebError::new(StatusCode::FORBIDDEN, text::CSRF_FAILED));
-    }
     let next = safe_next(form.get("next"));
     let email = form.get("email").unwrap_or_default().trim().to_owned();
+    if !guarded {
+        // An old page or a forged post: nothing it carried is kept but the e-mail address,
+        // and the form comes back with a fresh pre-session.
+        super::note_forgery(&state, None, tertial_domain::AuditSubject::SignIn).await;
+        let form = SignInForm {
+            status: StatusCode::FORBIDDEN,
+            next,
+            email,
+            errors: vec![("password", text::SIGN_IN_EXPIRED.to_owned())],
+            resume: Vec::new(),
+        };
+        return sign_in_form(&state, &headers, form).await;
+    }
     let password = form.get("password").unwrap_or_default();
     let resume: Vec<(String, String)> = form
         .0

@@ -77,8 +77,8 @@ pub struct Message {
 pub async fn published(signed: Signed) -> Result<Response, WebError> {
     ok(&Message {
         chrome: Chrome::of(&signed),
-        title: "Publicerade rapporter",
-        paragraphs: vec!["Inga rapporter är publicerade än."],
+        title: text::PUBLISHED_TITLE,
+        paragraphs: vec![text::NOTHING_PUBLISHED],
     })
 }
 
@@ -106,26 +106,22 @@ pub async fn accessibility(
         None => Chrome::anonymous(),
     };
     let brand = &state.settings.brand;
-    let contact = brand.accessibility_contact.as_deref().map(|contact| {
-        let href = if contact.contains("://") {
-            contact.to_owned()
-        } else {
-            format!("mailto:{contact}")
-        };
-        (href, contact.to_owned())
-    });
+    let contact = brand
+        .accessibility_contact
+        .as_ref()
+        .map(|contact| (contact.href(), contact.shown().to_owned()));
     let gaps = text::KNOWN_ACCESSIBILITY_GAPS;
     ok(&AccessibilityStatement {
         chrome,
         organisation: brand
             .organisation
             .clone()
-            .unwrap_or_else(|| "Den organisation som använder Tertial".into()),
+            .unwrap_or_else(|| text::UNNAMED_ORGANISATION.into()),
         contact,
         compliance: if gaps.is_empty() {
-            "helt förenlig"
+            text::FULLY_COMPLIANT
         } else {
-            "delvis förenlig"
+            text::PARTLY_COMPLIANT
         },
         gaps,
         written: crate::time::date(text::STATEMENT_WRITTEN),

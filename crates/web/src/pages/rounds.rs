@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
-use tertial_domain::{ReportStatus, RoundId};
+use tertial_domain::RoundId;
 
 use super::{Chrome, ok, path_id};
 use crate::error::WebError;
@@ -103,16 +103,11 @@ pub async fn overview(
         name: text::round_name(&overview.round),
         follow_up: overview.follow_up.title.clone(),
         status: text::round_status(overview.round.status),
-        deadline: overview.round.deadline.to_string(),
+        deadline: crate::time::date(overview.round.deadline),
         submitted: overview
             .reports
             .iter()
-            .filter(|o| {
-                matches!(
-                    o.report.status,
-                    ReportStatus::Submitted | ReportStatus::Approved
-                )
-            })
+            .filter(|o| tertial_domain::workflow::handed_in(o.report.status))
             .count(),
         rows,
     })

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use super::*;
-use tertial_web::{Accent, Brand, Logo};
+use tertial_web::{Accent, Brand, Contact, Logo};
 
 /// A PNG's first bytes: enough for a file that is served, not drawn.
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
@@ -19,7 +19,7 @@ fn exempelstad() -> Brand {
         organisation: Some("Exempelstad".into()),
         logo: Some(Logo::read(&path).expect("logo")),
         accent: "#6a1b4d".parse().expect("accent"),
-        accessibility_contact: Some("tillganglighet@exempelstad.example".into()),
+        accessibility_contact: "tillganglighet@exempelstad.example".parse().ok(),
         statement_reviewed: Some(jiff::civil::date(2026, 10, 1)),
     }
 }
@@ -112,6 +112,14 @@ fn unreadable_colours_and_logos_are_refused_at_start() {
         refused.contains("1.6:1") && refused.contains("4.5:1"),
         "{refused}"
     );
+    for contact in [
+        "javascript://x%0aalert(1)",
+        "http://plain.example",
+        "ingen adress",
+    ] {
+        let refused = contact.parse::<Contact>().expect_err(contact);
+        assert!(refused.contains("https://"), "{refused}");
+    }
     let refused = Logo::read(std::path::Path::new("/etc/hostname")).expect_err("not an image");
     assert!(refused.contains(".png"), "{refused}");
     let refused = Logo::read(std::path::Path::new("/finns/inte.png")).expect_err("no file");
@@ -216,7 +224,7 @@ async fn the_accessibility_statement_follows_diggs_model() {
     assert!(text.contains("granskades senast den 1 oktober 2026"));
 
     let web_form = Brand {
-        accessibility_contact: Some("https://exempelstad.example/tillganglighet".into()),
+        accessibility_contact: "https://exempelstad.example/tillganglighet".parse().ok(),
         ..Brand::default()
     };
     let app = branded(web_form).await;

@@ -897,6 +897,28 @@ async fn pages_forbid_framing_and_foreign_scripts() {
             .expect("x-request-id")
     };
     assert_ne!(id(&healthz), id(&ready));
+    // So do the error pages drawn around the router: a change from another site, a 404.
+    let client = reqwest::Client::new();
+    let refused = client
+        .post(format!("{}/logga-ut", app.base))
+        .header("origin", "https://elak.example")
+        .send()
+        .await
+        .expect("POST");
+    let missing = client
+        .get(format!("{}/finns-inte", app.base))
+        .send()
+        .await
+        .expect("GET");
+    for (response, status) in [
+        (refused, StatusCode::FORBIDDEN),
+        (missing, StatusCode::NOT_FOUND),
+    ] {
+        assert_eq!(response.status(), status);
+        let headers = response.headers();
+        assert!(headers.contains_key("content-security-policy"), "{status}");
+        assert!(headers.contains_key("x-frame-options"), "{status}");
+    }
 }
 
 /// Without JavaScript, a form posted after the session ended is kept through signing in

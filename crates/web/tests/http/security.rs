@@ -415,6 +415,21 @@ async fn sign_in_tokens_are_the_servers_not_the_clients(app: TestApp) {
         StatusCode::FORBIDDEN,
         "a pair the client chose"
     );
+    // Refused, the person gets the form again (with a pre-session that works), not a dead end.
+    let again = app
+        .visitor()
+        .post_form(
+            "/logga-in",
+            &[("csrf", "gammal"), ("email", "skarholmen@example.se")],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::FORBIDDEN);
+    assert!(
+        again.text.contains("Inloggningssidan hade gått ut"),
+        "{}",
+        again.text
+    );
+    assert!(again.text.contains("value=\"skarholmen@example.se\""));
     let pre_session = |visitor: Client| async move {
         let page = visitor
             .http

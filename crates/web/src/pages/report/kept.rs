@@ -9,10 +9,10 @@ use tertial_domain::{FieldValue, ReportId};
 use super::super::{Chrome, render};
 use super::posting::entries;
 use super::view::{Overlay, ReportTemplate, report_view};
-use crate::AppState;
 use crate::error::WebError;
 use crate::form::FormData;
 use crate::session::Signed;
+use crate::{AppState, text};
 
 /// A posted text that differs from what is stored now, with what is stored.
 pub(super) struct KeptText {
@@ -34,7 +34,7 @@ pub(super) struct KeptText {
 pub(super) fn kept_texts(view: &ReportTemplate, posted: &[FieldEntry]) -> Vec<KeptText> {
     let shown = |text: &str, na: bool| {
         if na {
-            "Ej aktuellt".to_owned()
+            text::NOT_APPLICABLE.to_owned()
         } else {
             text.to_owned()
         }

@@ -135,16 +135,6 @@ impl FieldView {
     }
 }
 
-pub(super) fn contact_label(field: &Field) -> &'static str {
-    match field {
-        Field::ContactName => "Kontaktperson",
-        Field::ContactPhone => "Telefon",
-        Field::ContactEmail => "E-post",
-        Field::OtherInformation => "Övriga upplysningar (frivilligt)",
-        Field::Answer(_) => "",
-    }
-}
-
 /// The contact person of a submission, field by field.
 pub(super) fn contact_of(content: &SubmittedContent) -> [(Field, &str); 3] {
     [
@@ -290,7 +280,7 @@ pub(super) fn report_view(
         .map(|f| {
             let stored = page.fixed(f);
             decorate(
-                FieldView::stored(&stored, contact_label(f)).saved(&stored),
+                FieldView::stored(&stored, text::field_label(f)).saved(&stored),
                 &overlay,
             )
         })
@@ -298,7 +288,7 @@ pub(super) fn report_view(
     let other_field = page.fixed(&Field::OtherInformation);
     let other_information = other_field.value.text.clone();
     let other = vec![decorate(
-        FieldView::stored(&other_field, contact_label(&Field::OtherInformation))
+        FieldView::stored(&other_field, text::field_label(&Field::OtherInformation))
             .saved(&other_field),
         &overlay,
     )];
@@ -315,7 +305,11 @@ pub(super) fn report_view(
         let name = text::field_name(&conflict.field, number);
         problems.push((
             conflict.field.code().to_owned(),
-            format!("{} Jämför och spara igen.", text::changed_meanwhile(&name)),
+            format!(
+                "{} {}",
+                text::changed_meanwhile(&name),
+                text::COMPARE_AND_SAVE_AGAIN
+            ),
         ));
     }
     let mut view = ReportTemplate {
@@ -342,7 +336,7 @@ pub(super) fn report_view(
         max_chars: settings.max_answer_chars,
         session: signed.left(app),
         session_warn: session::warn_before(settings),
-        session_ends: time::clock(signed.session.created_at + settings.session_lifetime),
+        session_ends: time::clock(app.session_ends(&signed.session).at_the_latest),
         script_text: if editable {
             text::script_json()
         } else {
@@ -427,7 +421,7 @@ pub(super) fn submitted_answer(content: &SubmittedContent, question: &Question) 
 pub(super) fn contact_views(content: &SubmittedContent) -> Vec<FieldView> {
     contact_of(content)
         .iter()
-        .map(|(f, v)| FieldView::new(f, contact_label(f).to_owned(), &FieldValue::text(*v), 0))
+        .map(|(f, v)| FieldView::new(f, text::field_label(f).to_owned(), &FieldValue::text(*v), 0))
         .collect()
 }
 
