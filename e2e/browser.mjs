@@ -43,7 +43,7 @@ export async function newContext(browser, baseURL, options = {}) {
  * without JavaScript while tools such as axe can still run in them.
  */
 export async function withoutFormScript(context) {
-  await context.route('**/static/tertial.js', (route) => route.abort());
+  await context.route(/\/static\/tertial\.js(\?|$)/, (route) => route.abort());
   return context;
 }
 

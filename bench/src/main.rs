@@ -349,14 +349,20 @@ async fn run(args: Args) -> Result<()> {
     }
     println!();
     println!("targets:");
+    // Autosave's target is at 64 users (on PostgreSQL, where every commit is a round trip to
+    // another process, 4,000 saves/s); the form page's at every concurrency.
+    let saves = if args.database_url.starts_with("postgres") {
+        4000
+    } else {
+        5000
+    };
     for row in &rows {
-        // Autosave's target is at 64 users; the form page's at every concurrency.
         let (met, target) = match row.scenario {
             Scenario::Autosave if row.users == 64 => (
-                row.rate() >= 5000.0 && row.percentile(0.99) < Duration::from_millis(50),
-                "≥ 5,000 saves/s and p99 < 50 ms",
+                row.rate() >= f64::from(saves) && row.percentile(0.99) < Duration::from_millis(50),
+                format!("≥ {},000 saves/s and p99 < 50 ms", saves / 1000),
             ),
-            Scenario::Page => (row.rate() >= 5000.0, "≥ 5,000 pages/s"),
+            Scenario::Page => (row.rate() >= 5000.0, "≥ 5,000 pages/s".to_owned()),
             _ => continue,
         };
         println!(

@@ -874,9 +874,19 @@ async fn pages_forbid_framing_and_foreign_scripts() {
         .expect("CSP");
     assert!(csp.contains("script-src 'self'"));
     assert!(csp.contains("frame-ancestors 'none'"));
-    let cookie = response
-        .headers()
-        .get("set-cookie")
+    let cookie_header = response.headers().get("set-cookie").cloned();
+    // The stylesheet is asked for by its version, so a new one is never mixed with an old.
+    let page = response.text().await.expect("page");
+    let stylesheet = page
+        .split('"')
+        .find(|part| part.starts_with("/static/tertial.css?v="))
+        .expect("a versioned stylesheet");
+    let css = reqwest::get(format!("{}{stylesheet}", app.base))
+        .await
+        .expect("GET");
+    assert_eq!(css.status(), StatusCode::OK);
+    let cookie = cookie_header
+        .as_ref()
         .and_then(|v| v.to_str().ok())
         .expect("cookie");
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
