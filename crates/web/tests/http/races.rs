@@ -816,25 +816,10 @@ fn section<'a>(html: &'a str, heading: &str) -> &'a str {
     &rest[..rest.find("</section>").expect("end of section")]
 }
 
-/// A time as the pages show it: Stockholm time, "11 maj 2022 kl. 14.02".
+/// A time as the pages show it: Stockholm time, "11 maj 2022 kl. 14.02" (the format has
+/// its own unit test in `tertial-documents`).
 pub(super) fn swedish_time(t: Timestamp) -> String {
-    let months = [
-        "januari",
-        "februari",
-        "mars",
-        "april",
-        "maj",
-        "juni",
-        "juli",
-        "augusti",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ];
-    let at = t.to_zoned_datetime(tertial_domain::round::stockholm());
-    let month = months[usize::try_from(at.month() - 1).expect("month")];
-    format!("{} {month} {}", at.day(), at.strftime("%Y kl. %H.%M"))
+    tertial_documents::swedish::date_time(t)
 }
 
 /// Form fields encoded as a browser sends them.

@@ -369,7 +369,13 @@ async fn sessions_end_at_their_lifetime_and_cookies_cannot_be_planted() {
     let app = TestApp::start_with(Backend::Sqlite, Settings::default(), secure)
         .await
         .expect("app");
-    let visitor = app.visitor();
+    let (set, _) = sign_in_page(app.visitor()).await;
+    assert!(set.starts_with("__Host-tertial_login="), "{set}");
+    assert!(set.contains("Path=/;") && set.contains("Secure"), "{set}");
+}
+
+/// The sign-in page's Set-Cookie header and the form's token.
+async fn sign_in_page(visitor: Client) -> (String, String) {
     let page = visitor
         .http
         .get(format!("{}/logga-in", visitor.base))
@@ -382,8 +388,7 @@ async fn sessions_end_at_their_lifetime_and_cookies_cannot_be_planted() {
         .and_then(|v| v.to_str().ok())
         .expect("a cookie")
         .to_owned();
-    assert!(set.starts_with("__Host-tertial_login="), "{set}");
-    assert!(set.contains("Path=/;") && set.contains("Secure"), "{set}");
+    (set, hidden(&page.text().await.expect("page"), "csrf"))
 }
 
 /// The sign-in form's token belongs to a pre-session the server signed: a pair the client
@@ -431,20 +436,8 @@ async fn sign_in_tokens_are_the_servers_not_the_clients(app: TestApp) {
     );
     assert!(again.text.contains("value=\"skarholmen@example.se\""));
     let pre_session = |visitor: Client| async move {
-        let page = visitor
-            .http
-            .get(format!("{}/logga-in", visitor.base))
-            .send()
-            .await
-            .expect("GET");
-        let cookie = page
-            .headers()
-            .get("set-cookie")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(';').next())
-            .expect("a pre-session")
-            .to_owned();
-        let token = hidden(&page.text().await.expect("page"), "csrf");
+        let (set, token) = sign_in_page(visitor).await;
+        let cookie = set.split(';').next().expect("a pre-session").to_owned();
         (cookie, token)
     };
     let (first_cookie, first_token) = pre_session(app.visitor()).await;
