@@ -188,8 +188,9 @@ pub async fn note_forgery(
     }
 }
 
-/// An id from the path. Anything that is not one names nothing: 404, like an unknown id.
-pub fn path_id(raw: &str) -> Result<i64, WebError> {
+/// An id from the path, as its newtype (`ReportId`, `RoundId`) or a version number. Anything
+/// that is not one names nothing: 404, like an unknown id.
+pub fn path_id<T: std::str::FromStr>(raw: &str) -> Result<T, WebError> {
     raw.parse()
         .map_err(|_| WebError::new(StatusCode::NOT_FOUND, text::NOT_FOUND))
 }

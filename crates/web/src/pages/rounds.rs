@@ -75,7 +75,7 @@ pub async fn overview(
     Path(id): Path<String>,
     signed: Signed,
 ) -> Result<Response, WebError> {
-    let id = RoundId(path_id(&id)?);
+    let id: RoundId = path_id(&id)?;
     let overview = state.app.round_overview(signed.actor(), id).await?;
     let dash = || "–".to_owned();
     let rows: Vec<BodyRow> = overview

@@ -26,7 +26,7 @@ pub async fn post_form(
     headers: HeaderMap,
     form: FormData,
 ) -> Result<Response, WebError> {
-    let id = ReportId(path_id(&id)?);
+    let id: ReportId = path_id(&id)?;
     let resume = || {
         super::super::auth::sign_in_to_resume(&state, &headers, format!("/rapporter/{id}"), &form)
     };
@@ -179,14 +179,14 @@ pub async fn autosave(
     headers: HeaderMap,
     form: Result<FormData, WebError>,
 ) -> Result<Response, JsonError> {
-    let id = path_id(&id)?;
+    let id: ReportId = path_id(&id)?;
     let form = form?;
     let token = headers
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())
         .or(form.get("csrf"));
     if let Err(e) = signed.check_csrf(token) {
-        note_forgery(&state, Some(&signed), AuditSubject::Report(ReportId(id))).await;
+        note_forgery(&state, Some(&signed), AuditSubject::Report(id)).await;
         return Err(e.into());
     }
     let base_version = form
@@ -202,7 +202,7 @@ pub async fn autosave(
     };
     let saved = state
         .app
-        .save_field(signed.actor(), ReportId(id), entry)
+        .save_field(signed.actor(), id, entry)
         .await
         .map_err(WebError::from)?;
     Ok(match saved.outcome {

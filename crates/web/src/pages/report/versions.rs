@@ -42,18 +42,15 @@ pub async fn submission(
     Query(query): Query<SubmissionQuery>,
     signed: Signed,
 ) -> Result<Response, WebError> {
-    let (id, number) = (path_id(&id)?, path_id(&number)?);
-    let (context, submission) = state
-        .app
-        .submission(signed.actor(), ReportId(id), number)
-        .await?;
+    let (id, number): (ReportId, i64) = (path_id(&id)?, path_id(&number)?);
+    let (context, submission) = state.app.submission(signed.actor(), id, number).await?;
     let content = &submission.content;
     let sections = answer_sections(&context, |question| submitted_answer(content, question));
     let contact = contact_views(content);
     let view = SubmissionTemplate {
         chrome: Chrome::of(&signed),
         receipt: query.kvittens.is_some() && signed.actor().reports_for(context.body.id),
-        report_id: id,
+        report_id: id.0,
         number,
         body_name: context.body.name.clone(),
         round_name: text::round_name(&context.round),
@@ -73,10 +70,10 @@ pub async fn submission_markdown(
     Path((id, number)): Path<(String, String)>,
     signed: Signed,
 ) -> Result<Response, WebError> {
-    let (id, number) = (path_id(&id)?, path_id(&number)?);
+    let (id, number): (ReportId, i64) = (path_id(&id)?, path_id(&number)?);
     let file = state
         .app
-        .submission_file(signed.actor(), ReportId(id), number)
+        .submission_file(signed.actor(), id, number)
         .await?;
     Ok((
         [

@@ -388,7 +388,7 @@ pub async fn show(
     Query(query): Query<ShowQuery>,
     signed: Signed,
 ) -> Result<Response, WebError> {
-    let id = ReportId(path_id(&id)?);
+    let id: ReportId = path_id(&id)?;
     let page = state.app.report_page(signed.actor(), id).await?;
     let notice = query
         .sparat
