@@ -283,6 +283,18 @@ test("coordinator's rounds, a round's overview and a draft's status-only view", 
   await context.close();
 });
 
+test("coordinator's audit log, filtered and paged", async () => {
+  const { context, page } = await signedInPage(browser, demo.baseURL, ACCOUNTS.coordinator);
+  await page.getByRole('navigation', { name: 'Huvudmeny' }).getByRole('link', { name: 'Händelselogg' }).click();
+  await page.waitForURL(/\/handelselogg$/);
+  await expectNoAxeViolations(page, '/handelselogg');
+  await page.getByLabel('Händelse', { exact: true }).selectOption({ label: 'Skickade in rapporten' });
+  await Promise.all([page.waitForURL(/handelse=report_submitted/), page.getByRole('button', { name: 'Visa' }).click()]);
+  await expectText(page.locator('tbody'), 'Skickade in rapporten');
+  await expectNoAxeViolations(page, '/handelselogg filtered');
+  await context.close();
+});
+
 test("reader's published page", async () => {
   const { context, page } = await signedInPage(browser, demo.baseURL, ACCOUNTS.reader);
   assert.equal(new URL(page.url()).pathname, '/publicerat');
@@ -495,6 +507,7 @@ test(
       [coordinator, roundPage],
       [coordinator, `/rapporter/${brommaT2}`],
       [coordinator, '/tillganglighet'],
+      [coordinator, '/handelselogg'],
     ];
     const problems = [];
     for (const width of [320, 375]) {

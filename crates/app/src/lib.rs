@@ -2,6 +2,7 @@
 //! open a report, save an answer, submit, read a submission, follow a round. They check who
 //! may do it, call the store, and record the action in the audit log.
 
+mod audit_log;
 pub mod auth;
 mod clock;
 pub mod demo;
@@ -24,6 +25,7 @@ use tertial_domain::{
 };
 use tertial_store::{RoundSnapshot, Store};
 
+pub use audit_log::{AUDIT_PAGE, AuditLine, AuditLog, AuditQuery, Subject};
 pub use auth::SessionEnds;
 pub use clock::Clock;
 pub use error::{AppError, chain};

@@ -26,6 +26,28 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
+    /// Every action, in the order the audit log's filter lists them.
+    pub const ALL: [AuditAction; 14] = [
+        AuditAction::SignedIn,
+        AuditAction::SignInFailed,
+        AuditAction::SignedOut,
+        AuditAction::AnswerSaved,
+        AuditAction::SaveConflict,
+        AuditAction::ReportSubmitted,
+        AuditAction::SubmissionRead,
+        AuditAction::SubmissionDownloaded,
+        AuditAction::AccessRefused,
+        AuditAction::ForgeryRefused,
+        AuditAction::UserAdded,
+        AuditAction::RoundOpened,
+        AuditAction::RoundClosed,
+        AuditAction::DemoLoaded,
+    ];
+
+    pub fn from_code(code: &str) -> Option<AuditAction> {
+        Self::ALL.into_iter().find(|a| a.code() == code)
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             AuditAction::SignedIn => "signed_in",
@@ -60,6 +82,29 @@ pub enum AuditSubject {
     ForeignOrigin,
     /// The demo data.
     Demo,
+    /// The audit log itself.
+    AuditLog,
+}
+
+impl AuditSubject {
+    /// The subject as stored (`report:12`), or `None` for anything else.
+    pub fn parse(stored: &str) -> Option<AuditSubject> {
+        let (kind, id) = match stored.split_once(':') {
+            Some((kind, id)) => (kind, Some(id.parse::<i64>().ok()?)),
+            None => (stored, None),
+        };
+        Some(match (kind, id) {
+            ("report", Some(id)) => AuditSubject::Report(ReportId(id)),
+            ("round", Some(id)) => AuditSubject::Round(RoundId(id)),
+            ("user", Some(id)) => AuditSubject::User(UserId(id)),
+            ("rounds", None) => AuditSubject::Rounds,
+            ("auth", None) => AuditSubject::SignIn,
+            ("origin", None) => AuditSubject::ForeignOrigin,
+            ("demo", None) => AuditSubject::Demo,
+            ("audit_log", None) => AuditSubject::AuditLog,
+            _ => return None,
+        })
+    }
 }
 
 impl fmt::Display for AuditSubject {
@@ -73,6 +118,7 @@ impl fmt::Display for AuditSubject {
             AuditSubject::SignIn => f.write_str("auth"),
             AuditSubject::ForeignOrigin => f.write_str("origin"),
             AuditSubject::Demo => f.write_str("demo"),
+            AuditSubject::AuditLog => f.write_str("audit_log"),
         }
     }
 }
@@ -165,6 +211,27 @@ mod tests {
         let entry = NewAuditEntry::new(None, AuditAction::SignInFailed, AuditSubject::SignIn)
             .with_detail("email=a@b.se\nforged=line\u{1b}[2J");
         assert_eq!(entry.detail, "email=a@b.seforged=line[2J");
+    }
+
+    #[test]
+    fn actions_and_subjects_round_trip() {
+        for action in AuditAction::ALL {
+            assert_eq!(AuditAction::from_code(action.code()), Some(action));
+        }
+        for subject in [
+            AuditSubject::Report(ReportId(7)),
+            AuditSubject::Round(RoundId(2)),
+            AuditSubject::User(UserId(3)),
+            AuditSubject::Rounds,
+            AuditSubject::SignIn,
+            AuditSubject::ForeignOrigin,
+            AuditSubject::Demo,
+            AuditSubject::AuditLog,
+        ] {
+            assert_eq!(AuditSubject::parse(&subject.to_string()), Some(subject));
+        }
+        assert_eq!(AuditSubject::parse("report:x"), None);
+        assert_eq!(AuditSubject::parse("rounds:1"), None);
     }
 
     #[test]

@@ -39,7 +39,7 @@ use std::time::Duration;
 use sqlx::AnyPool;
 use tertial_domain::{NewAuditEntry, Timestamp};
 
-pub use audit::AuditRecord;
+pub use audit::{AuditFilter, AuditRecord};
 pub use reports::ReportOverview;
 pub use rounds::RoundSnapshot;
 pub use saves::{Refusable, Refusal};

@@ -115,6 +115,7 @@ fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/static/{file}", get(assets::serve)),
         ("/static/brand.css", get(brand::stylesheet)),
         ("/static/logo", get(brand::logo)),
+        ("/handelselogg", get(pages::audit::audit_log)),
     ]
 }
 

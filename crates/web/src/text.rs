@@ -1,7 +1,9 @@
 //! The UI's Swedish, in one place, so that another language can follow.
 
 use tertial_app::AppError;
-use tertial_domain::{Field, Invalid, Problem, ReportStatus, Role, Round, RoundStatus};
+use tertial_domain::{
+    AuditAction, AuditSubject, Field, Invalid, Problem, ReportStatus, Role, Round, RoundStatus,
+};
 
 /// "Tertialrapport 1 2022": as the documents name it.
 pub fn round_name(round: &Round) -> String {
@@ -354,6 +356,44 @@ pub fn script_json() -> String {
         .replace('<', "\\u003c")
         .replace('>', "\\u003e")
         .replace('&', "\\u0026")
+}
+
+// The audit log (Händelselogg).
+
+pub const MENU_AUDIT_LOG: &str = "Händelselogg";
+/// Who did it, when no one was signed in (or the command line did it).
+pub const NOBODY: &str = "–";
+
+/// An action as the audit log names it.
+pub fn audit_action(action: AuditAction) -> &'static str {
+    match action {
+        AuditAction::SignedIn => "Loggade in",
+        AuditAction::SignInFailed => "Misslyckad inloggning",
+        AuditAction::SignedOut => "Loggade ut",
+        AuditAction::AnswerSaved => "Sparade ett svar",
+        AuditAction::SaveConflict => "Svar ändrat av någon annan",
+        AuditAction::ReportSubmitted => "Skickade in rapporten",
+        AuditAction::SubmissionRead => "Läste en inskickad version",
+        AuditAction::SubmissionDownloaded => "Laddade ned en inskickad version",
+        AuditAction::AccessRefused => "Nekades åtkomst",
+        AuditAction::ForgeryRefused => "Ändring utan giltig token nekad",
+        AuditAction::UserAdded => "Konto skapat",
+        AuditAction::RoundOpened => "Omgång öppnad",
+        AuditAction::RoundClosed => "Omgång stängd",
+        AuditAction::DemoLoaded => "Demodata inlästa",
+    }
+}
+
+/// A subject that names no report, round or person.
+pub fn audit_subject(subject: AuditSubject) -> &'static str {
+    match subject {
+        AuditSubject::Rounds => "Omgångarna",
+        AuditSubject::SignIn => "Inloggningen",
+        AuditSubject::ForeignOrigin => "En annan webbplats",
+        AuditSubject::Demo => "Demodata",
+        AuditSubject::AuditLog => "Händelseloggen",
+        AuditSubject::Report(_) | AuditSubject::Round(_) | AuditSubject::User(_) => "",
+    }
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! Page handlers, one module per part of the product.
 
+pub mod audit;
 pub mod auth;
 pub mod home;
 pub mod report;
@@ -77,7 +78,10 @@ impl Chrome {
         let actor = signed.actor();
         let links = match actor.role {
             Role::Reporter => vec![("/rapporter", text::MENU_MY_REPORTS)],
-            Role::Coordinator | Role::Admin => vec![("/omgangar", text::MENU_ROUNDS)],
+            Role::Coordinator | Role::Admin => vec![
+                ("/omgangar", text::MENU_ROUNDS),
+                ("/handelselogg", text::MENU_AUDIT_LOG),
+            ],
             Role::Reader => vec![],
         };
         Chrome {

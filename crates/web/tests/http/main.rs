@@ -276,6 +276,7 @@ fn unescape(s: &str) -> String {
         .replace("&#39;", "'")
         .replace("&lt;", "<")
         .replace("&gt;", ">")
+        .replace("&#38;", "&")
         .replace("&amp;", "&")
 }
 
@@ -532,6 +533,7 @@ async fn reporter_answers_and_submits(app: TestApp) {
 story!(reporter_answers_and_submits);
 
 mod access;
+mod audit_log;
 mod form;
 mod look;
 mod races;
