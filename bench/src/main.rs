@@ -111,6 +111,8 @@ enum Scenario {
     Healthz,
     Autosave,
     Page,
+    /// The coordinator's audit log page over `AUDIT_ENTRIES` entries (the newest 50).
+    Auditlog,
 }
 
 impl Scenario {
@@ -119,6 +121,7 @@ impl Scenario {
             Scenario::Healthz => "healthz",
             Scenario::Autosave => "autosave",
             Scenario::Page => "form page",
+            Scenario::Auditlog => "audit log",
         }
     }
 }
@@ -192,6 +195,9 @@ async fn run(args: Args) -> Result<()> {
     )?;
     demo.wait_ready(Duration::from_secs(180)).await?;
     demo.stop().await?;
+    if args.scenarios.contains(&Scenario::Auditlog) {
+        fill_audit_log(&args.database_url).await?;
+    }
     for (i, district) in DISTRICTS.iter().enumerate() {
         add_reporter(&args, i + 1, district).await?;
     }
@@ -226,6 +232,17 @@ async fn run(args: Args) -> Result<()> {
         };
         let session = sign_in(&mut setup, &account).await?;
         readers.push(VirtualUser::new(i, session, page_path.clone()));
+    }
+    let mut auditors = Vec::new();
+    if args.scenarios.contains(&Scenario::Auditlog) {
+        for i in 0..max_users {
+            let session = sign_in(&mut setup, "samordnare@example.se").await?;
+            auditors.push(VirtualUser::new(i, session, "/handelselogg".to_owned()));
+        }
+        setup
+            .get("/handelselogg", Some(&auditors[0].cookie))
+            .await?
+            .expect_status(StatusCode::OK, "the audit log")?;
     }
     let page = setup
         .get(&page_path, Some(&readers[0].cookie))
@@ -276,12 +293,14 @@ async fn run(args: Args) -> Result<()> {
                     .collect(),
                 Scenario::Autosave => autosavers.drain(..n).collect(),
                 Scenario::Page => readers.drain(..n).collect(),
+                Scenario::Auditlog => auditors.drain(..n).collect(),
             };
             let (users, row) = measure(&args, scenario, users, port, server.pid).await?;
             match scenario {
                 Scenario::Healthz => {}
                 Scenario::Autosave => autosavers.splice(0..0, users).for_each(drop),
                 Scenario::Page => readers.splice(0..0, users).for_each(drop),
+                Scenario::Auditlog => auditors.splice(0..0, users).for_each(drop),
             }
             if scenario == Scenario::Healthz {
                 healthz.insert(n, row.rate());
@@ -363,6 +382,10 @@ async fn run(args: Args) -> Result<()> {
                 format!("≥ {},000 saves/s and p99 < 50 ms", saves / 1000),
             ),
             Scenario::Page => (row.rate() >= 5000.0, "≥ 5,000 pages/s".to_owned()),
+            Scenario::Auditlog if row.users == 16 => (
+                row.rate() >= 1000.0 && row.percentile(0.99) < Duration::from_millis(50),
+                "≥ 1,000 pages/s and p99 < 50 ms".to_owned(),
+            ),
             _ => continue,
         };
         println!(
@@ -502,6 +525,49 @@ fn reporter_email(district: &str) -> String {
         .position(|d| *d == district)
         .map_or(0, |i| i + 1);
     format!("r{n}@example.se")
+}
+
+/// How many entries the audit log scenario reads over.
+const AUDIT_ENTRIES: i64 = 1_000_000;
+
+/// Fills the audit log to `AUDIT_ENTRIES` entries, written straight into the database (the
+/// server is stopped): sign-ins, saves, reads and downloads by the demo's people on its
+/// reports, a second apart, ending now. One statement, so it takes seconds.
+async fn fill_audit_log(database_url: &str) -> Result<()> {
+    sqlx::any::install_default_drivers();
+    let began = Instant::now();
+    let pool = sqlx::AnyPool::connect(database_url).await?;
+    let now_ms = i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)?
+            .as_millis(),
+    )?;
+    let numbers = if database_url.starts_with("postgres") {
+        "SELECT generate_series(1, $1::BIGINT) AS i"
+    } else {
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1) SELECT i FROM n"
+    };
+    let sql = format!(
+        "INSERT INTO audit_log (at, actor_id, action, subject, detail)
+         SELECT $2 - ($1 - i) * 1000,
+                (SELECT MIN(id) FROM users) + i % (SELECT COUNT(*) FROM users),
+                CASE i % 4 WHEN 0 THEN 'signed_in' WHEN 1 THEN 'answer_saved'
+                           WHEN 2 THEN 'submission_read' ELSE 'submission_downloaded' END,
+                'report:' || ((SELECT MIN(id) FROM reports) + i % (SELECT COUNT(*) FROM reports)),
+                'field=samverkan-lokalt-naringsliv version=' || i
+         FROM ({numbers}) AS numbers"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(AUDIT_ENTRIES)
+        .bind(now_ms)
+        .execute(&pool)
+        .await?;
+    pool.close().await;
+    println!(
+        "audit log filled with {AUDIT_ENTRIES} entries in {:.1} s",
+        began.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 fn free_port() -> Result<u16> {
@@ -1061,7 +1127,7 @@ async fn virtual_user(
                     .send(Method::GET, &user.path, &[], Bytes::new())
                     .await
             }
-            Scenario::Page => {
+            Scenario::Page | Scenario::Auditlog => {
                 client
                     .send(
                         Method::GET,
