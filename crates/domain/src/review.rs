@@ -79,6 +79,8 @@ pub struct NewReview {
 pub enum ReviewProblem {
     /// A return says what to complete.
     CommentMissing,
+    /// A request to reopen says why.
+    ReasonMissing,
 }
 
 impl NewReview {
