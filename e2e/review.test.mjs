@@ -43,7 +43,13 @@ test('the reporter submits T2 and asks to reopen it; the coordinator declines wi
 
   await page.goto(reportPath);
   await expectText(page.locator('#status-tag'), 'Inskickad');
-  await expectNoAxeViolations(page, 'submitted report, with the request form');
+  assert.equal(await page.locator('textarea').count(), 0, 'the submitted report has no fields');
+  await expectNoAxeViolations(page, 'submitted report, with the link to ask to reopen');
+  await Promise.all([
+    page.waitForNavigation(),
+    page.getByRole('link', { name: 'Be om att få öppna rapporten igen' }).click(),
+  ]);
+  await expectNoAxeViolations(page, 'the request form');
   await page.fill('#oppna-skal', 'Vi skrev fel antal företag i fråga 1.1.');
   await clickAndWaitForPage(page, 'Skicka begäran');
   await expectText(page.locator('.notice[role=status]'), 'Din begäran är skickad');
@@ -117,7 +123,7 @@ test('the coordinator sees the change word by word, and approves', async () => {
   await page.goto(reportPath);
   await expectText(page.locator('#status-tag'), 'Godkänd');
   assert.equal(await page.locator('form#rapport').count(), 0, 'read-only');
-  assert.equal(await page.locator('form[action$="/oppna-igen"]').count(), 0, 'approved is final');
+  assert.equal(await page.locator('a[href$="/oppna-igen"]').count(), 0, 'approved is final');
   await expectText(page.locator('section.review'), 'Tack för kompletteringen.');
   await expectNoAxeViolations(page, 'reporter: approved report');
 });

@@ -117,7 +117,10 @@ fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/static/logo", get(brand::logo)),
         ("/rapporter/{id}/atersand", post(report::return_report)),
         ("/rapporter/{id}/godkann", post(report::approve_report)),
-        ("/rapporter/{id}/oppna-igen", post(report::ask_to_reopen)),
+        (
+            "/rapporter/{id}/oppna-igen",
+            get(report::reopen_page).post(report::ask_to_reopen),
+        ),
         ("/rapporter/{id}/begaran", post(report::decide_reopen)),
     ]
 }

@@ -416,6 +416,8 @@ pub const REVIEW_APPROVED_DONE: &str = "Rapporten är godkänd.";
 pub const REOPEN_ASKED_DONE: &str = "Din begäran är skickad till samordnaren.";
 pub const REOPEN_GRANTED_DONE: &str = "Rapporten är öppnad igen för organet.";
 pub const REOPEN_DECLINED_DONE: &str = "Begäran är avslagen.";
+pub const REOPEN_NOT_NOW: &str = "Rapporten kan inte öppnas igen just nu: den är inte inskickad, \
+     omgången är stängd eller en begäran väntar redan på svar.";
 /// Above the coordinator's comment beside an answer on the body's form.
 pub const REVIEW_COMMENT_LABEL: &str = "Samordnarens kommentar";
 

@@ -301,6 +301,19 @@ async fn a_request_to_reopen_is_declined_then_granted(app: TestApp) {
     let reopen_path = format!("/rapporter/{report}/oppna-igen");
     let own = reporter.get(&format!("/rapporter/{report}")).await;
     assert!(own.text.contains("Be om att få öppna rapporten igen"));
+    assert!(
+        !own.text.contains("<textarea"),
+        "the submitted report has no fields"
+    );
+    let form = reporter.get(&reopen_path).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.text.contains("Varför behöver rapporten ändras?"));
+    let coordinator = app.signed_in("samordnare@example.se").await;
+    assert_eq!(
+        coordinator.get(&reopen_path).await.status,
+        StatusCode::FORBIDDEN,
+        "only the body asks"
+    );
     let no_reason = reporter
         .post_form(
             &reopen_path,

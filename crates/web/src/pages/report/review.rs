@@ -326,6 +326,45 @@ pub async fn approve_report(
     Ok(back(id, "godkand"))
 }
 
+#[derive(askama::Template)]
+#[template(path = "reopen.html")]
+struct ReopenTemplate {
+    chrome: super::super::Chrome,
+    report_id: i64,
+    body_name: String,
+    round_name: String,
+    version: i64,
+    csrf: String,
+}
+
+/// The form on which the body's reporter asks to reopen its submitted report.
+pub async fn reopen_page(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    signed: Signed,
+) -> Result<Response, WebError> {
+    let id: ReportId = path_id(&id)?;
+    let page = state.app.report_page(signed.actor(), id).await?;
+    if page.access == ReportAccess::StatusOnly {
+        return Err(WebError::new(StatusCode::FORBIDDEN, text::FORBIDDEN));
+    }
+    let review = review_view(&page, signed.actor(), signed.csrf());
+    if !review.can_ask {
+        return Err(WebError::new(StatusCode::CONFLICT, text::REOPEN_NOT_NOW));
+    }
+    super::super::render(
+        StatusCode::OK,
+        &ReopenTemplate {
+            chrome: super::super::Chrome::of(&signed),
+            report_id: id.0,
+            body_name: page.context.body.name.clone(),
+            round_name: text::round_name(&page.context.round),
+            version: review.latest,
+            csrf: signed.csrf().to_owned(),
+        },
+    )
+}
+
 /// The body's reporter asks to reopen its submitted report: `version`, `reason`.
 pub async fn ask_to_reopen(
     State(state): State<AppState>,
