@@ -1,7 +1,8 @@
 //! The use cases' errors. The web layer turns each into a status and a Swedish message.
 
+use tertial_domain::review::ReviewProblem;
 use tertial_domain::{Invalid, ReportStatus};
-use tertial_store::{Refusal, StoreError};
+use tertial_store::{Refusal, ReviewRefusal, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -32,6 +33,12 @@ pub enum AppError {
     /// A field's text the domain refuses; nothing was saved.
     #[error("invalid text in {field}: {error}")]
     InvalidText { field: String, error: Invalid },
+    /// A review or a request to reopen that is missing what it must say; nothing stored.
+    #[error("review incomplete: {0:?}")]
+    ReviewIncomplete(ReviewProblem),
+    /// A review or a request to reopen that does not fit the report now; nothing stored.
+    #[error("review refused: {0:?}")]
+    ReviewRefused(ReviewRefusal),
     /// Something that already exists.
     #[error("{0} already exists")]
     Duplicate(&'static str),
@@ -76,6 +83,12 @@ pub fn chain(error: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     out
+}
+
+impl From<ReviewRefusal> for AppError {
+    fn from(refusal: ReviewRefusal) -> Self {
+        AppError::ReviewRefused(refusal)
+    }
 }
 
 impl From<Refusal> for AppError {

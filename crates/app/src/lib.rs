@@ -11,6 +11,7 @@ mod error;
 mod presession;
 mod recent;
 mod reports;
+mod review;
 mod rounds;
 pub mod users;
 
@@ -35,7 +36,7 @@ pub use reports::{
     ReportPage, SectionView,
 };
 pub use rounds::{RoundListing, RoundOverview};
-pub use tertial_store::{ReportOverview, SubmitOutcome};
+pub use tertial_store::{ReportOverview, ReviewRefusal, SubmitOutcome};
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 

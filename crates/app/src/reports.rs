@@ -96,6 +96,11 @@ pub struct ReportPage {
     pub sections: Vec<SectionView>,
     fixed: HashMap<Field, StoredField>,
     pub submissions: Vec<Submission>,
+    /// The coordinator's reviews of the submitted versions, oldest first (for whoever may
+    /// read the submissions).
+    pub reviews: Vec<tertial_domain::review::Review>,
+    /// The body's requests to reopen, oldest first (likewise).
+    pub reopen_requests: Vec<tertial_domain::review::ReopenRequest>,
     /// Whether the round's deadline has passed (by the Stockholm date today).
     pub past_deadline: bool,
 }
@@ -185,7 +190,11 @@ pub enum FormPosted {
 impl App {
     /// Loads a report the actor may see at all, with its round and body. Someone with no
     /// business with the report is told it does not exist, as if it did not.
-    async fn report_context(&self, actor: &Actor, id: ReportId) -> Result<ReportContext> {
+    pub(crate) async fn report_context(
+        &self,
+        actor: &Actor,
+        id: ReportId,
+    ) -> Result<ReportContext> {
         let (report, round, body, follow_up) = self
             .store
             .report_in_context(id)
@@ -207,12 +216,15 @@ impl App {
     /// A report, as this person may see it.
     pub async fn report_page(&self, actor: &Actor, id: ReportId) -> Result<ReportPage> {
         let context = self.report_context(actor, id).await?;
-        // A report that was never submitted has no versions to list.
-        let submissions = match actor.submission_access(&context.report) {
-            Some(access) if context.report.submitted_at.is_some() => {
-                self.store.submissions(&access).await?
-            }
-            _ => Vec::new(),
+        // A report that was never submitted has no versions to list, nor reviews.
+        let (submissions, reviews, reopen_requests) = match actor.submission_access(&context.report)
+        {
+            Some(access) if context.report.submitted_at.is_some() => (
+                self.store.submissions(&access).await?,
+                self.store.reviews(&access).await?,
+                self.store.reopen_requests(&access).await?,
+            ),
+            _ => (Vec::new(), Vec::new(), Vec::new()),
         };
         // Public-records law: only the body's own reporters get at a draft; for anyone else
         // there is no access to pass to the store, so nothing of it can be read.
@@ -243,6 +255,8 @@ impl App {
             sections,
             fixed,
             submissions,
+            reviews,
+            reopen_requests,
             past_deadline,
         })
     }

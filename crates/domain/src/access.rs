@@ -77,6 +77,15 @@ impl Actor {
         })
     }
 
+    /// The right to review `report`'s submitted versions (return, approve, answer requests
+    /// to reopen): coordinators and administrators. It gives no access to the draft.
+    pub fn review_access(&self, report: &Report) -> Option<ReviewAccess> {
+        self.follows_rounds().then_some(ReviewAccess {
+            report: report.id,
+            by: self.id,
+        })
+    }
+
     /// The right to read what `report`'s body submitted: its reporters and coordinators.
     pub fn submission_access(&self, report: &Report) -> Option<SubmissionAccess> {
         self.reads_submissions_of(report.body_id)
@@ -121,6 +130,26 @@ pub struct SubmissionAccess {
 impl SubmissionAccess {
     pub fn report(&self) -> ReportId {
         self.report
+    }
+}
+
+/// Proof that someone may review one report's submitted versions: made only by
+/// [`Actor::review_access`], for coordinators and administrators. Every store function that
+/// returns, approves or decides on a request to reopen requires one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReviewAccess {
+    report: ReportId,
+    by: UserId,
+}
+
+impl ReviewAccess {
+    pub fn report(&self) -> ReportId {
+        self.report
+    }
+
+    /// Who reviews.
+    pub fn by(&self) -> UserId {
+        self.by
     }
 }
 
@@ -185,6 +214,22 @@ mod tests {
                 .submission_access(&report(1))
                 .is_none()
         );
+    }
+
+    #[test]
+    fn only_coordinators_and_admins_review() {
+        for role in [Role::Coordinator, Role::Admin] {
+            let access = actor(role, vec![])
+                .review_access(&report(1))
+                .expect("reviews");
+            assert_eq!((access.report(), access.by()), (ReportId(7), UserId(1)));
+        }
+        for who in [
+            actor(Role::Reporter, vec![BodyId(1)]),
+            actor(Role::Reader, vec![]),
+        ] {
+            assert!(who.review_access(&report(1)).is_none());
+        }
     }
 
     #[test]

@@ -13,6 +13,14 @@ pub enum AuditAction {
     AnswerSaved,
     SaveConflict,
     ReportSubmitted,
+    /// A submitted version sent back for completion.
+    ReportReturned,
+    /// A submitted version approved.
+    ReportApproved,
+    /// A body asked to reopen its submitted report.
+    ReopenRequested,
+    /// A coordinator granted or declined a request to reopen.
+    ReopenDecided,
     SubmissionRead,
     SubmissionDownloaded,
     /// Someone tried what their role or body does not allow.
@@ -27,7 +35,7 @@ pub enum AuditAction {
 
 impl AuditAction {
     /// Every action, in the order the audit log's filter lists them.
-    pub const ALL: [AuditAction; 14] = [
+    pub const ALL: [AuditAction; 18] = [
         AuditAction::SignedIn,
         AuditAction::SignInFailed,
         AuditAction::SignedOut,
@@ -42,6 +50,10 @@ impl AuditAction {
         AuditAction::RoundOpened,
         AuditAction::RoundClosed,
         AuditAction::DemoLoaded,
+        AuditAction::ReportReturned,
+        AuditAction::ReportApproved,
+        AuditAction::ReopenRequested,
+        AuditAction::ReopenDecided,
     ];
 
     pub fn from_code(code: &str) -> Option<AuditAction> {
@@ -56,6 +68,10 @@ impl AuditAction {
             AuditAction::AnswerSaved => "answer_saved",
             AuditAction::SaveConflict => "save_conflict",
             AuditAction::ReportSubmitted => "report_submitted",
+            AuditAction::ReportReturned => "report_returned",
+            AuditAction::ReportApproved => "report_approved",
+            AuditAction::ReopenRequested => "reopen_requested",
+            AuditAction::ReopenDecided => "reopen_decided",
             AuditAction::SubmissionRead => "submission_read",
             AuditAction::SubmissionDownloaded => "submission_downloaded",
             AuditAction::AccessRefused => "access_refused",
@@ -199,6 +215,46 @@ impl NewAuditEntry {
             AuditSubject::Report(report),
         )
         .with_detail(format!("version={number} late={late} was={}", was.code()))
+    }
+}
+
+impl NewAuditEntry {
+    /// A submitted version returned or approved, with how many answers were commented on.
+    pub fn reviewed(by: UserId, report: ReportId, review: &crate::review::NewReview) -> Self {
+        let action = match review.decision {
+            crate::review::ReviewDecision::Return => AuditAction::ReportReturned,
+            crate::review::ReviewDecision::Approve => AuditAction::ReportApproved,
+        };
+        Self::new(Some(by), action, AuditSubject::Report(report)).with_detail(format!(
+            "version={} answer_comments={}",
+            review.submission,
+            review.answer_comments.len()
+        ))
+    }
+
+    /// A request to reopen version `number`, stored as `request`.
+    pub fn reopen_requested(by: UserId, report: ReportId, request: i64, number: i64) -> Self {
+        Self::new(
+            Some(by),
+            AuditAction::ReopenRequested,
+            AuditSubject::Report(report),
+        )
+        .with_detail(format!("request={request} version={number}"))
+    }
+
+    /// A request to reopen granted or declined.
+    pub fn reopen_decided(
+        by: UserId,
+        report: ReportId,
+        request: i64,
+        outcome: crate::review::ReopenOutcome,
+    ) -> Self {
+        Self::new(
+            Some(by),
+            AuditAction::ReopenDecided,
+            AuditSubject::Report(report),
+        )
+        .with_detail(format!("request={request} outcome={}", outcome.code()))
     }
 }
 

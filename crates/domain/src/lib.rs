@@ -9,12 +9,13 @@ pub mod body;
 pub mod followup;
 pub mod ids;
 pub mod report;
+pub mod review;
 pub mod round;
 pub mod throttle;
 pub mod validate;
 pub mod workflow;
 
-pub use access::{Actor, DraftAccess, Role, Session, SubmissionAccess};
+pub use access::{Actor, DraftAccess, ReviewAccess, Role, Session, SubmissionAccess};
 pub use audit::{AuditAction, AuditSubject, NewAuditEntry};
 pub use body::{Body, BodyKind};
 pub use followup::{FocusArea, FollowUp, Question, QuestionKey};

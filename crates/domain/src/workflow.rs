@@ -43,6 +43,7 @@ const _: () = {
         SUBMIT.from.len(),
         RETURN.from.len(),
         APPROVE.from.len(),
+        REOPEN.from.len(),
     ];
     let rounds = [OPEN_ROUND.from.len(), CLOSE_ROUND.from.len()];
     let mut i = 0;
@@ -89,6 +90,13 @@ pub const RETURN: Transition<ReportStatus> = Transition {
 pub const APPROVE: Transition<ReportStatus> = Transition {
     from: &[ReportStatus::Submitted],
     to: ReportStatus::Approved,
+};
+
+/// The coordinator granted a body's request to reopen its submitted report: it goes back
+/// to the body for changes, as a return does. (An approved report is final.)
+pub const REOPEN: Transition<ReportStatus> = Transition {
+    from: &[ReportStatus::Submitted],
+    to: ReportStatus::Returned,
 };
 
 /// The statuses in which a report counts as handed in.
@@ -138,6 +146,25 @@ mod tests {
         assert_eq!(APPROVE.apply(Submitted), Ok(Approved));
         assert_eq!(APPROVE.apply(Draft), Err(Draft));
         assert_eq!(RETURN.apply(Approved), Err(Approved));
+    }
+
+    #[test]
+    fn only_a_submitted_report_is_returned_approved_or_reopened() {
+        use ReportStatus::*;
+        for transition in [RETURN, APPROVE, REOPEN] {
+            assert_eq!(transition.from, &[Submitted]);
+            for status in [NotStarted, Draft, Returned, Approved] {
+                assert_eq!(transition.apply(status), Err(status));
+            }
+        }
+        assert_eq!(REOPEN.apply(Submitted), Ok(Returned));
+        // Approved is final: nothing moves it, not even a save.
+        for transition in [SAVE, SUBMIT, RETURN, APPROVE, REOPEN] {
+            assert!(!transition.allows(Approved));
+        }
+        // A returned report is completed and submitted again as the next version.
+        assert_eq!(SAVE.apply(REOPEN.to), Ok(Draft));
+        assert_eq!(SUBMIT.apply(RETURN.to), Ok(Submitted));
     }
 
     #[test]

@@ -23,6 +23,7 @@ mod connect;
 mod followups;
 mod group_commit;
 mod reports;
+mod reviews;
 mod rounds;
 mod saves;
 mod sessions;
@@ -41,6 +42,7 @@ use tertial_domain::{NewAuditEntry, Timestamp};
 
 pub use audit::{AuditFilter, AuditRecord};
 pub use reports::ReportOverview;
+pub use reviews::{ReviewRefusal, Reviewed};
 pub use rounds::RoundSnapshot;
 pub use saves::{Refusable, Refusal};
 pub use submissions::{Freeze, SavedAndSubmitted, SubmitOutcome};

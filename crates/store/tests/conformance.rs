@@ -9,7 +9,7 @@ use tertial_domain::{
     NewAuditEntry, Period, Problem, Question, QuestionKey, ReportId, ReportStatus, Role,
     RoundStatus, SaveOutcome, Timestamp, UserId,
 };
-use tertial_store::{Backend, NewUser, Refusal, Store, StoreError, SubmitOutcome};
+use tertial_store::{Backend, NewUser, Refusal, ReviewRefusal, Store, StoreError, SubmitOutcome};
 
 /// A fresh, empty database of the given backend, and its URL.
 async fn fresh(backend: Backend) -> Option<(Store, String)> {
@@ -1282,3 +1282,332 @@ async fn sqlite_tables_become_strict_and_keep_their_rows() {
     }
     pool.close().await;
 }
+
+// ---- Review: return, approve, requests to reopen ----
+
+/// The world's district report, completed and submitted once more as the next version.
+async fn submit_district(store: &Store, w: &World, answer: &str) -> i64 {
+    let snapshot = store.round_snapshot(w.round).await.expect("snapshot");
+    let mine: Vec<&Question> = snapshot
+        .questions
+        .iter()
+        .filter(|q| q.applies_to_kind(BodyKind::DistrictCommittee))
+        .collect();
+    let fields = store
+        .stored_fields(w.district_report)
+        .await
+        .expect("fields");
+    let version = |field: &Field| {
+        fields
+            .iter()
+            .find(|f| &f.field == field)
+            .map_or(0, |f| f.version)
+    };
+    let changes: Vec<(Field, FieldValue, i64)> = [
+        (Field::Answer(key("samverkan")), FieldValue::text(answer)),
+        (
+            Field::Answer(key("vaxla-upp")),
+            FieldValue::not_applicable(),
+        ),
+        (
+            Field::ContactName,
+            FieldValue::text("Kontaktperson Exempel"),
+        ),
+        (Field::ContactPhone, FieldValue::text("08-000 00 00")),
+        (
+            Field::ContactEmail,
+            FieldValue::text("kontaktperson@example.se"),
+        ),
+    ]
+    .into_iter()
+    .map(|(f, v)| {
+        let base = version(&f);
+        (f, v, base)
+    })
+    .collect();
+    let done = store
+        .save_and_submit(&w.draft, &changes, now(), false, &|fields| {
+            prepare_submission(&mine, fields)
+        })
+        .await
+        .expect("submit")
+        .expect("editable");
+    match done.submit {
+        Some(SubmitOutcome::Submitted(s)) => s.number,
+        other => panic!("expected a submission, got {other:?}"),
+    }
+}
+
+fn coordinator_of(store_user: UserId) -> Actor {
+    Actor {
+        id: store_user,
+        name: "Samordnare".into(),
+        email: "samordnare@example.se".into(),
+        role: Role::Coordinator,
+        bodies: Vec::new(),
+        session: None,
+    }
+}
+
+async fn a_coordinator(store: &Store) -> UserId {
+    store
+        .insert_user(
+            &NewUser {
+                email: "samordnare@example.se".into(),
+                name: "Sam Samordnare".into(),
+                role: Role::Coordinator,
+                password_hash: Some("$argon2id$fake".into()),
+                bodies: Vec::new(),
+            },
+            now(),
+            None,
+        )
+        .await
+        .expect("coordinator")
+}
+
+async fn status_of(store: &Store, report: ReportId) -> ReportStatus {
+    store
+        .report(report)
+        .await
+        .expect("report")
+        .expect("exists")
+        .status
+}
+
+/// Return with comments, complete, resubmit as version 2, approve: every step changes the
+/// status through its transition, keeps what came before, and is audited; refused steps
+/// store nothing.
+async fn a_report_is_returned_completed_and_approved(store: Store, url: String) {
+    use tertial_domain::review::{AnswerComment, NewReview, ReviewDecision};
+    let w = world(&store).await;
+    let coordinator = coordinator_of(a_coordinator(&store).await);
+    let report = store
+        .report(w.district_report)
+        .await
+        .expect("r")
+        .expect("exists");
+    let review = coordinator.review_access(&report).expect("coordinator");
+    let read = coordinator.submission_access(&report).expect("reads");
+    let returned = NewReview::new(
+        1,
+        ReviewDecision::Return,
+        "Komplettera samverkan.",
+        vec![AnswerComment {
+            key: key("samverkan"),
+            text: "Ge ett exempel.".into(),
+        }],
+    )
+    .expect("review");
+    // Nothing submitted yet: nothing to return.
+    assert_eq!(
+        store.review(&review, &returned, now()).await.expect("r"),
+        Err(ReviewRefusal::NotSubmitted(ReportStatus::NotStarted))
+    );
+    assert_eq!(submit_district(&store, &w, "Platssamverkan.").await, 1);
+    let stale = NewReview {
+        submission: 2,
+        ..returned.clone()
+    };
+    assert_eq!(
+        store.review(&review, &stale, now()).await.expect("r"),
+        Err(ReviewRefusal::NotLatest { latest: 1 })
+    );
+    store
+        .review(&review, &returned, now())
+        .await
+        .expect("r")
+        .expect("returned");
+    assert_eq!(
+        status_of(&store, w.district_report).await,
+        ReportStatus::Returned
+    );
+    // Returned once: not again, and not approved, until submitted again.
+    assert_eq!(
+        store.review(&review, &returned, now()).await.expect("r"),
+        Err(ReviewRefusal::NotSubmitted(ReportStatus::Returned))
+    );
+    assert_eq!(
+        submit_district(&store, &w, "Platssamverkan med fastighetsägare.").await,
+        2
+    );
+    let approved = NewReview::new(2, ReviewDecision::Approve, "", vec![]).expect("approve");
+    store
+        .review(&review, &approved, now())
+        .await
+        .expect("r")
+        .expect("approved");
+    assert_eq!(
+        status_of(&store, w.district_report).await,
+        ReportStatus::Approved
+    );
+    let saved = store
+        .save_fields(
+            &w.draft,
+            &[(Field::ContactName, FieldValue::text("Ny"), 2)],
+            now(),
+        )
+        .await
+        .expect("save");
+    assert_eq!(saved, Err(Refusal::NotEditable(ReportStatus::Approved)));
+
+    let reviews = store.reviews(&read).await.expect("reviews");
+    assert_eq!(reviews.len(), 2);
+    assert_eq!(reviews[0].submission, 1);
+    assert_eq!(reviews[0].decision, ReviewDecision::Return);
+    assert_eq!(reviews[0].by_name, "Sam Samordnare");
+    assert_eq!(
+        reviews[0].on_answer(&key("samverkan")),
+        Some("Ge ett exempel.")
+    );
+    assert_eq!(reviews[1].decision, ReviewDecision::Approve);
+    assert!(reviews[1].answer_comments.is_empty());
+    assert_eq!(
+        store
+            .stored_submissions(w.district_report)
+            .await
+            .expect("s")
+            .len(),
+        2
+    );
+    let actions: Vec<String> = store
+        .audit_of(AuditSubject::Report(w.district_report))
+        .await
+        .expect("audit")
+        .into_iter()
+        .map(|a| a.action)
+        .collect();
+    for action in ["report_returned", "report_approved"] {
+        assert_eq!(
+            actions.iter().filter(|a| *a == action).count(),
+            1,
+            "{actions:?}"
+        );
+    }
+    // The database itself keeps reviews and their comments.
+    let pool = AnyPool::connect(&url).await.expect("connect");
+    for statement in [
+        "UPDATE reviews SET comment = ''",
+        "DELETE FROM reviews",
+        "UPDATE review_answer_comments SET text = ''",
+        "DELETE FROM review_answer_comments",
+    ] {
+        assert!(
+            sqlx::query(statement).execute(&pool).await.is_err(),
+            "{statement} was allowed"
+        );
+    }
+    pool.close().await;
+}
+conformance!(
+    review_return_approve,
+    a_report_is_returned_completed_and_approved
+);
+
+/// The body asks to reopen; one request waits at a time; a declined request leaves the
+/// report submitted, a granted one returns it; answers are given once.
+async fn requests_to_reopen_are_answered_once(store: Store, url: String) {
+    use tertial_domain::review::ReopenOutcome;
+    let w = world(&store).await;
+    let coordinator = coordinator_of(a_coordinator(&store).await);
+    assert_eq!(
+        store
+            .ask_to_reopen(&w.draft, 1, "Fel siffra.", now())
+            .await
+            .expect("ask"),
+        Err(ReviewRefusal::NotSubmitted(ReportStatus::NotStarted))
+    );
+    submit_district(&store, &w, "Platssamverkan.").await;
+    let report = store
+        .report(w.district_report)
+        .await
+        .expect("r")
+        .expect("exists");
+    let review = coordinator.review_access(&report).expect("coordinator");
+    let read = coordinator.submission_access(&report).expect("reads");
+    let first = store
+        .ask_to_reopen(&w.draft, 1, "Fel siffra i 1.1.", now())
+        .await
+        .expect("ask")
+        .expect("asked");
+    assert_eq!(
+        store
+            .ask_to_reopen(&w.draft, 1, "Igen.", now())
+            .await
+            .expect("ask"),
+        Err(ReviewRefusal::AlreadyAsked)
+    );
+    store
+        .decide_reopen(
+            &review,
+            first,
+            ReopenOutcome::Declined,
+            "Skicka rättelsen i ett mejl.",
+            now(),
+        )
+        .await
+        .expect("decide")
+        .expect("declined");
+    assert_eq!(
+        status_of(&store, w.district_report).await,
+        ReportStatus::Submitted
+    );
+    assert_eq!(
+        store
+            .decide_reopen(&review, first, ReopenOutcome::Granted, "", now())
+            .await
+            .expect("decide"),
+        Err(ReviewRefusal::NoOpenRequest),
+        "answered once"
+    );
+    let second = store
+        .ask_to_reopen(&w.draft, 1, "Vi har fått nya uppgifter.", now())
+        .await
+        .expect("ask")
+        .expect("asked");
+    store
+        .decide_reopen(&review, second, ReopenOutcome::Granted, "", now())
+        .await
+        .expect("decide")
+        .expect("granted");
+    assert_eq!(
+        status_of(&store, w.district_report).await,
+        ReportStatus::Returned
+    );
+    let requests = store.reopen_requests(&read).await.expect("requests");
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[0].reason, "Fel siffra i 1.1.");
+    assert_eq!(requests[0].asked_by_name, "Rapportör Skärholmen");
+    let declined = requests[0].decision.as_ref().expect("answered");
+    assert_eq!(declined.outcome, ReopenOutcome::Declined);
+    assert_eq!(declined.answer, "Skicka rättelsen i ett mejl.");
+    assert_eq!(declined.by_name, "Sam Samordnare");
+    assert_eq!(
+        requests[1].decision.as_ref().map(|d| d.outcome),
+        Some(ReopenOutcome::Granted)
+    );
+    let actions: Vec<String> = store
+        .audit_of(AuditSubject::Report(w.district_report))
+        .await
+        .expect("audit")
+        .into_iter()
+        .map(|a| a.action)
+        .collect();
+    assert_eq!(
+        actions.iter().filter(|a| *a == "reopen_requested").count(),
+        2
+    );
+    assert_eq!(actions.iter().filter(|a| *a == "reopen_decided").count(), 2);
+    let pool = AnyPool::connect(&url).await.expect("connect");
+    for statement in [
+        "UPDATE reopen_requests SET answer = 'ändrat'",
+        "DELETE FROM reopen_requests",
+    ] {
+        assert!(
+            sqlx::query(statement).execute(&pool).await.is_err(),
+            "{statement} was allowed"
+        );
+    }
+    pool.close().await;
+}
+conformance!(reopen_requests, requests_to_reopen_are_answered_once);

@@ -49,9 +49,11 @@ pub fn status_of(error: &AppError) -> StatusCode {
             StatusCode::NOT_FOUND
         }
         AppError::Forbidden => StatusCode::FORBIDDEN,
-        AppError::NotEditable(_) | AppError::RoundNotOpen | AppError::Duplicate(_) => {
-            StatusCode::CONFLICT
-        }
+        AppError::NotEditable(_)
+        | AppError::RoundNotOpen
+        | AppError::Duplicate(_)
+        | AppError::ReviewRefused(_) => StatusCode::CONFLICT,
+        AppError::ReviewIncomplete(_) => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::Invalid(Invalid::TooLong { .. })
         | AppError::InvalidText {
             error: Invalid::TooLong { .. },

@@ -116,6 +116,13 @@ fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/static/brand.css", get(brand::stylesheet)),
         ("/static/logo", get(brand::logo)),
         ("/handelselogg", get(pages::audit::audit_log)),
+        ("/rapporter/{id}/atersand", post(report::return_report)),
+        ("/rapporter/{id}/godkann", post(report::approve_report)),
+        (
+            "/rapporter/{id}/oppna-igen",
+            get(report::reopen_page).post(report::ask_to_reopen),
+        ),
+        ("/rapporter/{id}/begaran", post(report::decide_reopen)),
     ]
 }
 

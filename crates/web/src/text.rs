@@ -158,6 +158,8 @@ pub fn error_message(error: &AppError) -> String {
         AppError::RoundNotOpen => "Omgången är stängd. Svaren kan inte längre ändras.".into(),
         AppError::Invalid(error) => invalid_text(error),
         AppError::Duplicate(_) => "Det finns redan.".into(),
+        AppError::ReviewIncomplete(problem) => review_problem(*problem).into(),
+        AppError::ReviewRefused(refusal) => review_refused(*refusal),
         e @ AppError::Store(_) if e.unavailable() => UNAVAILABLE.into(),
         AppError::Store(_) | AppError::Internal(_) => INTERNAL.into(),
     }
@@ -381,6 +383,10 @@ pub fn audit_action(action: AuditAction) -> &'static str {
         AuditAction::RoundOpened => "Omgång öppnad",
         AuditAction::RoundClosed => "Omgång stängd",
         AuditAction::DemoLoaded => "Demodata inlästa",
+        AuditAction::ReportReturned => "Återsände rapporten",
+        AuditAction::ReportApproved => "Godkände rapporten",
+        AuditAction::ReopenRequested => "Bad att få öppna rapporten igen",
+        AuditAction::ReopenDecided => "Besvarade en begäran att öppna igen",
     }
 }
 
@@ -394,6 +400,74 @@ pub fn audit_subject(subject: AuditSubject) -> &'static str {
         AuditSubject::AuditLog => "Händelseloggen",
         AuditSubject::Report(_) | AuditSubject::Round(_) | AuditSubject::User(_) => "",
     }
+}
+
+// ---- Review: return for completion, approve, requests to reopen (issue 7 §4) ----
+
+/// What a review or a request to reopen is missing.
+pub fn review_problem(problem: tertial_domain::review::ReviewProblem) -> &'static str {
+    use tertial_domain::review::ReviewProblem;
+    match problem {
+        ReviewProblem::CommentMissing => {
+            "Skriv en kommentar till rapporten som säger vad organet ska komplettera."
+        }
+        ReviewProblem::ReasonMissing => "Skriv varför rapporten behöver öppnas igen.",
+    }
+}
+
+/// Why a review or a request to reopen was not stored.
+pub fn review_refused(refusal: tertial_app::ReviewRefusal) -> String {
+    use tertial_app::ReviewRefusal;
+    match refusal {
+        ReviewRefusal::NotSubmitted(ReportStatus::Approved) => {
+            "Rapporten är redan godkänd. Inget ändrades.".into()
+        }
+        ReviewRefusal::NotSubmitted(ReportStatus::Returned) => {
+            "Rapporten är redan återsänd till organet. Inget ändrades.".into()
+        }
+        ReviewRefusal::NotSubmitted(_) => {
+            "Rapporten är inte inskickad just nu. Inget ändrades.".into()
+        }
+        ReviewRefusal::NotLatest { latest } => format!(
+            "Organet har skickat in en nyare version, version {latest}. Läs den och försök igen."
+        ),
+        ReviewRefusal::NoOpenRequest => "Begäran är redan besvarad. Inget ändrades.".into(),
+        ReviewRefusal::AlreadyAsked => {
+            "Ni har redan en begäran om att öppna rapporten som väntar på svar.".into()
+        }
+    }
+}
+
+/// What a review decided, as the history lists it.
+pub fn review_decision(decision: tertial_domain::review::ReviewDecision) -> &'static str {
+    match decision {
+        tertial_domain::review::ReviewDecision::Return => "Återsänd för komplettering",
+        tertial_domain::review::ReviewDecision::Approve => "Godkänd",
+    }
+}
+
+/// What became of a request to reopen.
+pub fn reopen_outcome(outcome: tertial_domain::review::ReopenOutcome) -> &'static str {
+    match outcome {
+        tertial_domain::review::ReopenOutcome::Granted => "Beviljad: rapporten öppnades igen",
+        tertial_domain::review::ReopenOutcome::Declined => "Avslagen",
+    }
+}
+
+/// A returned report's notice, or an approved one's.
+pub const REVIEW_RETURNED_DONE: &str = "Rapporten är återsänd till organet för komplettering.";
+pub const REVIEW_APPROVED_DONE: &str = "Rapporten är godkänd.";
+pub const REOPEN_ASKED_DONE: &str = "Din begäran är skickad till samordnaren.";
+pub const REOPEN_GRANTED_DONE: &str = "Rapporten är öppnad igen för organet.";
+pub const REOPEN_DECLINED_DONE: &str = "Begäran är avslagen.";
+pub const REOPEN_NOT_NOW: &str = "Rapporten kan inte öppnas igen just nu: den är inte inskickad, \
+     omgången är stängd eller en begäran väntar redan på svar.";
+/// Above the coordinator's comment beside an answer on the body's form.
+pub const REVIEW_COMMENT_LABEL: &str = "Samordnarens kommentar";
+
+/// Above the comment given on an answer of an earlier version.
+pub fn comment_on_version(number: i64) -> String {
+    format!("Kommentar till version {number}")
 }
 
 #[cfg(test)]

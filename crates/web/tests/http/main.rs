@@ -537,6 +537,7 @@ mod audit_log;
 mod form;
 mod look;
 mod races;
+mod review;
 mod security;
 
 /// Public-records law: a draft is the body's own until submitted.

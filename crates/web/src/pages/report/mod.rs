@@ -3,10 +3,12 @@
 
 mod kept;
 mod posting;
+mod review;
 mod versions;
 mod view;
 
 pub(crate) use kept::review_kept;
 pub use posting::{autosave, post_form};
+pub use review::{approve_report, ask_to_reopen, decide_reopen, reopen_page, return_report};
 pub use versions::{submission, submission_markdown};
 pub use view::show;

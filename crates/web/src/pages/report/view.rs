@@ -39,6 +39,11 @@ pub(super) struct FieldView {
     pub input_type: &'static str,
     pub autocomplete: &'static str,
     pub describedby: String,
+    /// The coordinator's comment on this answer: heading and text.
+    pub review_comment: Option<(String, String)>,
+    /// What changed since version `diff_against`, word by word ("same", "del", "ins").
+    pub diff: Vec<(&'static str, String)>,
+    pub diff_against: i64,
 }
 
 /// Someone else's newer text, shown beside the person's own.
@@ -84,6 +89,9 @@ impl FieldView {
             input_type,
             autocomplete,
             describedby: String::new(),
+            review_comment: None,
+            diff: Vec::new(),
+            diff_against: 0,
         }
     }
 
@@ -120,6 +128,9 @@ impl FieldView {
         let mut ids = Vec::new();
         if self.help.is_some() {
             ids.push(format!("hint-{}", self.code));
+        }
+        if self.review_comment.is_some() {
+            ids.push(format!("review-{}", self.code));
         }
         if self.multiline {
             ids.push(format!("count-{}", self.code));
@@ -203,6 +214,8 @@ pub(super) struct ReportTemplate {
     /// For those who may not see the draft: the latest submitted version shown instead
     /// (its number and time), when there is one.
     pub(super) showing_version: Option<(i64, String)>,
+    /// Returns, approvals and requests to reopen.
+    pub(super) review: super::review::ReviewView,
 }
 
 pub(super) fn report_view(
@@ -215,6 +228,12 @@ pub(super) fn report_view(
     let context = &page.context;
     let editable = page.access == ReportAccess::Edit;
     let refused = std::mem::take(&mut overlay.refused);
+    let review = super::review::review_view(&page, signed.actor(), signed.csrf());
+    let review_comments = if editable {
+        super::review::form_comments(&page)
+    } else {
+        Default::default()
+    };
     let mut numbers = std::collections::HashMap::new();
     let decorate = |mut view: FieldView, overlay: &Overlay| {
         if let Some((_, message)) = overlay.problems.iter().find(|(f, _)| f.code() == view.code) {
@@ -261,16 +280,14 @@ pub(super) fn report_view(
                 .iter()
                 .map(|q| {
                     numbers.insert(q.question.key.clone(), q.number.clone());
-                    decorate(
-                        FieldView::question(
-                            q.number.clone(),
-                            &q.question,
-                            &q.answer.value,
-                            q.answer.version,
-                        )
-                        .saved(&q.answer),
-                        &overlay,
+                    let view = FieldView::question(
+                        q.number.clone(),
+                        &q.question,
+                        &q.answer.value,
+                        q.answer.version,
                     )
+                    .saved(&q.answer);
+                    decorate(super::review::comment_on(view, &review_comments), &overlay)
                 })
                 .collect(),
         })
@@ -323,6 +340,7 @@ pub(super) fn report_view(
         status_label: text::report_status(context.report.status, context.round.status),
         round_closed: context.round.status == tertial_domain::RoundStatus::Closed,
         showing_version: None,
+        review,
         deadline: time::date(context.round.deadline),
         late: editable && page.past_deadline,
         updated_at: context.report.updated_at.map(time::date_time),
@@ -366,6 +384,7 @@ pub(super) fn report_view(
     {
         let content = &latest.content;
         view.sections = answer_sections(context, |question| submitted_answer(content, question));
+        super::review::show_changes(&mut view.sections, &page);
         view.contact = contact_views(content);
         view.other_information = content.other_information.clone();
         view.showing_version = Some((latest.number, time::date_time(latest.submitted_at)));
@@ -380,6 +399,8 @@ pub(super) fn report_view(
 #[derive(Deserialize)]
 pub struct ShowQuery {
     sparat: Option<String>,
+    /// A review action just done (see `review::done_notice`).
+    klart: Option<String>,
 }
 
 pub async fn show(
@@ -393,7 +414,14 @@ pub async fn show(
     let notice = query
         .sparat
         .filter(|t| t.len() == 5 && t.chars().all(|c| c.is_ascii_digit() || c == '.'))
-        .map(|t| text::saved_at(&t));
+        .map(|t| text::saved_at(&t))
+        .or_else(|| {
+            let done = query
+                .klart
+                .as_deref()
+                .and_then(super::review::done_notice)?;
+            Some(done.to_owned())
+        });
     let view = report_view(
         page,
         &signed,

@@ -1,0 +1,415 @@
+//! The review loop on the report page: the coordinator returns a submitted version for
+//! completion (with comments) or approves it and sees what changed since the version before,
+//! word by word; the body sees the comments beside its answers, asks to reopen a submitted
+//! report, and sees the answer.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use tertial_app::{ReportAccess, ReportPage};
+use tertial_domain::review::{DiffPart, ReopenRequest, Review, ReviewDecision, word_diff};
+use tertial_domain::{Actor, AuditSubject, QuestionKey, ReportId, ReportStatus, workflow};
+
+use super::super::{note_forgery, path_id};
+use super::view::{FieldView, SectionView};
+use crate::error::WebError;
+use crate::form::FormData;
+use crate::session::Signed;
+use crate::{AppState, text, time};
+
+/// A review as the page lists it.
+pub(super) struct ReviewLine {
+    pub version: i64,
+    pub decision: &'static str,
+    pub at: String,
+    pub by: String,
+    pub comment: String,
+    /// Question key, number, text, and the comment.
+    pub answers: Vec<(String, String, String, String)>,
+}
+
+/// A request to reopen as the page lists it.
+pub(super) struct RequestLine {
+    pub id: i64,
+    pub version: i64,
+    pub reason: String,
+    pub by: String,
+    pub at: String,
+    /// The outcome, the answer, when and by whom; `None` while it waits.
+    pub decision: Option<(&'static str, String, String, String)>,
+}
+
+/// What the report page shows of the review loop.
+pub(super) struct ReviewView {
+    pub report_id: i64,
+    pub csrf: String,
+    /// For the body, while the report is returned: the review that returned it.
+    pub returned: Option<ReviewLine>,
+    pub history: Vec<ReviewLine>,
+    pub requests: Vec<RequestLine>,
+    /// The latest submitted version's number (0 if none).
+    pub latest: i64,
+    /// The coordinator may return the report now / approve it now.
+    pub can_return: bool,
+    pub can_approve: bool,
+    /// The questions, for the return form's answer comments: code, number, text.
+    pub questions: Vec<(String, String, String)>,
+    /// For the coordinator: the request waiting for an answer.
+    pub waiting: Option<RequestLine>,
+    /// For the body: it may ask to reopen now.
+    pub can_ask: bool,
+}
+
+impl ReviewView {
+    /// Whether the page has anything of the review loop to show.
+    pub fn any(&self) -> bool {
+        !self.history.is_empty()
+            || !self.requests.is_empty()
+            || self.can_return
+            || self.can_approve
+            || self.can_ask
+    }
+}
+
+/// The question numbers and texts of the page's report, by key.
+fn numbered(page: &ReportPage) -> Vec<(QuestionKey, String, String)> {
+    page.context
+        .numbered_sections()
+        .into_iter()
+        .flat_map(|(_, qs)| qs)
+        .map(|(number, q)| (q.key.clone(), number, q.text.clone()))
+        .collect()
+}
+
+fn review_line(review: &Review, questions: &[(QuestionKey, String, String)]) -> ReviewLine {
+    ReviewLine {
+        version: review.submission,
+        decision: text::review_decision(review.decision),
+        at: time::date_time(review.at),
+        by: review.by_name.clone(),
+        comment: review.comment.clone(),
+        answers: questions
+            .iter()
+            .filter_map(|(key, number, label)| {
+                review
+                    .on_answer(key)
+                    .map(|c| (key.to_string(), number.clone(), label.clone(), c.to_owned()))
+            })
+            .collect(),
+    }
+}
+
+fn request_line(request: &ReopenRequest) -> RequestLine {
+    RequestLine {
+        id: request.id,
+        version: request.submission,
+        reason: request.reason.clone(),
+        by: request.asked_by_name.clone(),
+        at: time::date_time(request.asked_at),
+        decision: request.decision.as_ref().map(|d| {
+            (
+                text::reopen_outcome(d.outcome),
+                d.answer.clone(),
+                time::date_time(d.at),
+                d.by_name.clone(),
+            )
+        }),
+    }
+}
+
+/// The review that returned the report, while the body completes it.
+fn returning_review(page: &ReportPage) -> Option<&Review> {
+    if page.context.report.status != ReportStatus::Returned {
+        return None;
+    }
+    let latest = page.submissions.last()?.number;
+    page.reviews
+        .iter()
+        .rev()
+        .find(|r| r.submission == latest && r.decision == ReviewDecision::Return)
+}
+
+pub(super) fn review_view(page: &ReportPage, actor: &Actor, csrf: &str) -> ReviewView {
+    let questions = numbered(page);
+    let reviewer = actor.review_access(&page.context.report).is_some();
+    let body = page.access != ReportAccess::StatusOnly;
+    let status = page.context.report.status;
+    let round_open = workflow::takes_answers(page.context.round.status);
+    let waiting = page.reopen_requests.iter().find(|r| r.decision.is_none());
+    let submitted = workflow::RETURN.allows(status) && !page.submissions.is_empty();
+    ReviewView {
+        report_id: page.context.report.id.0,
+        csrf: csrf.to_owned(),
+        returned: if body {
+            returning_review(page).map(|r| review_line(r, &questions))
+        } else {
+            None
+        },
+        history: page
+            .reviews
+            .iter()
+            .map(|r| review_line(r, &questions))
+            .collect(),
+        requests: page.reopen_requests.iter().map(request_line).collect(),
+        latest: page.submissions.last().map_or(0, |s| s.number),
+        can_return: reviewer && submitted && round_open,
+        can_approve: reviewer && submitted,
+        questions: questions
+            .iter()
+            .map(|(key, number, label)| (key.to_string(), number.clone(), label.clone()))
+            .collect(),
+        waiting: if reviewer {
+            waiting.map(request_line)
+        } else {
+            None
+        },
+        can_ask: body && submitted && round_open && waiting.is_none(),
+    }
+}
+
+/// For the body completing a returned report: the coordinator's comment on each answer,
+/// by field code, to show beside the field.
+pub(super) fn form_comments(page: &ReportPage) -> HashMap<String, String> {
+    returning_review(page)
+        .map(|r| {
+            r.answer_comments
+                .iter()
+                .map(|c| (c.key.to_string(), c.text.clone()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Puts the coordinator's comment beside a field (the field's `aria-describedby` names it).
+pub(super) fn comment_on(mut view: FieldView, comments: &HashMap<String, String>) -> FieldView {
+    if let Some(comment) = comments.get(&view.code) {
+        view.review_comment = Some((text::REVIEW_COMMENT_LABEL.to_owned(), comment.clone()));
+    }
+    view
+}
+
+/// For the coordinator reading the latest version: each answer that changed since the
+/// version before, word by word, and the comment given on it then.
+pub(super) fn show_changes(sections: &mut [SectionView], page: &ReportPage) {
+    let [.., previous, latest] = page.submissions.as_slice() else {
+        return;
+    };
+    let review = page
+        .reviews
+        .iter()
+        .rev()
+        .find(|r| r.submission == previous.number);
+    for field in sections.iter_mut().flat_map(|s| s.fields.iter_mut()) {
+        let Ok(key) = QuestionKey::parse(&field.code) else {
+            continue;
+        };
+        if let Some(comment) = review.and_then(|r| r.on_answer(&key)) {
+            field.review_comment = Some((
+                text::comment_on_version(previous.number),
+                comment.to_owned(),
+            ));
+        }
+        let shown = |content: &tertial_domain::SubmittedContent| {
+            content
+                .answer(&key)
+                .map(|a| {
+                    if a.not_applicable {
+                        format!("{}. {}", text::NOT_APPLICABLE, a.text)
+                    } else {
+                        a.text.clone()
+                    }
+                })
+                .unwrap_or_default()
+        };
+        let (old, new) = (shown(&previous.content), shown(&latest.content));
+        if old != new {
+            field.diff_against = previous.number;
+            field.diff = word_diff(&old, &new)
+                .into_iter()
+                .map(|part| match part {
+                    DiffPart::Same(t) => ("same", t),
+                    DiffPart::Removed(t) => ("del", t),
+                    DiffPart::Added(t) => ("ins", t),
+                })
+                .collect();
+        }
+    }
+}
+
+/// What a finished action says on the page it leads back to (`?klart=…`).
+pub(super) fn done_notice(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "atersand" => text::REVIEW_RETURNED_DONE,
+        "godkand" => text::REVIEW_APPROVED_DONE,
+        "begard" => text::REOPEN_ASKED_DONE,
+        "beviljad" => text::REOPEN_GRANTED_DONE,
+        "avslagen" => text::REOPEN_DECLINED_DONE,
+        _ => return None,
+    })
+}
+
+/// Checks the session's token on a review form; a forged one is noted and refused.
+async fn checked(
+    state: &AppState,
+    signed: &Signed,
+    id: ReportId,
+    form: &FormData,
+) -> Result<(), WebError> {
+    if let Err(e) = signed.check_csrf(form.get("csrf")) {
+        note_forgery(state, Some(signed), AuditSubject::Report(id)).await;
+        return Err(e);
+    }
+    Ok(())
+}
+
+fn number(form: &FormData, name: &str) -> Result<i64, WebError> {
+    form.get(name)
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| WebError::new(StatusCode::BAD_REQUEST, text::MALFORMED))
+}
+
+fn back(id: ReportId, done: &str) -> Response {
+    Redirect::to(&format!("/rapporter/{id}?klart={done}")).into_response()
+}
+
+/// The coordinator returns the latest version for completion: `version`, `comment`
+/// (required) and `comment.KEY` per answer (optional).
+pub async fn return_report(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    signed: Signed,
+    form: FormData,
+) -> Result<Response, WebError> {
+    let id: ReportId = path_id(&id)?;
+    checked(&state, &signed, id, &form).await?;
+    let answer_comments: Vec<(String, String)> = form
+        .0
+        .iter()
+        .filter_map(|(name, value)| {
+            name.strip_prefix("comment.")
+                .map(|code| (code.to_owned(), value.clone()))
+        })
+        .collect();
+    state
+        .app
+        .return_report(
+            signed.actor(),
+            id,
+            number(&form, "version")?,
+            form.get("comment").unwrap_or_default(),
+            &answer_comments,
+        )
+        .await?;
+    Ok(back(id, "atersand"))
+}
+
+/// The coordinator approves the latest version: `version`, `comment` (optional).
+pub async fn approve_report(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    signed: Signed,
+    form: FormData,
+) -> Result<Response, WebError> {
+    let id: ReportId = path_id(&id)?;
+    checked(&state, &signed, id, &form).await?;
+    state
+        .app
+        .approve_report(
+            signed.actor(),
+            id,
+            number(&form, "version")?,
+            form.get("comment").unwrap_or_default(),
+        )
+        .await?;
+    Ok(back(id, "godkand"))
+}
+
+#[derive(askama::Template)]
+#[template(path = "reopen.html")]
+struct ReopenTemplate {
+    chrome: super::super::Chrome,
+    report_id: i64,
+    body_name: String,
+    round_name: String,
+    version: i64,
+    csrf: String,
+}
+
+/// The form on which the body's reporter asks to reopen its submitted report.
+pub async fn reopen_page(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    signed: Signed,
+) -> Result<Response, WebError> {
+    let id: ReportId = path_id(&id)?;
+    let page = state.app.report_page(signed.actor(), id).await?;
+    if page.access == ReportAccess::StatusOnly {
+        return Err(WebError::new(StatusCode::FORBIDDEN, text::FORBIDDEN));
+    }
+    let review = review_view(&page, signed.actor(), signed.csrf());
+    if !review.can_ask {
+        return Err(WebError::new(StatusCode::CONFLICT, text::REOPEN_NOT_NOW));
+    }
+    super::super::render(
+        StatusCode::OK,
+        &ReopenTemplate {
+            chrome: super::super::Chrome::of(&signed),
+            report_id: id.0,
+            body_name: page.context.body.name.clone(),
+            round_name: text::round_name(&page.context.round),
+            version: review.latest,
+            csrf: signed.csrf().to_owned(),
+        },
+    )
+}
+
+/// The body's reporter asks to reopen its submitted report: `version`, `reason`.
+pub async fn ask_to_reopen(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    signed: Signed,
+    form: FormData,
+) -> Result<Response, WebError> {
+    let id: ReportId = path_id(&id)?;
+    checked(&state, &signed, id, &form).await?;
+    state
+        .app
+        .ask_to_reopen(
+            signed.actor(),
+            id,
+            number(&form, "version")?,
+            form.get("reason").unwrap_or_default(),
+        )
+        .await?;
+    Ok(back(id, "begard"))
+}
+
+/// The coordinator answers a request to reopen: `request`, `decision` (`bevilja` or
+/// `avsla`), `answer` (optional).
+pub async fn decide_reopen(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    signed: Signed,
+    form: FormData,
+) -> Result<Response, WebError> {
+    let id: ReportId = path_id(&id)?;
+    checked(&state, &signed, id, &form).await?;
+    let grant = match form.get("decision") {
+        Some("bevilja") => true,
+        Some("avsla") => false,
+        _ => return Err(WebError::new(StatusCode::BAD_REQUEST, text::MALFORMED)),
+    };
+    state
+        .app
+        .decide_reopen(
+            signed.actor(),
+            id,
+            number(&form, "request")?,
+            grant,
+            form.get("answer").unwrap_or_default(),
+        )
+        .await?;
+    Ok(back(id, if grant { "beviljad" } else { "avslagen" }))
+}
