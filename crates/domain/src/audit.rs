@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::{Field, ReportId, ReportStatus, RoundId, UserId};
+use crate::{Field, MailId, ReportId, ReportStatus, RoundId, UserId};
 
 /// What happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -23,6 +23,12 @@ pub enum AuditAction {
     RoundOpened,
     RoundClosed,
     DemoLoaded,
+    /// A mail put in the outbox (a receipt, a reminder, …).
+    MailQueued,
+    /// A mail accepted by the mail server.
+    MailSent,
+    /// A mail's attempt failed (it is tried again, or given up after the last attempt).
+    MailFailed,
 }
 
 impl AuditAction {
@@ -42,6 +48,9 @@ impl AuditAction {
             AuditAction::RoundOpened => "round_opened",
             AuditAction::RoundClosed => "round_closed",
             AuditAction::DemoLoaded => "demo_loaded",
+            AuditAction::MailQueued => "mail_queued",
+            AuditAction::MailSent => "mail_sent",
+            AuditAction::MailFailed => "mail_failed",
         }
     }
 }
@@ -60,6 +69,10 @@ pub enum AuditSubject {
     ForeignOrigin,
     /// The demo data.
     Demo,
+    /// A mail in the outbox.
+    Mail(MailId),
+    /// The outbox's list of mails.
+    Outbox,
 }
 
 impl fmt::Display for AuditSubject {
@@ -73,6 +86,8 @@ impl fmt::Display for AuditSubject {
             AuditSubject::SignIn => f.write_str("auth"),
             AuditSubject::ForeignOrigin => f.write_str("origin"),
             AuditSubject::Demo => f.write_str("demo"),
+            AuditSubject::Mail(id) => write!(f, "mail:{id}"),
+            AuditSubject::Outbox => f.write_str("outbox"),
         }
     }
 }

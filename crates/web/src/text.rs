@@ -356,6 +356,54 @@ pub fn script_json() -> String {
         .replace('&', "\\u0026")
 }
 
+// --- Mail: the outbox page (Utskick) ---
+
+pub const MENU_OUTBOX: &str = "Utskick";
+
+/// What kind of mail it is, as the outbox lists it.
+pub fn mail_kind(kind: tertial_domain::MailKind) -> &'static str {
+    use tertial_domain::MailKind;
+    match kind {
+        MailKind::Receipt => "Kvitto",
+        MailKind::Invitation => "Inbjudan",
+        MailKind::Reminder => "Påminnelse",
+        MailKind::Overdue => "Försenad",
+        MailKind::Returned => "Återsänd",
+        MailKind::Approved => "Godkänd",
+    }
+}
+
+pub fn mail_status(status: tertial_domain::MailStatus) -> &'static str {
+    use tertial_domain::MailStatus;
+    match status {
+        MailStatus::Waiting => "Väntar",
+        MailStatus::Sent => "Skickat",
+        MailStatus::Failed => "Misslyckat",
+    }
+}
+
+/// Beside the status: when it was sent, or the last error and what happens next.
+pub fn mail_detail(
+    status: tertial_domain::MailStatus,
+    sent: Option<String>,
+    attempts: i64,
+    last_error: Option<&str>,
+    next_attempt: String,
+) -> String {
+    use tertial_domain::MailStatus;
+    match (status, last_error) {
+        (MailStatus::Sent, _) => sent.unwrap_or_default(),
+        (MailStatus::Failed, error) => format!(
+            "Gav upp efter {attempts} försök. Senaste fel: {}",
+            error.unwrap_or("okänt")
+        ),
+        (MailStatus::Waiting, Some(error)) => format!(
+            "{attempts} försök misslyckades, nytt försök {next_attempt}. Senaste fel: {error}"
+        ),
+        (MailStatus::Waiting, None) => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod home;
+pub mod outbox;
 pub mod report;
 pub mod rounds;
 
@@ -77,7 +78,12 @@ impl Chrome {
         let actor = signed.actor();
         let links = match actor.role {
             Role::Reporter => vec![("/rapporter", text::MENU_MY_REPORTS)],
-            Role::Coordinator | Role::Admin => vec![("/omgangar", text::MENU_ROUNDS)],
+            Role::Coordinator | Role::Admin => {
+                vec![
+                    ("/omgangar", text::MENU_ROUNDS),
+                    ("/utskick", text::MENU_OUTBOX),
+                ]
+            }
             Role::Reader => vec![],
         };
         Chrome {
