@@ -534,6 +534,7 @@ story!(reporter_answers_and_submits);
 mod access;
 mod form;
 mod look;
+mod mail;
 mod races;
 mod security;
 
