@@ -10,8 +10,8 @@
 use std::time::Duration;
 
 use clap::{Args, ValueEnum};
-use lettre::message::header::ContentType;
-use lettre::message::{Mailbox, Message};
+use lettre::message::header::{ContentTransferEncoding, ContentType};
+use lettre::message::{Body, Mailbox, Message};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use tertial_app::{App, ClaimedMail, chain};
@@ -229,7 +229,14 @@ impl Worker {
             .to(to)
             .subject(mail.subject.as_str())
             .header(ContentType::TEXT_PLAIN)
-            .body(mail.body.clone())
+            .body(
+                // Quoted-printable: Swedish text stays readable, and no server needs 8BITMIME.
+                Body::new_with_encoding(
+                    mail.body.clone(),
+                    ContentTransferEncoding::QuotedPrintable,
+                )
+                .map_err(|_| "the body cannot be encoded".to_owned())?,
+            )
             .map_err(|e| e.to_string())?;
         match tokio::time::timeout(SEND_TIMEOUT, transport.send(message)).await {
             Ok(Ok(_)) => Ok(()),
