@@ -143,3 +143,73 @@ async fn the_outbox_is_paged_newest_first_and_shows_each_mails_status(app: TestA
     assert!(sent.text.contains("Skickat"));
 }
 story!(the_outbox_is_paged_newest_first_and_shows_each_mails_status);
+
+/// The reminder job, day by day, with the application's clock moved ahead: the demo's open
+/// round is due in 30 days. A week before, and a day before, the reporters of the bodies
+/// that have not submitted get a reminder; after the deadline, an overdue notice; each
+/// once, however often the job runs. A body that submits gets no more.
+async fn reminders_come_a_week_and_a_day_before_the_deadline_and_once_after_it(app: TestApp) {
+    let mail = App::new(app.store.clone(), Settings::default()).with_clock(app.clock.clone());
+    let day = jiff::SignedDuration::from_hours(24);
+    let job_period = jiff::SignedDuration::from_mins(16);
+    let kinds = |mails: &[tertial_app::MailRecord]| {
+        let mut kinds: Vec<(String, String)> = mails
+            .iter()
+            .map(|m| (m.recipient.clone(), format!("{:?}", m.kind)))
+            .collect();
+        kinds.sort();
+        kinds
+    };
+
+    assert_eq!(mail.run_reminders("w").await.expect("run"), Some(0));
+    assert_eq!(
+        mail.run_reminders("w").await.expect("run"),
+        None,
+        "not due again yet"
+    );
+    app.clock.advance(day * 23);
+    assert_eq!(mail.run_reminders("w").await.expect("run"), Some(2));
+    app.clock.advance(job_period);
+    assert_eq!(mail.run_reminders("w").await.expect("run"), Some(0), "once");
+    app.clock.advance(day * 5);
+    assert_eq!(mail.run_reminders("w").await.expect("run"), Some(0));
+    let (week, _) = app.store.mails(0, 10).await.expect("mails");
+    assert_eq!(
+        kinds(&week),
+        [
+            ("bromma@example.se".into(), "Reminder".into()),
+            ("skarholmen@example.se".into(), "Reminder".into())
+        ]
+    );
+    assert!(week[0].body.contains("är om 7 dagar"), "{}", week[0].body);
+    assert!(week[0].body.contains("http://127.0.0.1:8080/rapporter/"));
+
+    app.clock.advance(day);
+    assert_eq!(mail.run_reminders("w").await.expect("run"), Some(2));
+    let (latest, total) = app.store.mails(0, 2).await.expect("mails");
+    assert_eq!(total, 4);
+    assert!(latest.iter().all(|m| m.body.contains("är i morgon")));
+
+    // Skärholmen submits; after the deadline only Bromma is told it is overdue.
+    let reporter = app.signed_in("skarholmen@example.se").await;
+    let report = app.report_id("T2 2022", "Skärholmen").await;
+    let answers = complete_answers();
+    let done = reporter
+        .post_whole_form(report, &pairs(&answers), "skicka-in")
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text);
+    app.clock.advance(day * 2);
+    assert_eq!(mail.run_reminders("w").await.expect("run"), Some(1));
+    app.clock.advance(job_period);
+    assert_eq!(mail.run_reminders("w").await.expect("run"), Some(0));
+    let (newest, total) = app.store.mails(0, 1).await.expect("mails");
+    assert_eq!(total, 6, "four reminders, a receipt, one overdue notice");
+    assert_eq!(newest[0].recipient, "bromma@example.se");
+    assert_eq!(newest[0].kind, tertial_domain::MailKind::Overdue);
+    assert!(
+        newest[0]
+            .body
+            .contains("Sista svarsdag för Tertialrapport 2 2022")
+    );
+}
+story!(reminders_come_a_week_and_a_day_before_the_deadline_and_once_after_it);
