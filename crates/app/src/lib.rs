@@ -35,7 +35,7 @@ pub use reports::{
     ReportPage, SectionView,
 };
 pub use rounds::{RoundListing, RoundOverview};
-pub use tertial_store::{ClaimedMail, MailRecord};
+pub use tertial_store::{ClaimedMail, MailRecord, PendingReporter};
 pub use tertial_store::{ReportOverview, SubmitOutcome};
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;

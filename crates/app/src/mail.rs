@@ -4,7 +4,9 @@
 //! cause it (the receipt in the submission's).
 
 use jiff::SignedDuration;
-use tertial_documents::mail::{ReportMail, To, overdue, receipt, reminder};
+use tertial_documents::mail::{
+    ReportMail, To, approved, invitation, overdue, receipt, reminder, returned,
+};
 use tertial_domain::mail::{reminder_due, retry_delay};
 use tertial_domain::round::swedish_date;
 use tertial_domain::{Actor, AuditSubject, MailId, NewMail, ReportId, Submission};
@@ -133,6 +135,19 @@ impl App {
     }
 
     fn reminder_for(&self, p: &PendingReporter, today: jiff::civil::Date) -> Option<NewMail> {
+        let days_left = (p.round.deadline - today).get_days().into();
+        self.about(p, |about, to| {
+            if days_left < 0 {
+                Some(overdue(about, to))
+            } else {
+                reminder_due(&self.settings.reminder_days, days_left)
+                    .map(|days| reminder(about, to, days))
+            }
+        })
+    }
+
+    /// Writes a mail about `p`'s body's report to `p`.
+    fn about<T>(&self, p: &PendingReporter, write: impl FnOnce(&ReportMail<'_>, To<'_>) -> T) -> T {
         let link = self.report_link(p.report);
         let about = ReportMail {
             round: &p.round,
@@ -146,13 +161,24 @@ impl App {
             user: p.user,
             email: &p.email,
         };
-        let days_left = (p.round.deadline - today).get_days().into();
-        if days_left < 0 {
-            Some(overdue(&about, to))
-        } else {
-            reminder_due(&self.settings.reminder_days, days_left)
-                .map(|days| reminder(&about, to, days))
-        }
+        write(&about, to)
+    }
+
+    /// The invitation to answer a round that opened, to one reporter (for the store's
+    /// `open_round` to queue in its transaction; see `outbox::reporters_of`).
+    pub fn invitation_for(&self, p: &PendingReporter) -> NewMail {
+        self.about(p, invitation)
+    }
+
+    /// The notice that version `number` was returned for changes, with the coordinator's
+    /// comment, to one reporter of the body.
+    pub fn returned_for(&self, p: &PendingReporter, number: i64, comment: &str) -> NewMail {
+        self.about(p, |about, to| returned(about, to, number, comment))
+    }
+
+    /// The notice that version `number` was approved, to one reporter of the body.
+    pub fn approved_for(&self, p: &PendingReporter, number: i64) -> NewMail {
+        self.about(p, |about, to| approved(about, to, number))
     }
 
     /// Claims the next due mail for `worker`, for at most `lease` (then another worker may

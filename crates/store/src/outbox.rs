@@ -12,7 +12,7 @@ use sqlx::{AnyConnection, Row};
 use tertial_domain::mail::{MAX_ATTEMPTS, MailStatus};
 use tertial_domain::{
     AuditAction, AuditSubject, BodyId, MailId, MailKind, NewAuditEntry, NewMail, ReportId, Role,
-    Round, RoundStatus, Timestamp, UserId, workflow,
+    Round, RoundId, RoundStatus, Timestamp, UserId, workflow,
 };
 
 use crate::rounds::round_from_columns;
@@ -321,21 +321,11 @@ impl Store {
     /// The reporters to remind: every active reporter of every body whose report in an open
     /// round due on or before `deadline_by` is not handed in.
     pub async fn pending_reporters(&self, deadline_by: Date) -> Result<Vec<PendingReporter>> {
-        let rows = sqlx::query(
-            "SELECT r.id AS round_id, r.follow_up_id, r.period, r.year, r.deadline,
-                    r.status AS round_status, f.title, rep.id AS report_id,
-                    b.id AS body_id, b.name AS body_name,
-                    u.id AS user_id, u.email, u.name AS user_name
-             FROM rounds r
-             JOIN follow_ups f ON f.id = r.follow_up_id
-             JOIN reports rep ON rep.round_id = r.id
-             JOIN bodies b ON b.id = rep.body_id
-             JOIN user_bodies ub ON ub.body_id = b.id
-             JOIN users u ON u.id = ub.user_id
-             WHERE r.status = $1 AND r.deadline <= $2 AND rep.status NOT IN ($3, $4)
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{REPORTERS} WHERE r.status = $1 AND r.deadline <= $2 AND rep.status NOT IN ($3, $4)
                AND u.role = $5 AND u.active = 1
-             ORDER BY r.id, b.id, u.id",
-        )
+             ORDER BY r.id, b.id, u.id"
+        )))
         .bind(RoundStatus::Open.code())
         .bind(deadline_by.to_string())
         .bind(workflow::HANDED_IN[0].code())
@@ -343,19 +333,59 @@ impl Store {
         .bind(Role::Reporter.code())
         .fetch_all(&self.read)
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(PendingReporter {
-                    round: round_from_columns(row, "round_id", "round_status")?,
-                    follow_up: row.try_get("title")?,
-                    report: ReportId(row.try_get("report_id")?),
-                    body: BodyId(row.try_get("body_id")?),
-                    body_name: row.try_get("body_name")?,
-                    user: UserId(row.try_get("user_id")?),
-                    email: row.try_get("email")?,
-                    name: row.try_get("user_name")?,
-                })
-            })
-            .collect()
+        rows.iter().map(reporter_from_row).collect()
     }
+
+    /// The active reporters of every body with a report in `round` (whom an invitation goes
+    /// to), read outside any transaction.
+    pub async fn reporters_in_round(&self, round: RoundId) -> Result<Vec<PendingReporter>> {
+        let mut conn = self.read.acquire().await?;
+        reporters_of(&mut conn, round, None).await
+    }
+}
+
+/// The columns of [`PendingReporter`], joined from a round down to the bodies' reporters.
+const REPORTERS: &str = "SELECT r.id AS round_id, r.follow_up_id, r.period, r.year, r.deadline,
+        r.status AS round_status, f.title, rep.id AS report_id,
+        b.id AS body_id, b.name AS body_name,
+        u.id AS user_id, u.email, u.name AS user_name
+     FROM rounds r
+     JOIN follow_ups f ON f.id = r.follow_up_id
+     JOIN reports rep ON rep.round_id = r.id
+     JOIN bodies b ON b.id = rep.body_id
+     JOIN user_bodies ub ON ub.body_id = b.id
+     JOIN users u ON u.id = ub.user_id";
+
+/// The active reporters of the bodies with a report in `round` (or only of `report`'s
+/// body), inside the caller's transaction: whom an invitation (a round opened), a returned
+/// or an approved report's notice goes to. Queue each mail with [`enqueue`] in the same
+/// transaction.
+pub(crate) async fn reporters_of(
+    conn: &mut AnyConnection,
+    round: RoundId,
+    report: Option<ReportId>,
+) -> Result<Vec<PendingReporter>> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{REPORTERS} WHERE r.id = $1 AND ($2 = 0 OR rep.id = $2) AND u.role = $3 AND u.active = 1
+         ORDER BY b.id, u.id"
+    )))
+    .bind(round.0)
+    .bind(report.map_or(0, |r| r.0))
+    .bind(Role::Reporter.code())
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter().map(reporter_from_row).collect()
+}
+
+fn reporter_from_row(row: &AnyRow) -> Result<PendingReporter> {
+    Ok(PendingReporter {
+        round: round_from_columns(row, "round_id", "round_status")?,
+        follow_up: row.try_get("title")?,
+        report: ReportId(row.try_get("report_id")?),
+        body: BodyId(row.try_get("body_id")?),
+        body_name: row.try_get("body_name")?,
+        user: UserId(row.try_get("user_id")?),
+        email: row.try_get("email")?,
+        name: row.try_get("user_name")?,
+    })
 }

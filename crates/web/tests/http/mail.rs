@@ -213,3 +213,48 @@ async fn reminders_come_a_week_and_a_day_before_the_deadline_and_once_after_it(a
     );
 }
 story!(reminders_come_a_week_and_a_day_before_the_deadline_and_once_after_it);
+
+/// The mails the lead wires into opening a round and returning or approving a report:
+/// ready, addressed to each reporter of the body, with a link to the form, each once.
+async fn invitations_returns_and_approvals_are_written_for_each_reporter(app: TestApp) {
+    let mail = App::new(app.store.clone(), Settings::default());
+    let rounds = app.store.rounds().await.expect("rounds");
+    let open = rounds
+        .iter()
+        .find(|r| r.status == tertial_domain::RoundStatus::Open)
+        .expect("an open round");
+    let reporters = app
+        .store
+        .reporters_in_round(open.id)
+        .await
+        .expect("reporters");
+    let mut emails: Vec<&str> = reporters.iter().map(|p| p.email.as_str()).collect();
+    emails.sort();
+    assert_eq!(emails, ["bromma@example.se", "skarholmen@example.se"]);
+    let skarholmen = reporters
+        .iter()
+        .find(|p| p.email == "skarholmen@example.se")
+        .expect("Skärholmen's reporter");
+    let invitation = mail.invitation_for(skarholmen);
+    assert!(
+        invitation
+            .subject
+            .starts_with("Dags att svara: Tertialrapport 2 2022")
+    );
+    assert!(invitation.body.contains(&format!(
+        "http://127.0.0.1:8080/rapporter/{}",
+        skarholmen.report
+    )));
+    let returned = mail.returned_for(skarholmen, 1, "Komplettera fråga 2.1.");
+    assert!(returned.body.contains("Komplettera fråga 2.1."));
+    let approved = mail.approved_for(skarholmen, 2);
+    assert!(approved.body.contains("godkänt version 2"));
+    let all = [invitation.clone(), returned, approved, invitation];
+    let queued = app
+        .store
+        .queue_mails(&all, app.clock.now())
+        .await
+        .expect("queue");
+    assert_eq!(queued.len(), 3, "the same invitation is queued once");
+}
+story!(invitations_returns_and_approvals_are_written_for_each_reporter);
