@@ -17,10 +17,12 @@ const DEMO_DATA: &str = include_str!("../demo/naringsliv-2022.toml");
 pub async fn run(command: Command) -> Result<(), String> {
     match command {
         Command::Serve(args) => {
+            args.server.mail.check()?;
             let store = connect(&args.database).await?;
             serve(store, &args.server).await
         }
         Command::Demo(mut args) => {
+            args.server.mail.check()?;
             // The demo belongs to no real organisation.
             args.server
                 .organisation
@@ -107,7 +109,6 @@ async fn serve(store: Store, args: &ServerArgs) -> Result<(), String> {
             i64::try_from(args.mail.mail_retry_ms).unwrap_or(i64::MAX),
         ),
     };
-    args.mail.check()?;
     let brand = Brand {
         organisation: args.organisation.clone(),
         logo: args.logo.as_deref().map(Logo::read).transpose()?,

@@ -135,6 +135,8 @@ const SMTP_TIMEOUT: Duration = Duration::from_secs(20);
 /// over while it is being sent.
 const SEND_TIMEOUT: Duration = Duration::from_secs(60);
 const LEASE: jiff::SignedDuration = jiff::SignedDuration::from_mins(3);
+/// How long an accepted mail's "sent" is retried: well inside the lease.
+const MARK_SENT_PATIENCE: Duration = Duration::from_secs(90);
 
 /// The worker: what it needs, and the signal that stops it.
 pub struct Worker {
@@ -202,17 +204,32 @@ impl Worker {
                 }
             };
             match self.send(&mail).await {
-                Ok(()) => {
-                    if let Err(e) = self.app.mail_sent(mail.id).await {
-                        // The lease ends later; until then no one sends it again.
-                        tracing::error!(error = %chain(&e), mail = %mail.id, "mail sent but not marked sent");
-                    }
-                }
+                Ok(()) => self.mark_sent(&mail).await,
                 Err(error) => {
                     tracing::warn!(mail = %mail.id, attempt = mail.attempt, %error, "mail not sent");
                     if let Err(e) = self.app.mail_failed(&mail, &self.name, &error).await {
                         tracing::warn!(error = %chain(&e), "could not note a failed mail");
                     }
+                }
+            }
+        }
+    }
+
+    /// Marks an accepted mail sent, trying again while the database is unavailable: until
+    /// the lease ends no other worker takes the mail, so it is not sent twice unless the
+    /// database stays away longer than that.
+    async fn mark_sent(&self, mail: &ClaimedMail) {
+        let started = tokio::time::Instant::now();
+        loop {
+            match self.app.mail_sent(mail.id).await {
+                Ok(_) => return,
+                Err(e) if started.elapsed() < MARK_SENT_PATIENCE => {
+                    tracing::warn!(error = %chain(&e), mail = %mail.id, "mail sent; marking it sent failed, trying again");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+                Err(e) => {
+                    tracing::error!(error = %chain(&e), mail = %mail.id, "mail sent but not marked sent: it may be sent again");
+                    return;
                 }
             }
         }

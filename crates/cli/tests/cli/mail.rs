@@ -267,3 +267,40 @@ async fn two_servers_on_one_postgresql_deliver_each_reminder_exactly_once() {
     }
     store.close().await;
 }
+
+/// The mail options are documented, and settings that cannot work are refused at start
+/// with a message that names the option.
+#[test]
+fn mail_options_are_documented_and_bad_ones_refused_at_start() {
+    let help =
+        String::from_utf8(crate::support::tertial(&["serve", "--help"]).stdout).expect("utf-8");
+    for option in [
+        "--smtp-host",
+        "--smtp-port",
+        "--smtp-security",
+        "--smtp-user",
+        "--smtp-password",
+        "TERTIAL_SMTP_PASSWORD",
+        "--mail-from",
+        "--public-url",
+        "--reminder-days",
+        "--mail-interval-ms",
+    ] {
+        assert!(help.contains(option), "{option} missing from:\n{help}");
+    }
+    let dir = temp_dir("mail-options");
+    let url = format!("sqlite:{}", dir.join("tertial.db").display());
+    for (flags, says) in [
+        (&["--smtp-security", "sometimes"][..], "--smtp-security"),
+        (&["--mail-from", "inte en adress"][..], "--mail-from"),
+        (&["--public-url", "tertial.example.se"][..], "--public-url"),
+        (&["--reminder-days", "7,-1"][..], "--reminder-days"),
+    ] {
+        let mut all = vec!["serve", "--database-url", &url, "--bind", "127.0.0.1:0"];
+        all.extend_from_slice(flags);
+        let out = crate::support::tertial(&all);
+        assert!(!out.status.success(), "{flags:?} refused");
+        let stderr = crate::support::stderr(&out);
+        assert!(stderr.contains(says), "{flags:?}: {stderr}");
+    }
+}
