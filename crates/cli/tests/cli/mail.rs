@@ -162,6 +162,11 @@ async fn the_receipt_reaches_the_submitter_once_through_a_failing_mail_server() 
     assert_eq!(mails[0].attempts, 4);
     store.close().await;
 
+    terminate(&mut server);
+}
+
+/// Sends SIGTERM and waits (at most 15 s) for a clean exit.
+fn terminate(server: &mut Server) {
     let kill = std::process::Command::new("kill")
         .args(["-TERM", &server.child.id().to_string()])
         .status()
@@ -199,11 +204,21 @@ async fn two_servers_on_one_postgresql_deliver_each_reminder_exactly_once() {
         return;
     };
     let dir = temp_dir("mail-two-servers");
-    // Build the demo (no SMTP, no reminder due), then stop it.
-    drop(Server::start_logging(
-        &["demo", "--database-url", &url, "--reminder-days", "1"],
+    // Build the demo (no SMTP, no reminder due), then stop it cleanly: its worker may be
+    // running the reminder job, which it finishes and leaves due again at once.
+    let mut demo = Server::start_logging(
+        &[
+            "demo",
+            "--database-url",
+            &url,
+            "--reminder-days",
+            "1",
+            "--reminder-interval-ms",
+            "1",
+        ],
         &dir.join("demo.log"),
-    ));
+    );
+    terminate(&mut demo);
     let smtp = SmtpServer::start().await;
     // One failure on the way, so that a retry races the other server too.
     smtp.fail_data(1);
