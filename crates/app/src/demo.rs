@@ -222,9 +222,13 @@ pub async fn load(store: &Store, data: &DemoData) -> Result<Vec<DemoUser>> {
                 .collect();
             let late = swedish_date(at) > deadline;
             let outcome = store
-                .submit(&draft, at, late, &|fields| {
-                    prepare_submission(&questions, fields)
-                })
+                .submit(
+                    &draft,
+                    at,
+                    late,
+                    &|fields| prepare_submission(&questions, fields),
+                    None,
+                )
                 .await?;
             if !matches!(outcome, Ok(SubmitOutcome::Submitted(_))) {
                 return Err(bad(format!(

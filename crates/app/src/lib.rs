@@ -8,6 +8,7 @@ mod clock;
 pub mod demo;
 mod documents;
 mod error;
+mod mail;
 mod presession;
 mod recent;
 mod reports;
@@ -30,12 +31,14 @@ pub use audit_log::{AUDIT_PAGE, AuditLine, AuditLog, AuditQuery, Subject};
 pub use auth::SessionEnds;
 pub use clock::Clock;
 pub use error::{AppError, chain};
+pub use mail::{MAILS_PER_PAGE, OutboxPage};
 pub use presession::SignInGuard;
 pub use reports::{
     FieldEntry, FieldSaved, FormPosted, FormSaved, QuestionView, ReportAccess, ReportContext,
     ReportPage, SectionView,
 };
 pub use rounds::{RoundListing, RoundOverview};
+pub use tertial_store::{ClaimedMail, MailRecord, PendingReporter};
 pub use tertial_store::{ReportOverview, ReviewRefusal, SubmitOutcome};
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
@@ -49,6 +52,14 @@ pub struct Settings {
     pub session_idle: SignedDuration,
     /// How long a session lives at most, however much it is used.
     pub session_lifetime: SignedDuration,
+    /// Tertial's address as its users reach it, for links in mail (no trailing slash).
+    pub public_url: String,
+    /// Days before a round's deadline on which its reporters are reminded.
+    pub reminder_days: Vec<i64>,
+    /// How often the reminder job runs.
+    pub reminder_interval: SignedDuration,
+    /// The wait after a mail's first failed attempt; it doubles with each further one.
+    pub mail_retry_base: SignedDuration,
 }
 
 impl Default for Settings {
@@ -57,6 +68,10 @@ impl Default for Settings {
             max_answer_chars: DEFAULT_MAX_ANSWER_CHARS,
             session_idle: SignedDuration::from_hours(8),
             session_lifetime: SignedDuration::from_hours(12),
+            public_url: "http://127.0.0.1:8080".to_owned(),
+            reminder_days: vec![7, 1],
+            reminder_interval: SignedDuration::from_mins(15),
+            mail_retry_base: SignedDuration::from_secs(30),
         }
     }
 }

@@ -340,9 +340,14 @@ impl App {
         let questions = context.questions();
         let done = self
             .store
-            .save_and_submit(&draft, &changes, at, late, &|fields| {
-                prepare_submission(&questions, fields)
-            })
+            .save_and_submit(
+                &draft,
+                &changes,
+                at,
+                late,
+                &|fields| prepare_submission(&questions, fields),
+                Some(&|submission, to| self.receipt_of(&context, submission, to)),
+            )
             .await??;
         Ok(match done.submit {
             None => FormPosted::Saved(FormSaved::of(changes, done.saves)),

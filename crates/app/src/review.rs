@@ -13,6 +13,7 @@ use tertial_domain::{Actor, AuditSubject, Field, ReportId, ReviewAccess, workflo
 
 use crate::reports::ReportContext;
 use crate::{App, AppError, Result};
+use tertial_store::PendingReporter;
 
 /// The longest comment, reason or answer accepted, in characters.
 const MAX_COMMENT_CHARS: usize = 5_000;
@@ -52,7 +53,10 @@ impl App {
             comments,
         )
         .map_err(AppError::ReviewIncomplete)?;
-        self.store.review(&access, &review, self.now()).await??;
+        let notice = |p: &PendingReporter| self.returned_for(p, submission, &review.comment);
+        self.store
+            .review(&access, &review, self.now(), &notice)
+            .await??;
         Ok(())
     }
 
@@ -73,7 +77,10 @@ impl App {
             Vec::new(),
         )
         .map_err(AppError::ReviewIncomplete)?;
-        self.store.review(&access, &review, self.now()).await??;
+        let notice = |p: &PendingReporter| self.approved_for(p, submission);
+        self.store
+            .review(&access, &review, self.now(), &notice)
+            .await??;
         Ok(())
     }
 

@@ -8,6 +8,7 @@ use tertial_domain::Role;
 use tertial_store::Store;
 use tertial_web::{Brand, Logo, ServeLimits, WebSettings};
 
+use crate::mail::Worker;
 use crate::{Command, DatabaseArgs, ServerArgs, UserAddArgs, UserCommand};
 
 /// The demo's data: a file, not code.
@@ -16,10 +17,12 @@ const DEMO_DATA: &str = include_str!("../demo/naringsliv-2022.toml");
 pub async fn run(command: Command) -> Result<(), String> {
     match command {
         Command::Serve(args) => {
+            args.server.mail.check()?;
             let store = connect(&args.database).await?;
             serve(store, &args.server).await
         }
         Command::Demo(mut args) => {
+            args.server.mail.check()?;
             // The demo belongs to no real organisation.
             args.server
                 .organisation
@@ -97,6 +100,14 @@ async fn serve(store: Store, args: &ServerArgs) -> Result<(), String> {
             jiff::SignedDuration::from_hours(args.session_max_hours),
             jiff::SignedDuration::from_mins,
         ),
+        public_url: args.mail.public_url.trim_end_matches('/').to_owned(),
+        reminder_days: args.mail.reminder_days.clone(),
+        reminder_interval: jiff::SignedDuration::from_millis(
+            i64::try_from(args.mail.reminder_interval_ms).unwrap_or(i64::MAX),
+        ),
+        mail_retry_base: jiff::SignedDuration::from_millis(
+            i64::try_from(args.mail.mail_retry_ms).unwrap_or(i64::MAX),
+        ),
     };
     let brand = Brand {
         organisation: args.organisation.clone(),
@@ -106,6 +117,8 @@ async fn serve(store: Store, args: &ServerArgs) -> Result<(), String> {
         statement_reviewed: args.accessibility_reviewed,
     };
     let app = App::new(store.clone(), settings);
+    let (stop_mail, stopped) = tokio::sync::watch::channel(false);
+    let worker = tokio::spawn(Worker::new(app.clone(), &args.mail, stopped)?.run());
     let router = tertial_web::router(
         app,
         WebSettings {
@@ -128,6 +141,14 @@ async fn serve(store: Store, args: &ServerArgs) -> Result<(), String> {
         max_connections: args.max_connections,
     };
     let drained = tertial_web::serve(listener, router, shutdown, limits).await;
+    // The mail worker finishes the mail it is sending (each has a timeout), then stops.
+    let _ = stop_mail.send(true);
+    if tokio::time::timeout(Duration::from_secs(args.drain_seconds.max(1)), worker)
+        .await
+        .is_err()
+    {
+        tracing::warn!("the mail worker was still busy at exit");
+    }
     // Requests still running past the deadline hold database connections; closing waits
     // for them, so it is bounded too.
     if drained {

@@ -1,6 +1,7 @@
 //! `tertial`: the command line. Runs the server, builds the demo, manages accounts.
 
 mod commands;
+mod mail;
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -103,6 +104,8 @@ struct ServerArgs {
     /// statement in this version of Tertial was written.
     #[arg(long, env = "TERTIAL_ACCESSIBILITY_REVIEWED")]
     accessibility_reviewed: Option<jiff::civil::Date>,
+    #[command(flatten)]
+    mail: mail::MailArgs,
 }
 
 #[derive(Debug, Args)]

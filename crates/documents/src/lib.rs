@@ -1,6 +1,7 @@
 //! File formats: bytes in and out. Each writer takes a format-neutral model and returns the
 //! file's bytes; nothing here knows about HTTP or databases.
 
+pub mod mail;
 pub mod markdown;
 pub mod swedish;
 

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::{Field, ReportId, ReportStatus, RoundId, UserId};
+use crate::{Field, MailId, ReportId, ReportStatus, RoundId, UserId};
 
 /// What happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -31,11 +31,17 @@ pub enum AuditAction {
     RoundOpened,
     RoundClosed,
     DemoLoaded,
+    /// A mail put in the outbox (a receipt, a reminder, …).
+    MailQueued,
+    /// A mail accepted by the mail server.
+    MailSent,
+    /// A mail's attempt failed (it is tried again, or given up after the last attempt).
+    MailFailed,
 }
 
 impl AuditAction {
     /// Every action, in the order the audit log's filter lists them.
-    pub const ALL: [AuditAction; 18] = [
+    pub const ALL: [AuditAction; 21] = [
         AuditAction::SignedIn,
         AuditAction::SignInFailed,
         AuditAction::SignedOut,
@@ -54,6 +60,9 @@ impl AuditAction {
         AuditAction::ReportApproved,
         AuditAction::ReopenRequested,
         AuditAction::ReopenDecided,
+        AuditAction::MailQueued,
+        AuditAction::MailSent,
+        AuditAction::MailFailed,
     ];
 
     pub fn from_code(code: &str) -> Option<AuditAction> {
@@ -80,6 +89,9 @@ impl AuditAction {
             AuditAction::RoundOpened => "round_opened",
             AuditAction::RoundClosed => "round_closed",
             AuditAction::DemoLoaded => "demo_loaded",
+            AuditAction::MailQueued => "mail_queued",
+            AuditAction::MailSent => "mail_sent",
+            AuditAction::MailFailed => "mail_failed",
         }
     }
 }
@@ -100,6 +112,10 @@ pub enum AuditSubject {
     Demo,
     /// The audit log itself.
     AuditLog,
+    /// A mail in the outbox.
+    Mail(MailId),
+    /// The outbox's list of mails.
+    Outbox,
 }
 
 impl AuditSubject {
@@ -118,6 +134,8 @@ impl AuditSubject {
             ("origin", None) => AuditSubject::ForeignOrigin,
             ("demo", None) => AuditSubject::Demo,
             ("audit_log", None) => AuditSubject::AuditLog,
+            ("mail", Some(id)) => AuditSubject::Mail(MailId(id)),
+            ("outbox", None) => AuditSubject::Outbox,
             _ => return None,
         })
     }
@@ -135,6 +153,8 @@ impl fmt::Display for AuditSubject {
             AuditSubject::ForeignOrigin => f.write_str("origin"),
             AuditSubject::Demo => f.write_str("demo"),
             AuditSubject::AuditLog => f.write_str("audit_log"),
+            AuditSubject::Mail(id) => write!(f, "mail:{id}"),
+            AuditSubject::Outbox => f.write_str("outbox"),
         }
     }
 }
@@ -283,6 +303,8 @@ mod tests {
             AuditSubject::ForeignOrigin,
             AuditSubject::Demo,
             AuditSubject::AuditLog,
+            AuditSubject::Mail(crate::MailId(4)),
+            AuditSubject::Outbox,
         ] {
             assert_eq!(AuditSubject::parse(&subject.to_string()), Some(subject));
         }

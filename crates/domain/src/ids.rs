@@ -42,3 +42,7 @@ id!(
     /// One body's report in one round.
     ReportId
 );
+id!(
+    /// A mail in the outbox.
+    MailId
+);

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod body;
 pub mod followup;
 pub mod ids;
+pub mod mail;
 pub mod report;
 pub mod review;
 pub mod round;
@@ -19,7 +20,8 @@ pub use access::{Actor, DraftAccess, ReviewAccess, Role, Session, SubmissionAcce
 pub use audit::{AuditAction, AuditSubject, NewAuditEntry};
 pub use body::{Body, BodyKind};
 pub use followup::{FocusArea, FollowUp, Question, QuestionKey};
-pub use ids::{BodyId, FollowUpId, ReportId, RoundId, UserId};
+pub use ids::{BodyId, FollowUpId, MailId, ReportId, RoundId, UserId};
+pub use mail::{MailKind, MailStatus, NewMail};
 pub use report::{
     ContactPerson, Field, FieldValue, Problem, Report, ReportStatus, SaveOutcome, StoredField,
     Submission, SubmittedAnswer, SubmittedContent,

@@ -22,6 +22,7 @@ mod audit;
 mod connect;
 mod followups;
 mod group_commit;
+mod outbox;
 mod reports;
 mod reviews;
 mod rounds;
@@ -41,11 +42,12 @@ use sqlx::AnyPool;
 use tertial_domain::{NewAuditEntry, Timestamp};
 
 pub use audit::{AuditFilter, AuditRecord};
+pub use outbox::{ClaimedMail, MailRecord, PendingReporter};
 pub use reports::ReportOverview;
 pub use reviews::{ReviewRefusal, Reviewed};
 pub use rounds::RoundSnapshot;
 pub use saves::{Refusable, Refusal};
-pub use submissions::{Freeze, SavedAndSubmitted, SubmitOutcome};
+pub use submissions::{Freeze, Receipt, SavedAndSubmitted, SubmitOutcome};
 pub use users::{NewUser, UserRecord};
 use write::Writer;
 

@@ -9,11 +9,12 @@ use tertial_domain::review::{
     AnswerComment, NewReview, ReopenDecision, ReopenOutcome, ReopenRequest, Review, ReviewDecision,
 };
 use tertial_domain::{
-    DraftAccess, NewAuditEntry, QuestionKey, ReportId, ReportStatus, ReviewAccess,
-    SubmissionAccess, Timestamp, Transition, UserId, workflow,
+    DraftAccess, NewAuditEntry, NewMail, QuestionKey, ReportId, ReportStatus, ReviewAccess,
+    RoundId, SubmissionAccess, Timestamp, Transition, UserId, workflow,
 };
 
-use crate::{Result, Store, audit, bind_transition, corrupt, millis, timestamp};
+use crate::outbox::PendingReporter;
+use crate::{Result, Store, audit, bind_transition, corrupt, millis, outbox, timestamp};
 
 /// Why a review or a request was not stored; nothing was.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +41,7 @@ impl Store {
         access: &ReviewAccess,
         review: &NewReview,
         at: Timestamp,
+        notice: &(dyn Fn(&PendingReporter) -> NewMail + Sync),
     ) -> Result<Reviewed> {
         let report = access.report();
         let transition = match review.decision {
@@ -82,6 +84,15 @@ impl Store {
             at,
         )
         .await?;
+        // The body's reporters are told, in the same transaction: the mail is queued
+        // exactly when the decision is stored.
+        let round: i64 = sqlx::query_scalar("SELECT round_id FROM reports WHERE id = $1")
+            .bind(report.0)
+            .fetch_one(&mut *tx)
+            .await?;
+        for reporter in outbox::reporters_of(&mut tx, RoundId(round), Some(report)).await? {
+            outbox::enqueue(&mut tx, &notice(&reporter), at).await?;
+        }
         tx.commit().await?;
         Ok(Ok(()))
     }

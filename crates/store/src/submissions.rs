@@ -3,13 +3,15 @@
 
 use tertial_domain::report::Fields;
 use tertial_domain::{
-    DraftAccess, Field, FieldValue, NewAuditEntry, Problem, ReportStatus, SaveOutcome, Submission,
-    SubmittedContent, Timestamp, workflow,
+    DraftAccess, Field, FieldValue, NewAuditEntry, NewMail, Problem, ReportStatus, SaveOutcome,
+    Submission, SubmittedContent, Timestamp, workflow,
 };
 
 use crate::reports::field_from_row;
 use crate::saves::{Refusable, SaveJob, guard, save_in};
-use crate::{Backend, Result, Store, audit, bind_transition, corrupt, millis, stored_precision};
+use crate::{
+    Backend, Result, Store, audit, bind_transition, corrupt, millis, outbox, stored_precision,
+};
 
 /// What became of a submission attempt that was not refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +34,11 @@ pub struct SavedAndSubmitted {
 /// Checks and freezes a report's fields into what is submitted, or says what is missing.
 pub type Freeze<'a> = &'a (dyn Fn(&Fields) -> Result<SubmittedContent, Vec<Problem>> + Sync);
 
+/// Writes the receipt of a submission to the submitter, given their e-mail address; it is
+/// queued in the outbox in the submission's own transaction. `None` queues none (the demo's
+/// load, which is nobody's action).
+pub type Receipt<'a> = Option<&'a (dyn Fn(&Submission, &str) -> NewMail + Sync)>;
+
 impl Store {
     /// Submits a report: under the report's lock, reads its fields, lets `freeze` check and
     /// freeze them, and stores the result as the next numbered submission.
@@ -41,10 +48,11 @@ impl Store {
         at: Timestamp,
         late: bool,
         freeze: Freeze<'_>,
+        receipt: Receipt<'_>,
     ) -> Result<Refusable<SubmitOutcome>> {
         let at = stored_precision(at)?;
         let mut tx = self.begin().await?;
-        let outcome = submit_in(&mut tx, self.backend, access, at, late, freeze).await?;
+        let outcome = submit_in(&mut tx, self.backend, access, at, late, freeze, receipt).await?;
         match outcome {
             Ok(SubmitOutcome::Submitted(_)) => tx.commit().await?,
             _ => tx.rollback().await?,
@@ -62,6 +70,7 @@ impl Store {
         at: Timestamp,
         late: bool,
         freeze: Freeze<'_>,
+        receipt: Receipt<'_>,
     ) -> Result<Refusable<SavedAndSubmitted>> {
         let at = stored_precision(at)?;
         let job = SaveJob {
@@ -84,7 +93,7 @@ impl Store {
                 submit: None,
             }));
         }
-        match submit_in(&mut tx, self.backend, access, at, late, freeze).await? {
+        match submit_in(&mut tx, self.backend, access, at, late, freeze, receipt).await? {
             Ok(submit) => {
                 tx.commit().await?;
                 Ok(Ok(SavedAndSubmitted {
@@ -109,6 +118,7 @@ async fn submit_in(
     at: Timestamp,
     late: bool,
     freeze: Freeze<'_>,
+    receipt: Receipt<'_>,
 ) -> Result<Refusable<SubmitOutcome>> {
     if let Err(refusal) = guard(conn, backend, access, at).await? {
         return Ok(Err(refusal));
@@ -174,11 +184,12 @@ async fn submit_in(
     }
     let entry = NewAuditEntry::submitted(by, report, number, late, status);
     audit::append(conn, &entry, at).await?;
-    let name: String = sqlx::query_scalar("SELECT name FROM users WHERE id = $1")
-        .bind(by.0)
-        .fetch_one(&mut *conn)
-        .await?;
-    Ok(Ok(SubmitOutcome::Submitted(Submission {
+    let (name, email): (String, String) =
+        sqlx::query_as("SELECT name, email FROM users WHERE id = $1")
+            .bind(by.0)
+            .fetch_one(&mut *conn)
+            .await?;
+    let submission = Submission {
         report_id: report,
         number,
         submitted_at: at,
@@ -186,5 +197,9 @@ async fn submit_in(
         submitted_by_name: name,
         late,
         content,
-    })))
+    };
+    if let Some(receipt) = receipt {
+        outbox::enqueue(conn, &receipt(&submission, &email), at).await?;
+    }
+    Ok(Ok(SubmitOutcome::Submitted(submission)))
 }

@@ -370,9 +370,13 @@ async fn submitting_freezes_numbered_immutable_versions(store: Store, url: Strin
         let by = w.draft.clone();
         async move {
             store
-                .submit(&by, now(), false, &|fields| {
-                    prepare_submission(&mine, fields)
-                })
+                .submit(
+                    &by,
+                    now(),
+                    false,
+                    &|fields| prepare_submission(&mine, fields),
+                    Some(&receipt),
+                )
                 .await
                 .expect("submit")
         }
@@ -611,9 +615,13 @@ async fn a_closed_round_takes_no_saves_or_submissions(store: Store, _url: String
         .expect("save");
     assert_eq!(refused, Err(Refusal::RoundClosed));
     let submitted = store
-        .submit(&w.draft, now(), true, &|_| {
-            Err(vec![Problem::ContactNameMissing])
-        })
+        .submit(
+            &w.draft,
+            now(),
+            true,
+            &|_| Err(vec![Problem::ContactNameMissing]),
+            None,
+        )
         .await
         .expect("submit");
     assert_eq!(submitted, Err(Refusal::RoundClosed));
@@ -1285,6 +1293,16 @@ async fn sqlite_tables_become_strict_and_keep_their_rows() {
 
 // ---- Review: return, approve, requests to reopen ----
 
+/// The mail a decision queues for each of the body's reporters (its text is the app's).
+fn review_notice(reporter: &tertial_store::PendingReporter) -> tertial_domain::NewMail {
+    static SENT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = SENT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    mail(
+        &reporter.email,
+        &format!("review:{}:{}:{n}", reporter.report, reporter.user),
+    )
+}
+
 /// The world's district report, completed and submitted once more as the next version.
 async fn submit_district(store: &Store, w: &World, answer: &str) -> i64 {
     let snapshot = store.round_snapshot(w.round).await.expect("snapshot");
@@ -1326,9 +1344,14 @@ async fn submit_district(store: &Store, w: &World, answer: &str) -> i64 {
     })
     .collect();
     let done = store
-        .save_and_submit(&w.draft, &changes, now(), false, &|fields| {
-            prepare_submission(&mine, fields)
-        })
+        .save_and_submit(
+            &w.draft,
+            &changes,
+            now(),
+            false,
+            &|fields| prepare_submission(&mine, fields),
+            None,
+        )
         .await
         .expect("submit")
         .expect("editable");
@@ -1401,7 +1424,10 @@ async fn a_report_is_returned_completed_and_approved(store: Store, url: String) 
     .expect("review");
     // Nothing submitted yet: nothing to return.
     assert_eq!(
-        store.review(&review, &returned, now()).await.expect("r"),
+        store
+            .review(&review, &returned, now(), &review_notice)
+            .await
+            .expect("r"),
         Err(ReviewRefusal::NotSubmitted(ReportStatus::NotStarted))
     );
     assert_eq!(submit_district(&store, &w, "Platssamverkan.").await, 1);
@@ -1410,11 +1436,14 @@ async fn a_report_is_returned_completed_and_approved(store: Store, url: String) 
         ..returned.clone()
     };
     assert_eq!(
-        store.review(&review, &stale, now()).await.expect("r"),
+        store
+            .review(&review, &stale, now(), &review_notice)
+            .await
+            .expect("r"),
         Err(ReviewRefusal::NotLatest { latest: 1 })
     );
     store
-        .review(&review, &returned, now())
+        .review(&review, &returned, now(), &review_notice)
         .await
         .expect("r")
         .expect("returned");
@@ -1422,9 +1451,20 @@ async fn a_report_is_returned_completed_and_approved(store: Store, url: String) 
         status_of(&store, w.district_report).await,
         ReportStatus::Returned
     );
+    // The body's reporter is told, queued with the decision; refused decisions queued nothing.
+    let (mails, _) = store.mails(0, 50).await.expect("outbox");
+    let told: Vec<_> = mails
+        .iter()
+        .filter(|m| m.subject.starts_with("Ämne review:"))
+        .collect();
+    assert_eq!(told.len(), 1, "{mails:?}");
+    assert_eq!(told[0].recipient, "skarholmen@example.se");
     // Returned once: not again, and not approved, until submitted again.
     assert_eq!(
-        store.review(&review, &returned, now()).await.expect("r"),
+        store
+            .review(&review, &returned, now(), &review_notice)
+            .await
+            .expect("r"),
         Err(ReviewRefusal::NotSubmitted(ReportStatus::Returned))
     );
     assert_eq!(
@@ -1433,7 +1473,7 @@ async fn a_report_is_returned_completed_and_approved(store: Store, url: String) 
     );
     let approved = NewReview::new(2, ReviewDecision::Approve, "", vec![]).expect("approve");
     store
-        .review(&review, &approved, now())
+        .review(&review, &approved, now(), &review_notice)
         .await
         .expect("r")
         .expect("approved");
@@ -1611,3 +1651,322 @@ async fn requests_to_reopen_are_answered_once(store: Store, url: String) {
     pool.close().await;
 }
 conformance!(reopen_requests, requests_to_reopen_are_answered_once);
+
+// --- Mail: the outbox and the jobs table ---
+
+/// A receipt as the app writes one (its text is the documents crate's; here only its key).
+fn receipt(submission: &tertial_domain::Submission, to: &str) -> tertial_domain::NewMail {
+    mail(
+        to,
+        &tertial_domain::mail::dedup::receipt(submission.report_id, submission.number),
+    )
+}
+
+fn mail(to: &str, key: &str) -> tertial_domain::NewMail {
+    tertial_domain::NewMail {
+        recipient: to.into(),
+        subject: format!("Ämne {key}"),
+        body: "Hej!\n\nText.".into(),
+        kind: tertial_domain::MailKind::Reminder,
+        dedup_key: key.into(),
+    }
+}
+
+fn later(ms: i64) -> Timestamp {
+    now() + jiff::SignedDuration::from_millis(ms)
+}
+
+async fn a_submission_queues_its_receipt_in_its_own_transaction(store: Store, _url: String) {
+    let w = world(&store).await;
+    let snapshot = store.round_snapshot(w.round).await.expect("snapshot");
+    let mine: Vec<&Question> = snapshot
+        .questions
+        .iter()
+        .filter(|q| q.applies_to_kind(BodyKind::DistrictCommittee))
+        .collect();
+    // Incomplete: nothing is submitted, and no receipt queued.
+    let outcome = store
+        .submit(
+            &w.draft,
+            now(),
+            false,
+            &|fields| prepare_submission(&mine, fields),
+            Some(&receipt),
+        )
+        .await
+        .expect("submit");
+    assert!(matches!(outcome, Ok(SubmitOutcome::Incomplete(_))));
+    assert_eq!(store.mails(0, 10).await.expect("mails").1, 0);
+    let outcome = store
+        .submit(
+            &w.draft,
+            now(),
+            false,
+            &|_| Ok(empty_content()),
+            Some(&receipt),
+        )
+        .await
+        .expect("submit");
+    assert!(matches!(outcome, Ok(SubmitOutcome::Submitted(_))));
+    let (mails, total) = store.mails(0, 10).await.expect("mails");
+    assert_eq!(total, 1);
+    assert_eq!(mails[0].recipient, "skarholmen@example.se");
+    assert_eq!(mails[0].status(), tertial_domain::MailStatus::Waiting);
+    let audit = store
+        .audit_of(AuditSubject::Mail(mails[0].id))
+        .await
+        .expect("audit");
+    assert_eq!(audit[0].action, "mail_queued");
+}
+conformance!(
+    receipt,
+    a_submission_queues_its_receipt_in_its_own_transaction
+);
+
+async fn a_mail_is_queued_once_and_claimed_by_one_worker(store: Store, _url: String) {
+    let queued = store
+        .queue_mails(
+            &[mail("a@example.se", "k1"), mail("b@example.se", "k2")],
+            now(),
+        )
+        .await
+        .expect("queue");
+    assert_eq!(queued.len(), 2);
+    // The same keys again (a job run twice, or on two servers): nothing new.
+    let again = store
+        .queue_mails(
+            &[mail("a@example.se", "k1"), mail("c@example.se", "k3")],
+            now(),
+        )
+        .await
+        .expect("queue again");
+    assert_eq!(again.len(), 1);
+    assert_eq!(store.mails(0, 10).await.expect("mails").1, 3);
+
+    // Three workers claim at once: each gets a different mail.
+    let claims = futures_claims(&store).await;
+    let mut ids: Vec<_> = claims.iter().map(|c| c.id).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 3, "{claims:?}");
+    assert!(claims.iter().all(|c| c.attempt == 1));
+    // Nothing else is due while the leases run.
+    assert_eq!(
+        store
+            .claim_mail("w4", now(), later(60_000))
+            .await
+            .expect("claim"),
+        None
+    );
+
+    // One is sent, one fails and waits for its retry, one's worker vanished.
+    assert!(store.mail_sent(claims[0].id, now()).await.expect("sent"));
+    assert!(
+        !store
+            .mail_sent(claims[0].id, now())
+            .await
+            .expect("sent twice")
+    );
+    assert!(
+        store
+            .mail_failed(claims[1].id, "w1", "451 try later", later(60_000), now())
+            .await
+            .expect("failed")
+            || store
+                .mail_failed(claims[1].id, "w2", "451 try later", later(60_000), now())
+                .await
+                .expect("failed")
+            || store
+                .mail_failed(claims[1].id, "w3", "451 try later", later(60_000), now())
+                .await
+                .expect("failed")
+    );
+    let failed = store
+        .mail(claims[1].id)
+        .await
+        .expect("mail")
+        .expect("exists");
+    assert_eq!(failed.last_error.as_deref(), Some("451 try later"));
+    assert_eq!(failed.status(), tertial_domain::MailStatus::Waiting);
+    // Before the retry and the vanished worker's lease end, nothing; after, both again.
+    assert_eq!(
+        store
+            .claim_mail("w5", later(30_000), later(90_000))
+            .await
+            .expect("claim"),
+        None
+    );
+    let a = store
+        .claim_mail("w5", later(120_000), later(180_000))
+        .await
+        .expect("claim");
+    let b = store
+        .claim_mail("w5", later(120_000), later(180_000))
+        .await
+        .expect("claim");
+    let mut retried: Vec<_> = [a, b]
+        .into_iter()
+        .flatten()
+        .map(|c| (c.id, c.attempt))
+        .collect();
+    retried.sort();
+    let mut expected = vec![(claims[1].id, 2), (claims[2].id, 2)];
+    expected.sort();
+    assert_eq!(retried, expected);
+    let sent = store
+        .mail(claims[0].id)
+        .await
+        .expect("mail")
+        .expect("exists");
+    assert_eq!(sent.status(), tertial_domain::MailStatus::Sent);
+    let actions: Vec<_> = store
+        .audit_of(AuditSubject::Mail(claims[0].id))
+        .await
+        .expect("audit")
+        .into_iter()
+        .map(|a| a.action)
+        .collect();
+    assert_eq!(actions, ["mail_queued", "mail_sent"]);
+}
+conformance!(outbox, a_mail_is_queued_once_and_claimed_by_one_worker);
+
+/// Three workers claiming a mail each at the same moment.
+async fn futures_claims(store: &Store) -> Vec<tertial_store::ClaimedMail> {
+    let claim = |worker: &'static str| {
+        let store = store.clone();
+        tokio::spawn(async move { store.claim_mail(worker, now(), later(60_000)).await })
+    };
+    let handles = [claim("w1"), claim("w2"), claim("w3")];
+    let mut claims = Vec::new();
+    for handle in handles {
+        claims.push(handle.await.expect("join").expect("claim").expect("a mail"));
+    }
+    claims
+}
+
+async fn a_mail_is_given_up_after_its_last_attempt(store: Store, _url: String) {
+    store
+        .queue_mails(&[mail("a@example.se", "k")], now())
+        .await
+        .expect("queue");
+    let mut at = 0;
+    for attempt in 1..=tertial_domain::mail::MAX_ATTEMPTS {
+        let claimed = store
+            .claim_mail("w", later(at), later(at + 1000))
+            .await
+            .expect("claim")
+            .expect("due");
+        assert_eq!(claimed.attempt, attempt);
+        assert!(
+            store
+                .mail_failed(claimed.id, "w", "boom", later(at + 10), later(at))
+                .await
+                .expect("failed")
+        );
+        at += 20;
+    }
+    assert_eq!(
+        store
+            .claim_mail("w", later(at + 10_000), later(at + 20_000))
+            .await
+            .expect("claim"),
+        None
+    );
+    let (mails, _) = store.mails(0, 1).await.expect("mails");
+    assert_eq!(mails[0].status(), tertial_domain::MailStatus::Failed);
+}
+conformance!(given_up, a_mail_is_given_up_after_its_last_attempt);
+
+async fn a_job_is_run_by_one_worker_until_it_is_due_again(store: Store, _url: String) {
+    let (a, b) = tokio::join!(
+        store.claim_job("reminders", "a", now(), later(60_000)),
+        store.claim_job("reminders", "b", now(), later(60_000)),
+    );
+    let (a, b) = (a.expect("claim"), b.expect("claim"));
+    assert!(a ^ b, "exactly one worker runs the job: {a} {b}");
+    let winner = if a { "a" } else { "b" };
+    store
+        .job_done("reminders", winner, later(10_000), None, now())
+        .await
+        .expect("done");
+    assert!(
+        !store
+            .claim_job("reminders", "c", later(5_000), later(65_000))
+            .await
+            .expect("claim")
+    );
+    assert!(
+        store
+            .claim_job("reminders", "c", later(10_000), later(70_000))
+            .await
+            .expect("claim")
+    );
+    // A worker that vanished mid-run: its lease ends and another takes over.
+    assert!(
+        !store
+            .claim_job("reminders", "d", later(20_000), later(80_000))
+            .await
+            .expect("claim")
+    );
+    assert!(
+        store
+            .claim_job("reminders", "d", later(70_000), later(130_000))
+            .await
+            .expect("claim")
+    );
+    assert!(
+        !store
+            .claim_job("no-such-job", "d", now(), later(1))
+            .await
+            .expect("claim")
+    );
+}
+conformance!(jobs, a_job_is_run_by_one_worker_until_it_is_due_again);
+
+async fn reminders_go_to_the_reporters_of_bodies_that_have_not_handed_in(
+    store: Store,
+    _url: String,
+) {
+    let w = world(&store).await;
+    // The world's round is due on 10 May 2022.
+    let before = store
+        .pending_reporters(jiff::civil::date(2022, 5, 9))
+        .await
+        .expect("pending");
+    assert!(before.is_empty());
+    let pending = store
+        .pending_reporters(jiff::civil::date(2022, 5, 10))
+        .await
+        .expect("pending");
+    assert_eq!(
+        pending.len(),
+        1,
+        "only Skärholmen has a reporter: {pending:?}"
+    );
+    assert_eq!(pending[0].email, "skarholmen@example.se");
+    assert_eq!(pending[0].report, w.district_report);
+    assert_eq!(pending[0].body_name, "Skärholmens stadsdelsnämnd");
+    assert_eq!(pending[0].follow_up, "Uppföljning");
+    store
+        .submit(&w.draft, now(), false, &|_| Ok(empty_content()), None)
+        .await
+        .expect("submit")
+        .expect("submitted");
+    let after = store
+        .pending_reporters(jiff::civil::date(2022, 5, 20))
+        .await
+        .expect("pending");
+    assert!(after.is_empty(), "{after:?}");
+}
+conformance!(
+    pending_reporters,
+    reminders_go_to_the_reporters_of_bodies_that_have_not_handed_in
+);
+
+fn empty_content() -> tertial_domain::SubmittedContent {
+    tertial_domain::SubmittedContent {
+        answers: Vec::new(),
+        contact: tertial_domain::ContactPerson::default(),
+        other_information: String::new(),
+    }
+}

@@ -89,7 +89,7 @@ pub fn router(app: App, settings: WebSettings) -> Router {
 /// and nothing else, and the access test tries every path in it, with every method, as
 /// every role: a route is tested the day it is added, without anyone writing a test for it.
 fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
-    use pages::{auth, home, report, rounds};
+    use pages::{auth, home, outbox, report, rounds};
     vec![
         ("/", get(home::home)),
         ("/logga-in", get(auth::sign_in_page).post(auth::sign_in)),
@@ -123,6 +123,8 @@ fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             get(report::reopen_page).post(report::ask_to_reopen),
         ),
         ("/rapporter/{id}/begaran", post(report::decide_reopen)),
+        ("/utskick", get(outbox::list)),
+        ("/utskick/{id}", get(outbox::show)),
     ]
 }
 

@@ -365,6 +365,8 @@ pub fn script_json() -> String {
 pub const MENU_AUDIT_LOG: &str = "Händelselogg";
 /// Who did it, when no one was signed in (or the command line did it).
 pub const NOBODY: &str = "–";
+/// A mail in the outbox, as the audit log names it ("E-post 12").
+pub const MAIL: &str = "E-post";
 
 /// An action as the audit log names it.
 pub fn audit_action(action: AuditAction) -> &'static str {
@@ -387,6 +389,9 @@ pub fn audit_action(action: AuditAction) -> &'static str {
         AuditAction::ReportApproved => "Godkände rapporten",
         AuditAction::ReopenRequested => "Bad att få öppna rapporten igen",
         AuditAction::ReopenDecided => "Besvarade en begäran att öppna igen",
+        AuditAction::MailQueued => "E-post lades i utkorgen",
+        AuditAction::MailSent => "E-post skickades",
+        AuditAction::MailFailed => "E-post kunde inte skickas",
     }
 }
 
@@ -398,7 +403,11 @@ pub fn audit_subject(subject: AuditSubject) -> &'static str {
         AuditSubject::ForeignOrigin => "En annan webbplats",
         AuditSubject::Demo => "Demodata",
         AuditSubject::AuditLog => "Händelseloggen",
-        AuditSubject::Report(_) | AuditSubject::Round(_) | AuditSubject::User(_) => "",
+        AuditSubject::Outbox => "Utkorgen",
+        AuditSubject::Report(_)
+        | AuditSubject::Round(_)
+        | AuditSubject::User(_)
+        | AuditSubject::Mail(_) => "",
     }
 }
 
@@ -468,6 +477,54 @@ pub const REVIEW_COMMENT_LABEL: &str = "Samordnarens kommentar";
 /// Above the comment given on an answer of an earlier version.
 pub fn comment_on_version(number: i64) -> String {
     format!("Kommentar till version {number}")
+}
+
+// --- Mail: the outbox page (Utskick) ---
+
+pub const MENU_OUTBOX: &str = "Utskick";
+
+/// What kind of mail it is, as the outbox lists it.
+pub fn mail_kind(kind: tertial_domain::MailKind) -> &'static str {
+    use tertial_domain::MailKind;
+    match kind {
+        MailKind::Receipt => "Kvitto",
+        MailKind::Invitation => "Inbjudan",
+        MailKind::Reminder => "Påminnelse",
+        MailKind::Overdue => "Försenad",
+        MailKind::Returned => "Återsänd",
+        MailKind::Approved => "Godkänd",
+    }
+}
+
+pub fn mail_status(status: tertial_domain::MailStatus) -> &'static str {
+    use tertial_domain::MailStatus;
+    match status {
+        MailStatus::Waiting => "Väntar",
+        MailStatus::Sent => "Skickat",
+        MailStatus::Failed => "Misslyckat",
+    }
+}
+
+/// Beside the status: when it was sent, or the last error and what happens next.
+pub fn mail_detail(
+    status: tertial_domain::MailStatus,
+    sent: Option<String>,
+    attempts: i64,
+    last_error: Option<&str>,
+    next_attempt: String,
+) -> String {
+    use tertial_domain::MailStatus;
+    match (status, last_error) {
+        (MailStatus::Sent, _) => sent.unwrap_or_default(),
+        (MailStatus::Failed, error) => format!(
+            "Gav upp efter {attempts} försök. Senaste fel: {}",
+            error.unwrap_or("okänt")
+        ),
+        (MailStatus::Waiting, Some(error)) => format!(
+            "{attempts} försök misslyckades, nytt försök {next_attempt}. Senaste fel: {error}"
+        ),
+        (MailStatus::Waiting, None) => String::new(),
+    }
 }
 
 #[cfg(test)]

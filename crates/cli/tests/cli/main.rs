@@ -5,8 +5,10 @@
 //! shows what start-up says about a database it cannot open.
 
 mod faults;
+mod mail;
 mod postgres_restart;
 mod shutdown;
+mod smtp;
 mod startup;
 mod support;
 

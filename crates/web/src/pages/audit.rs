@@ -6,7 +6,7 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 use tertial_app::{AuditQuery, Subject};
-use tertial_domain::{AuditAction, BodyId, RoundId, UserId};
+use tertial_domain::{AuditAction, AuditSubject, BodyId, RoundId, UserId};
 
 use super::{Chrome, ok};
 use crate::error::WebError;
@@ -87,6 +87,7 @@ pub async fn audit_log(
                 Subject::Report { body, round } => format!("{body}, {}", text::round_name(round)),
                 Subject::Round(round) => text::round_name(round),
                 Subject::User(name) => name.clone(),
+                Subject::Other(AuditSubject::Mail(id)) => format!("{} {id}", text::MAIL),
                 Subject::Other(other) => text::audit_subject(*other).to_owned(),
                 Subject::Unknown(stored) => stored.clone(),
             },

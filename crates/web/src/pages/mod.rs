@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod auth;
 pub mod home;
+pub mod outbox;
 pub mod report;
 pub mod rounds;
 
@@ -80,6 +81,7 @@ impl Chrome {
             Role::Reporter => vec![("/rapporter", text::MENU_MY_REPORTS)],
             Role::Coordinator | Role::Admin => vec![
                 ("/omgangar", text::MENU_ROUNDS),
+                ("/utskick", text::MENU_OUTBOX),
                 ("/handelselogg", text::MENU_AUDIT_LOG),
             ],
             Role::Reader => vec![],

@@ -536,6 +536,7 @@ mod access;
 mod audit_log;
 mod form;
 mod look;
+mod mail;
 mod races;
 mod review;
 mod security;
