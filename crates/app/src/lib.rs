@@ -32,7 +32,9 @@ pub use reports::{
     FieldEntry, FieldSaved, FormPosted, FormSaved, QuestionView, ReportAccess, ReportContext,
     ReportPage, SectionView,
 };
-pub use rounds::{RoundListing, RoundOverview};
+pub use rounds::{
+    DeadlineProblem, RoundChoices, RoundListing, RoundOverview, RoundProblem, RoundRequest,
+};
 pub use tertial_store::{ReportOverview, SubmitOutcome};
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;

@@ -22,6 +22,8 @@ pub enum AuditAction {
     UserAdded,
     RoundOpened,
     RoundClosed,
+    /// A round's deadline, or one body's deadline in it, was moved.
+    DeadlineChanged,
     DemoLoaded,
 }
 
@@ -41,6 +43,7 @@ impl AuditAction {
             AuditAction::UserAdded => "user_added",
             AuditAction::RoundOpened => "round_opened",
             AuditAction::RoundClosed => "round_closed",
+            AuditAction::DeadlineChanged => "deadline_changed",
             AuditAction::DemoLoaded => "demo_loaded",
         }
     }

@@ -41,7 +41,7 @@ use tertial_domain::{NewAuditEntry, Timestamp};
 
 pub use audit::AuditRecord;
 pub use reports::ReportOverview;
-pub use rounds::RoundSnapshot;
+pub use rounds::{NewRound, OpenRefusal, Opening, RoundSnapshot};
 pub use saves::{Refusable, Refusal};
 pub use submissions::{Freeze, SavedAndSubmitted, SubmitOutcome};
 pub use users::{NewUser, UserRecord};

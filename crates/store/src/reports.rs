@@ -17,6 +17,9 @@ use crate::{Result, Store, corrupt, timestamp};
 pub struct ReportOverview {
     pub report: Report,
     pub body: Body,
+    /// The body's own deadline in the round, when it was given one (it overrides the
+    /// round's).
+    pub deadline: Option<jiff::civil::Date>,
 }
 
 impl Store {
@@ -39,7 +42,8 @@ impl Store {
     ) -> Result<Option<(Report, Round, Body, FollowUp)>> {
         let row = sqlx::query(
             "SELECT r.id, r.round_id, r.body_id, r.status, r.updated_at, r.submitted_at,
-                    o.follow_up_id, o.period, o.year, o.deadline, o.status AS round_status,
+                    o.follow_up_id, o.period, o.year, o.status AS round_status,
+                    COALESCE(r.deadline, o.deadline) AS deadline,
                     b.name, b.short_name, b.kind, b.active, f.title, f.purpose
              FROM reports r
              JOIN rounds o ON o.id = r.round_id
@@ -52,6 +56,7 @@ impl Store {
         .await?;
         let Some(row) = row else { return Ok(None) };
         let report = report_from_row(&row)?;
+        // The round as this body answers it: with its own deadline, if it has one.
         let round = round_from_columns(&row, "round_id", "round_status")?;
         let body = body_with_id_column(&row, "body_id")?;
         let follow_up = FollowUp {
@@ -66,7 +71,7 @@ impl Store {
     pub async fn round_overview(&self, round: RoundId) -> Result<Vec<ReportOverview>> {
         let rows = sqlx::query(
             "SELECT r.id, r.round_id, r.body_id, r.status, r.updated_at, r.submitted_at,
-                    b.name, b.short_name, b.kind, b.active
+                    r.deadline, b.name, b.short_name, b.kind, b.active
              FROM reports r JOIN bodies b ON b.id = r.body_id
              WHERE r.round_id = $1 ORDER BY b.id",
         )
@@ -80,7 +85,7 @@ impl Store {
     pub async fn reports_of_body(&self, body: BodyId) -> Result<Vec<ReportOverview>> {
         let rows = sqlx::query(
             "SELECT r.id, r.round_id, r.body_id, r.status, r.updated_at, r.submitted_at,
-                    b.name, b.short_name, b.kind, b.active
+                    r.deadline, b.name, b.short_name, b.kind, b.active
              FROM reports r JOIN bodies b ON b.id = r.body_id
              WHERE r.body_id = $1 ORDER BY r.round_id DESC",
         )
@@ -158,6 +163,11 @@ fn overview_from_row(row: &AnyRow) -> Result<ReportOverview> {
     Ok(ReportOverview {
         report: report_from_row(row)?,
         body: body_with_id_column(row, "body_id")?,
+        deadline: row
+            .try_get::<Option<String>, _>("deadline")?
+            .map(|d| d.parse())
+            .transpose()
+            .map_err(corrupt)?,
     })
 }
 
