@@ -4,6 +4,7 @@ pub mod auth;
 pub mod home;
 pub mod report;
 pub mod rounds;
+pub mod running;
 
 use std::sync::Arc;
 

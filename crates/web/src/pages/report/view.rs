@@ -39,6 +39,9 @@ pub(super) struct FieldView {
     pub input_type: &'static str,
     pub autocomplete: &'static str,
     pub describedby: String,
+    /// "Oförändrad sedan Tertialrapport 1 2027": the answer still holds what the round's
+    /// opening copied from that round.
+    pub unchanged: Option<String>,
 }
 
 /// Someone else's newer text, shown beside the person's own.
@@ -84,6 +87,7 @@ impl FieldView {
             input_type,
             autocomplete,
             describedby: String::new(),
+            unchanged: None,
         }
     }
 
@@ -118,6 +122,9 @@ impl FieldView {
     /// Links the hint, character count, conflict and error to the field for screen readers.
     fn finish(mut self) -> Self {
         let mut ids = Vec::new();
+        if self.unchanged.is_some() {
+            ids.push(format!("unchanged-{}", self.code));
+        }
         if self.help.is_some() {
             ids.push(format!("hint-{}", self.code));
         }
@@ -261,16 +268,18 @@ pub(super) fn report_view(
                 .iter()
                 .map(|q| {
                     numbers.insert(q.question.key.clone(), q.number.clone());
-                    decorate(
-                        FieldView::question(
-                            q.number.clone(),
-                            &q.question,
-                            &q.answer.value,
-                            q.answer.version,
-                        )
-                        .saved(&q.answer),
-                        &overlay,
+                    let mut view = FieldView::question(
+                        q.number.clone(),
+                        &q.question,
+                        &q.answer.value,
+                        q.answer.version,
                     )
+                    .saved(&q.answer);
+                    view.unchanged = page
+                        .unchanged_since
+                        .get(&q.answer.field)
+                        .map(text::unchanged_since);
+                    decorate(view, &overlay)
                 })
                 .collect(),
         })
