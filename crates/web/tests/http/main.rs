@@ -535,6 +535,7 @@ mod access;
 mod form;
 mod look;
 mod races;
+mod rounds;
 mod security;
 
 /// Public-records law: a draft is the body's own until submitted.
