@@ -471,7 +471,7 @@ async fn deadlines_move_for_the_round_or_one_body(app: TestApp) {
         let rest = &dashboard.text[start..];
         rest[..rest.find("</tr>").expect("row end")].to_owned()
     };
-    assert!(row("Bromma stadsdelsnämnd").contains("Försenad") == false);
+    assert!(!row("Bromma stadsdelsnämnd").contains("Försenad"));
     assert!(row("Skärholmens stadsdelsnämnd").contains("Försenad"));
     assert!(dashboard.text.contains("Försenade</dt><dd>12"));
     // Bromma submits within its own deadline: not late. (Its report page says so too.)
