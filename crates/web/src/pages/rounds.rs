@@ -170,6 +170,8 @@ pub async fn overview(
         _ => shown.sort_by(|a, b| a.body.name.cmp(&b.body.name)),
     }
     let dash = || "–".to_owned();
+    // Most bodies share the round's deadline: it is written out once.
+    let round_deadline = time::date(overview.round.deadline);
     let rows: Vec<BodyRow> = shown
         .iter()
         .map(|o| BodyRow {
@@ -177,7 +179,9 @@ pub async fn overview(
             body: o.body.name.clone(),
             status: text::report_status(o.report.status, overview.round.status),
             status_code: o.report.status.code(),
-            deadline: time::date(overview.deadline_of(o)),
+            deadline: o
+                .deadline
+                .map_or_else(|| round_deadline.clone(), time::date),
             own_deadline: o.deadline.is_some(),
             overdue: overview.round.status == RoundStatus::Open && overview.overdue(o),
             updated: o
@@ -208,7 +212,7 @@ pub async fn overview(
         follow_up: overview.follow_up.title.clone(),
         status: text::round_status(overview.round.status),
         open: overview.round.status == RoundStatus::Open,
-        deadline: crate::time::date(overview.round.deadline),
+        deadline: round_deadline,
         submitted: overview
             .reports
             .iter()
