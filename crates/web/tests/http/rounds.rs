@@ -389,6 +389,10 @@ async fn deadlines_move_for_the_round_or_one_body(app: TestApp) {
         )
         .await;
     assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.text);
+    // Bromma's reporter sees the body's own deadline on Mina rapporter.
+    let reporter = app.signed_in("bromma@example.se").await;
+    let mine = reporter.get("/rapporter").await;
+    assert!(mine.text.contains(&body_deadline), "{}", mine.text);
     let dashboard = coordinator.get(&format!("/omgangar/{t2}?andrad=1")).await;
     assert!(dashboard.text.contains("Sista svarsdag är ändrad"));
     assert!(dashboard.text.contains("(egen)"));
@@ -782,3 +786,33 @@ async fn drafts_start_from_the_previous_round(app: TestApp) {
     assert_eq!(q1.version, 2);
 }
 story!(drafts_start_from_the_previous_round);
+
+/// A municipality with 600 bodies: the new round's form, with a box for each, is read whole,
+/// and the round opens for every one of them.
+async fn a_round_opens_for_hundreds_of_bodies(app: TestApp) {
+    for i in 0..587 {
+        app.store
+            .insert_body(
+                &format!("Nämnd {i:03}"),
+                &format!("N{i:03}"),
+                BodyKind::DistrictCommittee,
+            )
+            .await
+            .expect("body");
+    }
+    let bodies = app.body_ids().await;
+    assert_eq!(bodies.len(), 600);
+    let coordinator = app.signed_in("samordnare@example.se").await;
+    let fields = round_fields("VB", "2022", "2099-12-31", &bodies);
+    let preview = coordinator
+        .get(&format!("/omgangar/ny/granska?{}", query(&fields)))
+        .await;
+    assert_eq!(preview.status, StatusCode::OK);
+    let opened = coordinator.open_round(&fields).await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.text);
+    let id = app.round_id("Vb 2022").await;
+    let dashboard = coordinator.get(&format!("/omgangar/{id}")).await;
+    assert!(dashboard.text.contains("Ej påbörjad (600)"));
+    assert_eq!(dashboard.text.matches("<tr>").count(), 1 + 600);
+}
+story!(a_round_opens_for_hundreds_of_bodies);
