@@ -439,8 +439,8 @@
   });
 })();
 
-// Rounds: an answer carried over from the previous round ("Oförändrad sedan …") loses its
-// mark as soon as it is edited, as it does on the server at its first save.
+// Rounds: an answer carried over from the previous round loses its "unchanged since" mark
+// as soon as it is edited, as it does on the server at its first save.
 (function () {
   'use strict';
   document.addEventListener('input', function (event) {
