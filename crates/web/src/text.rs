@@ -388,6 +388,7 @@ pub fn question_count(n: usize) -> String {
     }
 }
 
+pub const FOLLOW_UP_MISSING: &str = "Välj vilken uppföljning omgången gäller.";
 pub const ROUND_PERIOD_MISSING: &str = "Välj vilken period omgången gäller.";
 pub const ROUND_YEAR_INVALID: &str = "Ange året med fyra siffror, till exempel 2027.";
 pub const DEADLINE_INVALID: &str = "Ange sista svarsdag som ett datum, till exempel 2027-05-15.";

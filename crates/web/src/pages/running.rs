@@ -47,6 +47,9 @@ impl Filled {
     fn request(&self, choices: &RoundChoices) -> Result<RoundRequest, Vec<(&'static str, String)>> {
         let mut errors = Vec::new();
         let follow_up = self.follow_up_id(choices);
+        if follow_up.is_none() {
+            errors.push(("follow_up", text::FOLLOW_UP_MISSING.to_owned()));
+        }
         let period = Period::from_code(&self.period).ok();
         if period.is_none() {
             errors.push(("period", text::ROUND_PERIOD_MISSING.to_owned()));

@@ -217,6 +217,14 @@ async fn a_round_asked_for_wrongly_is_refused_and_nothing_is_written(app: TestAp
             round_fields("T1", "2027", "14 maj", &districts),
             "Ange sista svarsdag som ett datum",
         ),
+        (
+            {
+                let mut fields = round_fields("T1", "2027", "2027-05-14", &districts);
+                fields[0].1 = "99".into();
+                fields
+            },
+            "Välj vilken uppföljning omgången gäller",
+        ),
     ];
     for (fields, message) in &cases {
         let preview = coordinator
