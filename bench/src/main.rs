@@ -113,6 +113,8 @@ enum Scenario {
     Page,
     /// The coordinator's audit log page over `AUDIT_ENTRIES` entries (the newest 50).
     Auditlog,
+    /// A round's dashboard with 500 bodies, as the coordinator sees it.
+    Dashboard,
 }
 
 impl Scenario {
@@ -122,6 +124,7 @@ impl Scenario {
             Scenario::Autosave => "autosave",
             Scenario::Page => "form page",
             Scenario::Auditlog => "audit log",
+            Scenario::Dashboard => "dashboard",
         }
     }
 }
@@ -201,6 +204,10 @@ async fn run(args: Args) -> Result<()> {
     for (i, district) in DISTRICTS.iter().enumerate() {
         add_reporter(&args, i + 1, district).await?;
     }
+    let dashboard = args.scenarios.contains(&Scenario::Dashboard);
+    if dashboard {
+        add_dashboard_bodies(&args).await?;
+    }
     let port = free_port()?;
     let server = Server::spawn(
         &args,
@@ -243,6 +250,23 @@ async fn run(args: Args) -> Result<()> {
             .get("/handelselogg", Some(&auditors[0].cookie))
             .await?
             .expect_status(StatusCode::OK, "the audit log")?;
+    }
+    let mut coordinators = Vec::new();
+    if dashboard {
+        let path = open_dashboard_round(&mut setup).await?;
+        for i in 0..max_users {
+            let session = sign_in(&mut setup, "samordnare@example.se").await?;
+            coordinators.push(VirtualUser::new(i, session, path.clone()));
+        }
+        let page = setup
+            .get(&path, Some(&coordinators[0].cookie))
+            .await?
+            .expect_status(StatusCode::OK, "the dashboard")?;
+        println!(
+            "dashboard {path}: {} B, {} bodies",
+            page.body.len(),
+            page.text().matches("<tr>").count().saturating_sub(1)
+        );
     }
     let page = setup
         .get(&page_path, Some(&readers[0].cookie))
@@ -294,6 +318,7 @@ async fn run(args: Args) -> Result<()> {
                 Scenario::Autosave => autosavers.drain(..n).collect(),
                 Scenario::Page => readers.drain(..n).collect(),
                 Scenario::Auditlog => auditors.drain(..n).collect(),
+                Scenario::Dashboard => coordinators.drain(..n).collect(),
             };
             let (users, row) = measure(&args, scenario, users, port, server.pid).await?;
             match scenario {
@@ -301,6 +326,7 @@ async fn run(args: Args) -> Result<()> {
                 Scenario::Autosave => autosavers.splice(0..0, users).for_each(drop),
                 Scenario::Page => readers.splice(0..0, users).for_each(drop),
                 Scenario::Auditlog => auditors.splice(0..0, users).for_each(drop),
+                Scenario::Dashboard => coordinators.splice(0..0, users).for_each(drop),
             }
             if scenario == Scenario::Healthz {
                 healthz.insert(n, row.rate());
@@ -382,7 +408,7 @@ async fn run(args: Args) -> Result<()> {
                 format!("≥ {},000 saves/s and p99 < 50 ms", saves / 1000),
             ),
             Scenario::Page => (row.rate() >= 5000.0, "≥ 5,000 pages/s".to_owned()),
-            Scenario::Auditlog if row.users == 16 => (
+            Scenario::Auditlog | Scenario::Dashboard if row.users == 16 => (
                 row.rate() >= 1000.0 && row.percentile(0.99) < Duration::from_millis(50),
                 "≥ 1,000 pages/s and p99 < 50 ms".to_owned(),
             ),
@@ -517,6 +543,58 @@ async fn add_reporter(args: &Args, n: usize, district: &str) -> Result<()> {
         .into());
     }
     Ok(())
+}
+
+/// Bodies enough for a round of 500 (the demo has 13), added through the command line.
+const DASHBOARD_BODIES: usize = 500;
+
+async fn add_dashboard_bodies(args: &Args) -> Result<()> {
+    let names: Vec<String> = (1..=DASHBOARD_BODIES - DISTRICTS.len())
+        .map(|i| format!("Bänknämnd {i:03}"))
+        .collect();
+    let output = tokio::time::timeout(
+        Duration::from_secs(120),
+        tokio::process::Command::new(&args.tertial)
+            .args(["body", "add", "--database-url", &args.database_url])
+            .args(["--kind", "district_committee"])
+            .args(&names)
+            .env_remove("RUST_LOG")
+            .stdin(Stdio::null())
+            .kill_on_drop(true)
+            .output(),
+    )
+    .await
+    .map_err(|_| "tertial body add took over 120 s")??;
+    if !output.status.success() {
+        return Err(format!(
+            "tertial body add failed: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// Creates and opens a round for every body that gets a question (all 500) as the
+/// coordinator does in the browser; returns its dashboard's path.
+async fn open_dashboard_round(conn: &mut Conn) -> Result<String> {
+    let session = sign_in(conn, "samordnare@example.se").await?;
+    let csrf = session.csrf.to_str()?.to_owned();
+    let body = format!(
+        "csrf={}&follow_up=1&period=VB&year=2022&deadline=2099-12-31",
+        urlencode(&csrf)
+    );
+    let opened = conn
+        .post("/omgangar/ny", &[(header::COOKIE, &session.cookie)], body)
+        .await?
+        .expect_status(StatusCode::SEE_OTHER, "opening the dashboard's round")?;
+    let location = opened
+        .headers
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .ok_or("opening the round gave no Location")?;
+    let path = location.split('?').next().unwrap_or(location);
+    Ok(path.to_owned())
 }
 
 fn reporter_email(district: &str) -> String {
@@ -1127,7 +1205,7 @@ async fn virtual_user(
                     .send(Method::GET, &user.path, &[], Bytes::new())
                     .await
             }
-            Scenario::Page | Scenario::Auditlog => {
+            Scenario::Page | Scenario::Auditlog | Scenario::Dashboard => {
                 client
                     .send(
                         Method::GET,

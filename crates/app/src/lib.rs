@@ -37,7 +37,9 @@ pub use reports::{
     FieldEntry, FieldSaved, FormPosted, FormSaved, QuestionView, ReportAccess, ReportContext,
     ReportPage, SectionView,
 };
-pub use rounds::{RoundListing, RoundOverview};
+pub use rounds::{
+    DeadlineProblem, RoundChoices, RoundListing, RoundOverview, RoundProblem, RoundRequest,
+};
 pub use tertial_store::{ClaimedMail, MailRecord, PendingReporter};
 pub use tertial_store::{ReportOverview, ReviewRefusal, SubmitOutcome};
 

@@ -103,6 +103,9 @@ pub struct ReportPage {
     pub reopen_requests: Vec<tertial_domain::review::ReopenRequest>,
     /// Whether the round's deadline has passed (by the Stockholm date today).
     pub past_deadline: bool,
+    /// The answers that still hold what the round's opening copied from an earlier round
+    /// (no one has saved them since), with that round. Only for the body's own reporters.
+    pub unchanged_since: HashMap<Field, Round>,
 }
 
 impl ReportPage {
@@ -234,9 +237,20 @@ impl App {
             Some(_) if context.editable() => ReportAccess::Edit,
             Some(_) => ReportAccess::Read,
         };
+        let mut unchanged_since = HashMap::new();
         let (sections, fixed) = match &draft {
             None => (Vec::new(), HashMap::new()),
             Some(draft) => {
+                // All copied from the same round: it is read once.
+                let mut from: Option<Round> = None;
+                for (field, id) in self.store.prefilled(draft).await? {
+                    if from.as_ref().is_none_or(|r| r.id != id) {
+                        from = self.store.round(id).await?;
+                    }
+                    if let Some(round) = &from {
+                        unchanged_since.insert(field, round.clone());
+                    }
+                }
                 let mut stored: HashMap<Field, StoredField> = self
                     .store
                     .fields(draft)
@@ -258,6 +272,7 @@ impl App {
             reviews,
             reopen_requests,
             past_deadline,
+            unchanged_since,
         })
     }
 

@@ -9,7 +9,9 @@ use tertial_store::Store;
 use tertial_web::{Brand, Logo, ServeLimits, WebSettings};
 
 use crate::mail::Worker;
-use crate::{Command, DatabaseArgs, ServerArgs, UserAddArgs, UserCommand};
+use crate::{
+    BodyAddArgs, BodyCommand, Command, DatabaseArgs, ServerArgs, UserAddArgs, UserCommand,
+};
 
 /// The demo's data: a file, not code.
 const DEMO_DATA: &str = include_str!("../demo/naringsliv-2022.toml");
@@ -35,6 +37,7 @@ pub async fn run(command: Command) -> Result<(), String> {
             serve(store, &args.server).await
         }
         Command::User(UserCommand::Add(args)) => add_user(args).await,
+        Command::Body(BodyCommand::Add(args)) => add_bodies(args).await,
         Command::Check(args) => {
             let store = connect(&args).await?;
             let problems = store
@@ -230,6 +233,28 @@ async fn add_user(args: UserAddArgs) -> Result<(), String> {
         .await
         .map_err(|e| chain(&e))?;
     println!("Added user {id}: {}", args.email.trim().to_lowercase());
+    Ok(())
+}
+
+async fn add_bodies(args: BodyAddArgs) -> Result<(), String> {
+    let kind = tertial_domain::BodyKind::from_code(&args.kind).map_err(|_| {
+        format!(
+            "unknown kind {:?}: use district_committee, specialist_committee or company_board",
+            args.kind
+        )
+    })?;
+    let store = connect(&args.database).await?;
+    for name in &args.names {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err("a body needs a name".into());
+        }
+        store
+            .insert_body(name, name, kind)
+            .await
+            .map_err(|e| format!("{name}: {}", chain(&e)))?;
+    }
+    println!("Added {} bodies", args.names.len());
     Ok(())
 }
 

@@ -33,6 +33,9 @@ enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage reporting bodies (committees, company boards).
+    #[command(subcommand)]
+    Body(BodyCommand),
     /// Check the database's integrity (SQLite's integrity_check) and exit non-zero on
     /// problems.
     Check(DatabaseArgs),
@@ -153,6 +156,25 @@ struct UserAddArgs {
     /// A body the reporter reports for, by name or short name; repeat for several.
     #[arg(long = "body")]
     bodies: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+enum BodyCommand {
+    /// Add active bodies of one kind, each named as given (its short name the same).
+    Add(BodyAddArgs),
+}
+
+#[derive(Debug, Args)]
+struct BodyAddArgs {
+    #[command(flatten)]
+    database: DatabaseArgs,
+    /// district_committee (stadsdelsnämnd), specialist_committee (facknämnd) or
+    /// company_board (bolagsstyrelse).
+    #[arg(long)]
+    kind: String,
+    /// The bodies' names.
+    #[arg(required = true)]
+    names: Vec<String>,
 }
 
 fn main() -> ExitCode {

@@ -63,6 +63,11 @@ impl Actor {
         matches!(self.role, Role::Coordinator | Role::Admin)
     }
 
+    /// Runs rounds: creates and opens them, moves their deadlines, closes them.
+    pub fn runs_rounds(&self) -> bool {
+        matches!(self.role, Role::Coordinator | Role::Admin)
+    }
+
     /// Reads what a body has submitted (never its draft).
     pub fn reads_submissions_of(&self, body: BodyId) -> bool {
         self.follows_rounds() || self.reports_for(body)

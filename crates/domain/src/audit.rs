@@ -30,6 +30,8 @@ pub enum AuditAction {
     UserAdded,
     RoundOpened,
     RoundClosed,
+    /// A round's deadline, or one body's deadline in it, was moved.
+    DeadlineChanged,
     DemoLoaded,
     /// A mail put in the outbox (a receipt, a reminder, …).
     MailQueued,
@@ -41,7 +43,7 @@ pub enum AuditAction {
 
 impl AuditAction {
     /// Every action, in the order the audit log's filter lists them.
-    pub const ALL: [AuditAction; 21] = [
+    pub const ALL: [AuditAction; 22] = [
         AuditAction::SignedIn,
         AuditAction::SignInFailed,
         AuditAction::SignedOut,
@@ -55,6 +57,7 @@ impl AuditAction {
         AuditAction::UserAdded,
         AuditAction::RoundOpened,
         AuditAction::RoundClosed,
+        AuditAction::DeadlineChanged,
         AuditAction::DemoLoaded,
         AuditAction::ReportReturned,
         AuditAction::ReportApproved,
@@ -88,6 +91,7 @@ impl AuditAction {
             AuditAction::UserAdded => "user_added",
             AuditAction::RoundOpened => "round_opened",
             AuditAction::RoundClosed => "round_closed",
+            AuditAction::DeadlineChanged => "deadline_changed",
             AuditAction::DemoLoaded => "demo_loaded",
             AuditAction::MailQueued => "mail_queued",
             AuditAction::MailSent => "mail_sent",

@@ -45,7 +45,7 @@ pub use audit::{AuditFilter, AuditRecord};
 pub use outbox::{ClaimedMail, MailRecord, PendingReporter};
 pub use reports::ReportOverview;
 pub use reviews::{ReviewRefusal, Reviewed};
-pub use rounds::RoundSnapshot;
+pub use rounds::{NewRound, OpenRefusal, Opening, RoundSnapshot};
 pub use saves::{Refusable, Refusal};
 pub use submissions::{Freeze, Receipt, SavedAndSubmitted, SubmitOutcome};
 pub use users::{NewUser, UserRecord};

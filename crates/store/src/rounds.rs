@@ -1,14 +1,15 @@
 //! Rounds: creating, opening (which freezes the questions and creates the reports) and closing.
 
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
 use tertial_domain::{
-    FocusArea, FollowUpId, NewAuditEntry, Period, Question, Round, RoundId, RoundStatus, Timestamp,
-    workflow,
+    Body, BodyId, DraftAccess, Field, FocusArea, FollowUpId, NewAuditEntry, NewMail, Period,
+    Question, ReportId, Round, RoundId, RoundStatus, SubmittedContent, Timestamp, workflow,
 };
 
 use crate::followups::{body_from_row, question_from_row, u32_of};
-use crate::{Result, Store, audit, bind_transition, corrupt, duplicate};
+use crate::outbox::PendingReporter;
+use crate::{Result, Store, audit, bind_transition, corrupt, duplicate, millis, outbox};
 
 /// What a round asks, frozen when it opened.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,74 +51,192 @@ impl Store {
         at: Timestamp,
         audit: &NewAuditEntry,
     ) -> Result<Option<usize>> {
+        Ok(self
+            .open_round_for(round, &Opening::default(), at, audit)
+            .await?
+            .ok())
+    }
+
+    /// Opens a planned round for the bodies `opening` names (or every active body that gets
+    /// a question), their drafts prefilled from the previous round when it says so: one
+    /// transaction, nothing of it left on a refusal.
+    pub async fn open_round_for(
+        &self,
+        round: RoundId,
+        opening: &Opening,
+        at: Timestamp,
+        audit: &NewAuditEntry,
+    ) -> Result<Result<usize, OpenRefusal>> {
         let mut tx = self.begin().await?;
-        let opened = sqlx::query(
-            "UPDATE rounds SET status = $2 WHERE id = $1 AND status IN ($3, $4, $5)
-             RETURNING follow_up_id",
+        match open_in(&mut tx, round, opening, at).await? {
+            Ok(created) => {
+                audit::append(&mut tx, audit, at).await?;
+                tx.commit().await?;
+                Ok(Ok(created))
+            }
+            Err(refusal) => {
+                tx.rollback().await?;
+                Ok(Err(refusal))
+            }
+        }
+    }
+
+    /// Creates a round and opens it at once, in one transaction: a round that exists
+    /// already for the period and year, or a refused opening, leaves nothing behind.
+    /// `audit` is written with the new round as its subject.
+    pub async fn create_round(
+        &self,
+        new: &NewRound,
+        opening: &Opening,
+        at: Timestamp,
+        audit: impl FnOnce(RoundId) -> NewAuditEntry,
+        invite: &(dyn Fn(&PendingReporter) -> NewMail + Sync),
+    ) -> Result<Result<(RoundId, usize), OpenRefusal>> {
+        let mut tx = self.begin().await?;
+        let id: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO rounds (follow_up_id, period, year, deadline, status)
+             VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (follow_up_id, period, year) DO NOTHING RETURNING id",
         )
-        .bind(round.0);
-        let follow_up: Option<i64> =
-            bind_transition(opened, &workflow::OPEN_ROUND, RoundStatus::code)
-                .fetch_optional(&mut *tx)
-                .await?
-                .map(|row| row.try_get("follow_up_id"))
-                .transpose()?;
-        let Some(follow_up) = follow_up else {
+        .bind(new.follow_up.0)
+        .bind(new.period.code())
+        .bind(i64::from(new.year))
+        .bind(new.deadline.to_string())
+        .bind(workflow::FIRST_ROUND_STATUS.code())
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(id) = id.map(RoundId) else {
             tx.rollback().await?;
-            return Ok(None);
+            return Ok(Err(OpenRefusal::Exists));
         };
-        sqlx::query(
-            "INSERT INTO round_focus_areas (round_id, number, official_name, label)
-             SELECT $1, number, official_name, label FROM focus_areas WHERE follow_up_id = $2",
-        )
-        .bind(round.0)
-        .bind(follow_up)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "INSERT INTO round_questions
-             (round_id, key, focus_area, position, text, help, applies_to, na_allowed)
-             SELECT $1, key, focus_area, position, text, help, applies_to, na_allowed
-             FROM questions WHERE follow_up_id = $2",
-        )
-        .bind(round.0)
-        .bind(follow_up)
-        .execute(&mut *tx)
-        .await?;
-        let questions = sqlx::query(
-            "SELECT key, focus_area, position, text, help, applies_to, na_allowed
-             FROM round_questions WHERE round_id = $1",
-        )
-        .bind(round.0)
-        .fetch_all(&mut *tx)
-        .await?
-        .iter()
-        .map(question_from_row)
-        .collect::<Result<Vec<_>>>()?;
-        let bodies = sqlx::query(
-            "SELECT id, name, short_name, kind, active FROM bodies WHERE active = 1 ORDER BY id",
-        )
-        .fetch_all(&mut *tx)
-        .await?
-        .iter()
-        .map(body_from_row)
-        .collect::<Result<Vec<_>>>()?;
-        let mut created = 0;
-        for body in bodies
-            .iter()
-            .filter(|b| questions.iter().any(|q| q.applies_to_kind(b.kind)))
-        {
-            sqlx::query("INSERT INTO reports (round_id, body_id, status) VALUES ($1, $2, $3)")
-                .bind(round.0)
-                .bind(body.id.0)
-                .bind(workflow::FIRST_REPORT_STATUS.code())
-                .execute(&mut *tx)
-                .await?;
-            created += 1;
+        match open_in(&mut tx, id, opening, at).await? {
+            Ok(created) => {
+                audit::append(&mut tx, &audit(id), at).await?;
+                // Each body's reporters are invited, queued with the opening itself.
+                for reporter in outbox::reporters_of(&mut tx, id, None).await? {
+                    outbox::enqueue(&mut tx, &invite(&reporter), at).await?;
+                }
+                tx.commit().await?;
+                Ok(Ok((id, created)))
+            }
+            Err(refusal) => {
+                tx.rollback().await?;
+                Ok(Err(refusal))
+            }
+        }
+    }
+
+    /// Moves an open round's deadline. Returns whether the round was open.
+    pub async fn set_round_deadline(
+        &self,
+        round: RoundId,
+        deadline: jiff::civil::Date,
+        at: Timestamp,
+        audit: &NewAuditEntry,
+    ) -> Result<bool> {
+        let mut tx = self.begin().await?;
+        let done = sqlx::query("UPDATE rounds SET deadline = $2 WHERE id = $1 AND status = $3")
+            .bind(round.0)
+            .bind(deadline.to_string())
+            .bind(workflow::OPEN_ROUND.to.code())
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            tx.rollback().await?;
+            return Ok(false);
         }
         audit::append(&mut tx, audit, at).await?;
         tx.commit().await?;
-        Ok(Some(created))
+        Ok(true)
+    }
+
+    /// Gives one body's report a deadline of its own, which overrides the round's. Returns
+    /// whether the report is in `round` and the round is open.
+    pub async fn set_report_deadline(
+        &self,
+        round: RoundId,
+        report: ReportId,
+        deadline: jiff::civil::Date,
+        at: Timestamp,
+        audit: &NewAuditEntry,
+    ) -> Result<bool> {
+        let mut tx = self.begin().await?;
+        let done = sqlx::query(
+            "UPDATE reports SET deadline = $3 WHERE id = $2 AND round_id = $1
+             AND round_id IN (SELECT id FROM rounds WHERE id = $1 AND status = $4)",
+        )
+        .bind(round.0)
+        .bind(report.0)
+        .bind(deadline.to_string())
+        .bind(workflow::OPEN_ROUND.to.code())
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        audit::append(&mut tx, audit, at).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// The questions a follow-up asks now (what a round opened today would freeze), in
+    /// form order.
+    pub async fn follow_up_questions(&self, follow_up: FollowUpId) -> Result<Vec<Question>> {
+        sqlx::query(
+            "SELECT key, focus_area, position, text, help, applies_to, na_allowed
+             FROM questions WHERE follow_up_id = $1 ORDER BY focus_area, position",
+        )
+        .bind(follow_up.0)
+        .fetch_all(&self.read)
+        .await?
+        .iter()
+        .map(question_from_row)
+        .collect()
+    }
+
+    /// Adds a question to a follow-up (rounds opened later ask it), for tests.
+    #[cfg(feature = "testing")]
+    pub async fn insert_question(&self, follow_up: FollowUpId, q: &Question) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO questions
+             (follow_up_id, key, focus_area, position, text, help, applies_to, na_allowed)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(follow_up.0)
+        .bind(q.key.as_str())
+        .bind(i64::from(q.focus_area))
+        .bind(i64::from(q.position))
+        .bind(q.text.as_str())
+        .bind(q.help.as_deref())
+        .bind(tertial_domain::followup::encode_kinds(&q.applies_to))
+        .bind(i64::from(q.not_applicable_allowed))
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    /// The answers of a draft that still hold what the round's opening copied from the
+    /// previous round (no one has saved them since), with the round they came from. Draft
+    /// content: for the body's own reporters only.
+    pub async fn prefilled(&self, access: &DraftAccess) -> Result<Vec<(Field, RoundId)>> {
+        let rows = sqlx::query(
+            "SELECT p.field, p.from_round FROM prefilled_answers p
+             JOIN answers a ON a.report_id = p.report_id AND a.field = p.field
+                           AND a.version = p.version
+             WHERE p.report_id = $1",
+        )
+        .bind(access.report().0)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok((
+                    Field::parse(row.try_get("field")?).map_err(corrupt)?,
+                    RoundId(row.try_get("from_round")?),
+                ))
+            })
+            .collect()
     }
 
     /// Closes an open round. Returns whether it was open. On PostgreSQL the update waits for
@@ -145,7 +264,6 @@ impl Store {
         Ok(true)
     }
 
-    /// Every round, newest first.
     /// Every round, newest first: by year, then by period in the order of the year (T1,
     /// T2, VB), not by the period's code.
     pub async fn rounds(&self) -> Result<Vec<Round>> {
@@ -246,4 +364,220 @@ pub(crate) fn round_from_columns(row: &AnyRow, id: &str, status: &str) -> Result
             .map_err(corrupt)?,
         status: RoundStatus::from_code(row.try_get(status)?).map_err(corrupt)?,
     })
+}
+
+/// A round to create.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRound {
+    pub follow_up: FollowUpId,
+    pub period: Period,
+    pub year: i32,
+    pub deadline: jiff::civil::Date,
+}
+
+/// Who a round opens for.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Opening {
+    /// The bodies that take part; `None`: every active body that gets at least one question.
+    pub bodies: Option<Vec<BodyId>>,
+    /// Whether each draft starts from the body's latest submission in the previous round of
+    /// the same follow-up (answers to the same questions, by key).
+    pub prefill: bool,
+}
+
+/// Why a round was not opened (nothing was written).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OpenRefusal {
+    /// The round is not planned (already opened, or closed), or does not exist.
+    NotPlanned,
+    /// A round of the follow-up already exists for that period and year.
+    Exists,
+    /// No body was chosen.
+    NoBodies,
+    /// A chosen body is unknown or inactive.
+    UnknownBody(BodyId),
+    /// A chosen body gets none of the round's questions.
+    NoQuestions(BodyId),
+}
+
+/// Opens `round` inside the caller's transaction: freezes the questions, creates the
+/// reports and, if asked, prefills their drafts. On a refusal the caller rolls back.
+async fn open_in(
+    conn: &mut AnyConnection,
+    round: RoundId,
+    opening: &Opening,
+    at: Timestamp,
+) -> Result<Result<usize, OpenRefusal>> {
+    let opened = sqlx::query(
+        "UPDATE rounds SET status = $2 WHERE id = $1 AND status IN ($3, $4, $5)
+         RETURNING follow_up_id, period, year",
+    )
+    .bind(round.0);
+    let row = bind_transition(opened, &workflow::OPEN_ROUND, RoundStatus::code)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some(row) = row else {
+        return Ok(Err(OpenRefusal::NotPlanned));
+    };
+    let follow_up: i64 = row.try_get("follow_up_id")?;
+    let period = Period::from_code(row.try_get("period")?).map_err(corrupt)?;
+    let year = i32::try_from(row.try_get::<i64, _>("year")?).map_err(corrupt)?;
+    sqlx::query(
+        "INSERT INTO round_focus_areas (round_id, number, official_name, label)
+         SELECT $1, number, official_name, label FROM focus_areas WHERE follow_up_id = $2",
+    )
+    .bind(round.0)
+    .bind(follow_up)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT INTO round_questions
+         (round_id, key, focus_area, position, text, help, applies_to, na_allowed)
+         SELECT $1, key, focus_area, position, text, help, applies_to, na_allowed
+         FROM questions WHERE follow_up_id = $2",
+    )
+    .bind(round.0)
+    .bind(follow_up)
+    .execute(&mut *conn)
+    .await?;
+    let questions = sqlx::query(
+        "SELECT key, focus_area, position, text, help, applies_to, na_allowed
+         FROM round_questions WHERE round_id = $1",
+    )
+    .bind(round.0)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(question_from_row)
+    .collect::<Result<Vec<_>>>()?;
+    let active = sqlx::query(
+        "SELECT id, name, short_name, kind, active FROM bodies WHERE active = 1 ORDER BY id",
+    )
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(body_from_row)
+    .collect::<Result<Vec<_>>>()?;
+    let asked = |body: &Body| questions.iter().any(|q| q.applies_to_kind(body.kind));
+    let bodies: Vec<&Body> = match &opening.bodies {
+        None => active.iter().filter(|b| asked(b)).collect(),
+        Some(chosen) => {
+            if chosen.is_empty() {
+                return Ok(Err(OpenRefusal::NoBodies));
+            }
+            let mut bodies = Vec::with_capacity(chosen.len());
+            for id in chosen {
+                let Some(body) = active.iter().find(|b| b.id == *id) else {
+                    return Ok(Err(OpenRefusal::UnknownBody(*id)));
+                };
+                if !asked(body) {
+                    return Ok(Err(OpenRefusal::NoQuestions(*id)));
+                }
+                if !bodies.iter().any(|b: &&Body| b.id == *id) {
+                    bodies.push(body);
+                }
+            }
+            bodies
+        }
+    };
+    let mut reports = Vec::with_capacity(bodies.len());
+    for body in &bodies {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO reports (round_id, body_id, status) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(round.0)
+        .bind(body.id.0)
+        .bind(workflow::FIRST_REPORT_STATUS.code())
+        .fetch_one(&mut *conn)
+        .await?;
+        reports.push((*body, ReportId(id)));
+    }
+    if opening.prefill {
+        prefill(
+            conn,
+            FollowUpId(follow_up),
+            (year, period),
+            &questions,
+            &reports,
+            at,
+        )
+        .await?;
+    }
+    Ok(Ok(reports.len()))
+}
+
+/// Copies into each new report the answers of the body's latest submission in the round of
+/// the follow-up just before `(year, period)`, to the questions it is asked again (same
+/// key), and records each copy so that the form can mark it until someone saves it.
+async fn prefill(
+    conn: &mut AnyConnection,
+    follow_up: FollowUpId,
+    this: (i32, Period),
+    questions: &[Question],
+    reports: &[(&Body, ReportId)],
+    at: Timestamp,
+) -> Result<()> {
+    let earlier = sqlx::query(
+        "SELECT id, follow_up_id, period, year, deadline, status FROM rounds
+         WHERE follow_up_id = $1",
+    )
+    .bind(follow_up.0)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(round_from_row)
+    .collect::<Result<Vec<_>>>()?;
+    let Some(previous) = earlier
+        .iter()
+        .filter(|r| (r.year, r.period) < this)
+        .max_by_key(|r| (r.year, r.period))
+    else {
+        return Ok(());
+    };
+    let latest = sqlx::query(
+        "SELECT r.body_id, s.content, s.submitted_by
+         FROM submissions s JOIN reports r ON r.id = s.report_id
+         WHERE r.round_id = $1
+           AND s.number = (SELECT MAX(t.number) FROM submissions t WHERE t.report_id = s.report_id)",
+    )
+    .bind(previous.id.0)
+    .fetch_all(&mut *conn)
+    .await?;
+    for row in &latest {
+        let body = BodyId(row.try_get("body_id")?);
+        let Some((body, report)) = reports.iter().find(|(b, _)| b.id == body) else {
+            continue;
+        };
+        let content: SubmittedContent =
+            serde_json::from_str(&row.try_get::<String, _>("content")?).map_err(corrupt)?;
+        let by: i64 = row.try_get("submitted_by")?;
+        for question in questions.iter().filter(|q| q.applies_to_kind(body.kind)) {
+            let Some(answer) = content.answer(&question.key) else {
+                continue;
+            };
+            sqlx::query(
+                "INSERT INTO answers
+                 (report_id, field, text, not_applicable, version, updated_at, updated_by)
+                 VALUES ($1, $2, $3, $4, 1, $5, $6)",
+            )
+            .bind(report.0)
+            .bind(question.key.as_str())
+            .bind(answer.text.as_str())
+            .bind(i64::from(answer.not_applicable))
+            .bind(millis(at))
+            .bind(by)
+            .execute(&mut *conn)
+            .await?;
+            sqlx::query(
+                "INSERT INTO prefilled_answers (report_id, field, from_round, version)
+                 VALUES ($1, $2, $3, 1)",
+            )
+            .bind(report.0)
+            .bind(question.key.as_str())
+            .bind(previous.id.0)
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    Ok(())
 }

@@ -38,6 +38,10 @@ macro_rules! conformance {
     };
 }
 
+/// Running rounds from the browser (a module of this binary: one test binary per crate).
+#[path = "running/rounds.rs"]
+mod running_rounds;
+
 fn now() -> Timestamp {
     Timestamp::now()
 }

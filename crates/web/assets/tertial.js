@@ -438,3 +438,23 @@
     save(code);
   });
 })();
+
+// Rounds: an answer carried over from the previous round loses its "unchanged since" mark
+// as soon as it is edited, as it does on the server at its first save.
+(function () {
+  'use strict';
+  document.addEventListener('input', function (event) {
+    var box = event.target && event.target.closest ? event.target.closest('.field') : null;
+    var mark = box ? box.querySelector('.unchanged') : null;
+    if (!mark) return;
+    var input = box.querySelector('#field-' + box.getAttribute('data-field'));
+    if (input) {
+      var ids = (input.getAttribute('aria-describedby') || '').split(' ').filter(function (id) {
+        return id && id !== mark.id;
+      });
+      if (ids.length) input.setAttribute('aria-describedby', ids.join(' '));
+      else input.removeAttribute('aria-describedby');
+    }
+    mark.parentNode.removeChild(mark);
+  });
+})();

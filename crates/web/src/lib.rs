@@ -89,7 +89,7 @@ pub fn router(app: App, settings: WebSettings) -> Router {
 /// and nothing else, and the access test tries every path in it, with every method, as
 /// every role: a route is tested the day it is added, without anyone writing a test for it.
 fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
-    use pages::{auth, home, outbox, report, rounds};
+    use pages::{auth, home, outbox, report, rounds, running};
     vec![
         ("/", get(home::home)),
         ("/logga-in", get(auth::sign_in_page).post(auth::sign_in)),
@@ -125,6 +125,14 @@ fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/rapporter/{id}/begaran", post(report::decide_reopen)),
         ("/utskick", get(outbox::list)),
         ("/utskick/{id}", get(outbox::show)),
+        // Rounds run from the browser.
+        ("/omgangar/ny", get(running::new_round).post(running::open)),
+        ("/omgangar/ny/granska", get(running::preview)),
+        (
+            "/omgangar/{id}/sista-svarsdag",
+            get(running::deadline_form).post(running::set_deadline),
+        ),
+        ("/omgangar/{id}/stang", post(running::close)),
     ]
 }
 

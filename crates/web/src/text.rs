@@ -384,6 +384,7 @@ pub fn audit_action(action: AuditAction) -> &'static str {
         AuditAction::UserAdded => "Konto skapat",
         AuditAction::RoundOpened => "Omgång öppnad",
         AuditAction::RoundClosed => "Omgång stängd",
+        AuditAction::DeadlineChanged => "Sista svarsdag ändrad",
         AuditAction::DemoLoaded => "Demodata inlästa",
         AuditAction::ReportReturned => "Återsände rapporten",
         AuditAction::ReportApproved => "Godkände rapporten",
@@ -525,6 +526,88 @@ pub fn mail_detail(
         ),
         (MailStatus::Waiting, None) => String::new(),
     }
+}
+
+// Rounds run from the browser: a new round, its preview, deadlines, the round's dashboard.
+
+/// A period as the new round's form offers it.
+pub fn period_name(period: tertial_domain::Period) -> &'static str {
+    match period {
+        tertial_domain::Period::T1 => "Tertialrapport 1 (januari–april)",
+        tertial_domain::Period::T2 => "Tertialrapport 2 (till och med augusti)",
+        tertial_domain::Period::Vb => "Verksamhetsberättelse",
+    }
+}
+
+/// "Tertialrapport 2 2027", for a round not created yet.
+pub fn new_round_name(period: tertial_domain::Period, year: i32) -> String {
+    round_name(&Round {
+        id: tertial_domain::RoundId(0),
+        follow_up_id: tertial_domain::FollowUpId(0),
+        period,
+        year,
+        deadline: jiff::civil::date(2000, 1, 1),
+        status: RoundStatus::Planned,
+    })
+}
+
+/// "8 frågor", "1 fråga", "Får inga frågor".
+pub fn question_count(n: usize) -> String {
+    match n {
+        0 => "Får inga frågor".into(),
+        1 => "1 fråga".into(),
+        n => format!("{n} frågor"),
+    }
+}
+
+pub const FOLLOW_UP_MISSING: &str = "Välj vilken uppföljning omgången gäller.";
+pub const ROUND_PERIOD_MISSING: &str = "Välj vilken period omgången gäller.";
+pub const ROUND_YEAR_INVALID: &str = "Ange året med fyra siffror, till exempel 2027.";
+pub const DEADLINE_INVALID: &str = "Ange sista svarsdag som ett datum, till exempel 2027-05-15.";
+pub const DEADLINE_PASSED: &str =
+    "Sista svarsdag har redan passerat. Välj dagens datum eller senare.";
+pub const ROUND_OPENED: &str = "Omgången är öppnad. Rapportörerna kan nu svara.";
+pub const DEADLINE_CHANGED: &str = "Sista svarsdag är ändrad.";
+pub const ROUND_CLOSED: &str = "Omgången är stängd. Inga fler svar kan sparas eller skickas in.";
+
+/// A deadline that would not extend the current one.
+pub fn deadline_not_later(current: &str) -> String {
+    format!("Den nya sista svarsdagen måste vara senare än den nuvarande, {current}.")
+}
+
+/// Why a new round cannot be opened as asked.
+pub fn round_problem(problem: &tertial_app::RoundProblem) -> String {
+    use tertial_app::RoundProblem;
+    match problem {
+        RoundProblem::DeadlinePassed => DEADLINE_PASSED.into(),
+        RoundProblem::Exists => {
+            "Det finns redan en omgång för den perioden och det året i uppföljningen.".into()
+        }
+        RoundProblem::NoBodies => "Välj minst ett organ som ska svara.".into(),
+        RoundProblem::NoQuestions(body) => format!(
+            "{} får inga frågor i uppföljningen. Ta bort organet ur omgången.",
+            body.name
+        ),
+        RoundProblem::UnknownBody(_) => {
+            "Ett av de valda organen finns inte längre. Ladda om sidan och välj igen.".into()
+        }
+    }
+}
+
+/// A report's status on the round's dashboard, whatever the round's own status.
+pub fn status_name(status: ReportStatus) -> &'static str {
+    match status {
+        ReportStatus::NotStarted => "Ej påbörjad",
+        ReportStatus::Draft => "Utkast",
+        ReportStatus::Submitted => "Inskickad",
+        ReportStatus::Returned => "Återsänd",
+        ReportStatus::Approved => "Godkänd",
+    }
+}
+
+/// "oförändrad sedan Tertialrapport 1 2027": an answer carried over and not edited since.
+pub fn unchanged_since(round: &Round) -> String {
+    format!("Oförändrad sedan {}", round_name(round))
 }
 
 #[cfg(test)]

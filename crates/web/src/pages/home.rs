@@ -52,7 +52,8 @@ pub async fn my_reports(
             body: overview.body.name,
             status: text::report_status(overview.report.status, round.status),
             status_code: overview.report.status.code(),
-            deadline: round.deadline.to_string(),
+            // The body's own deadline, if it was given one.
+            deadline: overview.deadline.unwrap_or(round.deadline).to_string(),
             updated: overview
                 .report
                 .updated_at

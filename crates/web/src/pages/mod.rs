@@ -6,6 +6,7 @@ pub mod home;
 pub mod outbox;
 pub mod report;
 pub mod rounds;
+pub mod running;
 
 use std::sync::Arc;
 

@@ -539,6 +539,7 @@ mod look;
 mod mail;
 mod races;
 mod review;
+mod rounds;
 mod security;
 
 /// Public-records law: a draft is the body's own until submitted.

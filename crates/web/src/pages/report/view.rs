@@ -44,6 +44,9 @@ pub(super) struct FieldView {
     /// What changed since version `diff_against`, word by word ("same", "del", "ins").
     pub diff: Vec<(&'static str, String)>,
     pub diff_against: i64,
+    /// "Oförändrad sedan Tertialrapport 1 2027": the answer still holds what the round's
+    /// opening copied from that round.
+    pub unchanged: Option<String>,
 }
 
 /// Someone else's newer text, shown beside the person's own.
@@ -92,6 +95,7 @@ impl FieldView {
             review_comment: None,
             diff: Vec::new(),
             diff_against: 0,
+            unchanged: None,
         }
     }
 
@@ -126,6 +130,9 @@ impl FieldView {
     /// Links the hint, character count, conflict and error to the field for screen readers.
     fn finish(mut self) -> Self {
         let mut ids = Vec::new();
+        if self.unchanged.is_some() {
+            ids.push(format!("unchanged-{}", self.code));
+        }
         if self.help.is_some() {
             ids.push(format!("hint-{}", self.code));
         }
@@ -280,13 +287,17 @@ pub(super) fn report_view(
                 .iter()
                 .map(|q| {
                     numbers.insert(q.question.key.clone(), q.number.clone());
-                    let view = FieldView::question(
+                    let mut view = FieldView::question(
                         q.number.clone(),
                         &q.question,
                         &q.answer.value,
                         q.answer.version,
                     )
                     .saved(&q.answer);
+                    view.unchanged = page
+                        .unchanged_since
+                        .get(&q.answer.field)
+                        .map(text::unchanged_since);
                     decorate(super::review::comment_on(view, &review_comments), &overlay)
                 })
                 .collect(),
