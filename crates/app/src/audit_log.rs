@@ -2,6 +2,7 @@
 //! by person, action, body and round; a page at a time, newest first.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use tertial_domain::{
     Actor, AuditAction, AuditSubject, Body, BodyId, ReportId, Role, Round, RoundId, Timestamp,
@@ -58,6 +59,12 @@ pub struct AuditLog {
     pub lines: Vec<AuditLine>,
     /// The id to ask for older entries with, if there are any.
     pub older: Option<i64>,
+    pub choices: Arc<AuditChoices>,
+}
+
+/// What the log's filters offer, and the names its lines are given.
+#[derive(Debug)]
+pub struct AuditChoices {
     pub people: Vec<(UserId, String)>,
     pub bodies: Vec<Body>,
     pub rounds: Vec<Round>,
@@ -91,15 +98,8 @@ impl App {
             records.truncate(AUDIT_PAGE as usize);
             records.last().map(|r| r.id)
         });
-        let people: Vec<(UserId, String)> = self
-            .store
-            .users()
-            .await?
-            .into_iter()
-            .map(|u| (u.id, u.name))
-            .collect();
-        let bodies = self.store.bodies().await?;
-        let rounds = self.store.rounds().await?;
+        let choices = self.audit_choices().await?;
+        let (people, bodies, rounds) = (&choices.people, &choices.bodies, &choices.rounds);
         let reports: Vec<ReportId> = records
             .iter()
             .filter_map(|r| match AuditSubject::parse(&r.subject) {
@@ -158,9 +158,30 @@ impl App {
         Ok(AuditLog {
             lines,
             older: older.flatten(),
-            people,
-            bodies,
-            rounds,
+            choices,
         })
+    }
+
+    /// People, bodies and rounds, as read at most a second ago: a city has hundreds of
+    /// bodies, and the log is paged through quickly.
+    async fn audit_choices(&self) -> Result<Arc<AuditChoices>> {
+        let now = self.now();
+        if let Some(choices) = self.recent_audit_choices.get(&(), now) {
+            return Ok(choices);
+        }
+        let people = self
+            .store
+            .users()
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.name))
+            .collect();
+        let choices = Arc::new(AuditChoices {
+            people,
+            bodies: self.store.bodies().await?,
+            rounds: self.store.rounds().await?,
+        });
+        self.recent_audit_choices.put((), choices.clone(), now);
+        Ok(choices)
     }
 }

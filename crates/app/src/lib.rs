@@ -27,7 +27,7 @@ use tertial_domain::{
 };
 use tertial_store::{RoundSnapshot, Store};
 
-pub use audit_log::{AUDIT_PAGE, AuditLine, AuditLog, AuditQuery, Subject};
+pub use audit_log::{AUDIT_PAGE, AuditChoices, AuditLine, AuditLog, AuditQuery, Subject};
 pub use auth::SessionEnds;
 pub use clock::Clock;
 pub use error::{AppError, chain};
@@ -92,6 +92,8 @@ pub struct App {
     /// Reports' contexts looked up in the last second, for the write paths (which check
     /// again inside their transaction).
     recent_contexts: Arc<Recent<ReportId, ReportContext>>,
+    /// The audit log's filter choices (people, bodies, rounds), read at most once a second.
+    recent_audit_choices: Arc<Recent<(), Arc<audit_log::AuditChoices>>>,
     /// The key that signs sign-in pre-sessions, read once from the database.
     sign_in_key: Arc<tokio::sync::OnceCell<Vec<u8>>>,
     clock: Clock,
@@ -106,6 +108,7 @@ impl App {
             refusals: Arc::default(),
             recent_sessions: Arc::new(Recent::new(RECENT, 100_000)),
             recent_contexts: Arc::new(Recent::new(RECENT, 10_000)),
+            recent_audit_choices: Arc::new(Recent::new(RECENT, 1)),
             sign_in_key: Arc::default(),
             clock: Clock::default(),
         }

@@ -117,6 +117,7 @@ pub async fn audit_log(
         chrome: Chrome::of(&signed),
         lines,
         people: log
+            .choices
             .people
             .iter()
             .map(|(id, name)| choice(id.0, name, query.actor.map(|u| u.0)))
@@ -132,11 +133,13 @@ pub async fn audit_log(
             })
             .collect(),
         bodies: log
+            .choices
             .bodies
             .iter()
             .map(|b| choice(b.id.0, &b.short_name, query.body.map(|b| b.0)))
             .collect(),
         rounds: log
+            .choices
             .rounds
             .iter()
             .map(|r| choice(r.id.0, &text::round_name(r), query.round.map(|r| r.0)))
