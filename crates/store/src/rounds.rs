@@ -134,20 +134,11 @@ impl Store {
         at: Timestamp,
         audit: &NewAuditEntry,
     ) -> Result<bool> {
-        let mut tx = self.begin().await?;
-        let done = sqlx::query("UPDATE rounds SET deadline = $2 WHERE id = $1 AND status = $3")
+        let change = sqlx::query("UPDATE rounds SET deadline = $2 WHERE id = $1 AND status = $3")
             .bind(round.0)
             .bind(deadline.to_string())
-            .bind(workflow::OPEN_ROUND.to.code())
-            .execute(&mut *tx)
-            .await?;
-        if done.rows_affected() == 0 {
-            tx.rollback().await?;
-            return Ok(false);
-        }
-        audit::append(&mut tx, audit, at).await?;
-        tx.commit().await?;
-        Ok(true)
+            .bind(workflow::OPEN_ROUND.to.code());
+        self.change_with_audit(change, audit, at).await
     }
 
     /// Gives one body's report a deadline of its own, which overrides the round's. Returns
@@ -160,24 +151,15 @@ impl Store {
         at: Timestamp,
         audit: &NewAuditEntry,
     ) -> Result<bool> {
-        let mut tx = self.begin().await?;
-        let done = sqlx::query(
+        let change = sqlx::query(
             "UPDATE reports SET deadline = $3 WHERE id = $2 AND round_id = $1
              AND round_id IN (SELECT id FROM rounds WHERE id = $1 AND status = $4)",
         )
         .bind(round.0)
         .bind(report.0)
         .bind(deadline.to_string())
-        .bind(workflow::OPEN_ROUND.to.code())
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() == 0 {
-            tx.rollback().await?;
-            return Ok(false);
-        }
-        audit::append(&mut tx, audit, at).await?;
-        tx.commit().await?;
-        Ok(true)
+        .bind(workflow::OPEN_ROUND.to.code());
+        self.change_with_audit(change, audit, at).await
     }
 
     /// The questions a follow-up asks now (what a round opened today would freeze), in
@@ -248,14 +230,23 @@ impl Store {
         at: Timestamp,
         audit: &NewAuditEntry,
     ) -> Result<bool> {
-        let mut tx = self.begin().await?;
         let closed =
             sqlx::query("UPDATE rounds SET status = $2 WHERE id = $1 AND status IN ($3, $4, $5)")
                 .bind(round.0);
-        let done = bind_transition(closed, &workflow::CLOSE_ROUND, RoundStatus::code)
-            .execute(&mut *tx)
-            .await?;
-        if done.rows_affected() == 0 {
+        let change = bind_transition(closed, &workflow::CLOSE_ROUND, RoundStatus::code);
+        self.change_with_audit(change, audit, at).await
+    }
+
+    /// Runs a conditional update in a transaction of its own with its audit entry. Returns
+    /// whether it changed anything (if not, nothing is written).
+    async fn change_with_audit(
+        &self,
+        change: sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments>,
+        audit: &NewAuditEntry,
+        at: Timestamp,
+    ) -> Result<bool> {
+        let mut tx = self.begin().await?;
+        if change.execute(&mut *tx).await?.rows_affected() == 0 {
             tx.rollback().await?;
             return Ok(false);
         }
