@@ -242,8 +242,9 @@ impl App {
             None => (Vec::new(), HashMap::new()),
             Some(draft) => {
                 // All copied from the same round: it is read once.
+                let (fields, marked) = self.store.marked_fields(draft).await?;
                 let mut from: Option<Round> = None;
-                for (field, id) in self.store.prefilled(draft).await? {
+                for (field, id) in marked {
                     if from.as_ref().is_none_or(|r| r.id != id) {
                         from = self.store.round(id).await?;
                     }
@@ -251,13 +252,8 @@ impl App {
                         unchanged_since.insert(field, round.clone());
                     }
                 }
-                let mut stored: HashMap<Field, StoredField> = self
-                    .store
-                    .fields(draft)
-                    .await?
-                    .into_iter()
-                    .map(|f| (f.field.clone(), f))
-                    .collect();
+                let mut stored: HashMap<Field, StoredField> =
+                    fields.into_iter().map(|f| (f.field.clone(), f)).collect();
                 let sections = sections(&context, &mut stored);
                 (sections, stored)
             }

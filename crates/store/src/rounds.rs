@@ -4,11 +4,13 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use tertial_domain::{
     Body, BodyId, DraftAccess, Field, FocusArea, FollowUpId, NewAuditEntry, NewMail, Period,
-    Question, ReportId, Round, RoundId, RoundStatus, SubmittedContent, Timestamp, workflow,
+    Question, ReportId, Round, RoundId, RoundStatus, StoredField, SubmittedContent, Timestamp,
+    workflow,
 };
 
 use crate::followups::{body_from_row, question_from_row, u32_of};
 use crate::outbox::PendingReporter;
+use crate::reports::field_from_row;
 use crate::{Result, Store, audit, bind_transition, corrupt, duplicate, millis, outbox};
 
 /// What a round asks, frozen when it opened.
@@ -198,27 +200,37 @@ impl Store {
         Ok(())
     }
 
-    /// The answers of a draft that still hold what the round's opening copied from the
-    /// previous round (no one has saved them since), with the round they came from. Draft
-    /// content: for the body's own reporters only.
+    /// The draft's answers that still hold what a round's opening copied, with that round.
     pub async fn prefilled(&self, access: &DraftAccess) -> Result<Vec<(Field, RoundId)>> {
+        Ok(self.marked_fields(access).await?.1)
+    }
+
+    /// A draft's stored fields, and which of them still hold what a round's opening copied
+    /// (with that round): one query, as the form page asks it every time.
+    pub async fn marked_fields(
+        &self,
+        access: &DraftAccess,
+    ) -> Result<(Vec<StoredField>, Vec<(Field, RoundId)>)> {
         let rows = sqlx::query(
-            "SELECT p.field, p.from_round FROM prefilled_answers p
-             JOIN answers a ON a.report_id = p.report_id AND a.field = p.field
-                           AND a.version = p.version
-             WHERE p.report_id = $1",
+            "SELECT a.field, a.text, a.not_applicable, a.version, a.updated_at, p.from_round
+             FROM answers a
+             LEFT JOIN prefilled_answers p ON p.report_id = a.report_id AND p.field = a.field
+                                          AND p.version = a.version
+             WHERE a.report_id = $1",
         )
         .bind(access.report().0)
         .fetch_all(&self.read)
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok((
-                    Field::parse(row.try_get("field")?).map_err(corrupt)?,
-                    RoundId(row.try_get("from_round")?),
-                ))
-            })
-            .collect()
+        let mut fields = Vec::with_capacity(rows.len());
+        let mut marked = Vec::new();
+        for row in &rows {
+            let field = field_from_row(row)?;
+            if let Some(round) = row.try_get::<Option<i64>, _>("from_round")? {
+                marked.push((field.field.clone(), RoundId(round)));
+            }
+            fields.push(field);
+        }
+        Ok((fields, marked))
     }
 
     /// Closes an open round. Returns whether it was open. On PostgreSQL the update waits for
