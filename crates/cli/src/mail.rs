@@ -13,6 +13,7 @@ use clap::{Args, ValueEnum};
 use lettre::message::header::{ContentTransferEncoding, ContentType};
 use lettre::message::{Body, Mailbox, Message};
 use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use tertial_app::{App, ClaimedMail, chain};
 use tokio::sync::watch;
@@ -39,6 +40,11 @@ pub struct MailArgs {
     /// none, starttls or tls.
     #[arg(long, env = "TERTIAL_SMTP_SECURITY", value_enum, default_value_t = Security::Starttls)]
     pub smtp_security: Security,
+    /// A PEM file with the certificate of a certificate authority to trust for the SMTP
+    /// server besides the public ones: for a relay whose certificate the organisation issued
+    /// itself.
+    #[arg(long, env = "TERTIAL_SMTP_CA_FILE")]
+    pub smtp_ca_file: Option<std::path::PathBuf>,
     /// The SMTP user name, if the server asks for one.
     #[arg(long, env = "TERTIAL_SMTP_USER")]
     pub smtp_user: Option<String>,
@@ -112,12 +118,24 @@ impl MailArgs {
             return Ok(None);
         };
         let bad = |e: lettre::transport::smtp::Error| format!("--smtp-host {host:?}: {e}");
-        type Smtp = AsyncSmtpTransport<Tokio1Executor>;
-        let (builder, port) = match self.smtp_security {
-            Security::None => (Smtp::builder_dangerous(host), 25),
-            Security::Starttls => (Smtp::starttls_relay(host).map_err(bad)?, 587),
-            Security::Tls => (Smtp::relay(host).map_err(bad)?, 465),
+        let tls = || -> Result<TlsParameters, String> {
+            let mut tls = TlsParameters::builder(host.clone());
+            if let Some(path) = &self.smtp_ca_file {
+                let pem = std::fs::read(path)
+                    .map_err(|e| format!("--smtp-ca-file {}: {e}", path.display()))?;
+                let ca = Certificate::from_pem(&pem)
+                    .map_err(|e| format!("--smtp-ca-file {}: {e}", path.display()))?;
+                tls = tls.add_root_certificate(ca);
+            }
+            tls.build_rustls().map_err(bad)
         };
+        let (tls, port) = match self.smtp_security {
+            Security::None => (Tls::None, 25),
+            // Required: a server that does not offer STARTTLS gets no mail in plain text.
+            Security::Starttls => (Tls::Required(tls()?), 587),
+            Security::Tls => (Tls::Wrapper(tls()?), 465),
+        };
+        let builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host).tls(tls);
         let mut builder = builder
             .port(self.smtp_port.unwrap_or(port))
             .timeout(Some(SMTP_TIMEOUT));

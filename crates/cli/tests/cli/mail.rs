@@ -7,7 +7,7 @@ use std::time::Duration;
 use tertial_domain::{Field, MailStatus};
 use tertial_store::{Backend, Store};
 
-use crate::smtp::SmtpServer;
+use crate::smtp::{self, SmtpServer, TestCa};
 use crate::support::{REQUIRE_POSTGRES, Server, Session, open_reports, skip, temp_dir};
 
 /// The questions the demo asks a district, answered to make Skärholmen's report complete.
@@ -23,13 +23,17 @@ const DISTRICT_QUESTIONS: [&str; 8] = [
 ];
 
 fn smtp_flags(smtp: &SmtpServer) -> Vec<String> {
+    secured_flags(smtp, "none")
+}
+
+fn secured_flags(smtp: &SmtpServer, security: &str) -> Vec<String> {
     [
         "--smtp-host",
         "127.0.0.1",
         "--smtp-port",
         &smtp.port.to_string(),
         "--smtp-security",
-        "none",
+        security,
         "--mail-from",
         "Tertial <tertial@example.se>",
         "--public-url",
@@ -293,6 +297,7 @@ fn mail_options_are_documented_and_bad_ones_refused_at_start() {
         "--smtp-host",
         "--smtp-port",
         "--smtp-security",
+        "--smtp-ca-file",
         "--smtp-user",
         "--smtp-password",
         "TERTIAL_SMTP_PASSWORD",
@@ -310,6 +315,10 @@ fn mail_options_are_documented_and_bad_ones_refused_at_start() {
         (&["--mail-from", "inte en adress"][..], "--mail-from"),
         (&["--public-url", "tertial.example.se"][..], "--public-url"),
         (&["--reminder-days", "7,-1"][..], "--reminder-days"),
+        (
+            &["--smtp-host", "127.0.0.1", "--smtp-ca-file", "/saknas.pem"][..],
+            "--smtp-ca-file",
+        ),
     ] {
         let mut all = vec!["serve", "--database-url", &url, "--bind", "127.0.0.1:0"];
         all.extend_from_slice(flags);
@@ -317,5 +326,85 @@ fn mail_options_are_documented_and_bad_ones_refused_at_start() {
         assert!(!out.status.success(), "{flags:?} refused");
         let stderr = crate::support::stderr(&out);
         assert!(stderr.contains(says), "{flags:?}: {stderr}");
+    }
+}
+
+/// Submits Skärholmen's report in the demo served with these mail flags, and waits up to
+/// `within` for the receipt: what the SMTP server received, and the outbox's one mail.
+async fn receipt_through(
+    smtp: &SmtpServer,
+    name: &str,
+    flags: &[String],
+    within: Duration,
+) -> (Vec<smtp::Received>, tertial_store::MailRecord) {
+    let dir = temp_dir(name);
+    let url = format!("sqlite:{}", dir.join("tertial.db").display());
+    let mut server = Server::start_logging(
+        &args(
+            &["demo", "--database-url", &url, "--reminder-days", "1"],
+            flags,
+        ),
+        &dir.join("server.log"),
+    );
+    submit_skarholmen(&server.base, &url).await;
+    let received = smtp.wait_for(1, within).await;
+    let store = Store::connect(&url).await.expect("store");
+    let (mut mails, _) = store.mails(0, 10).await.expect("mails");
+    store.close().await;
+    terminate(&mut server);
+    (received, mails.remove(0))
+}
+
+/// A relay with a certificate from the organisation's own authority, trusted through
+/// --smtp-ca-file: the receipt goes out over TLS from the first byte, and over STARTTLS.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mail_goes_out_over_tls_and_starttls() {
+    let ca = TestCa::new();
+    let ca_file = temp_dir("mail-ca").join("ca.pem");
+    std::fs::write(&ca_file, &ca.ca_pem).expect("write the CA");
+    for (security, flag) in [(ca.tls(), "tls"), (ca.starttls(), "starttls")] {
+        let smtp = SmtpServer::start_secured(security).await;
+        let mut flags = secured_flags(&smtp, flag);
+        flags.extend(["--smtp-ca-file".to_owned(), ca_file.display().to_string()]);
+        let (received, mail) = receipt_through(
+            &smtp,
+            &format!("mail-{flag}"),
+            &flags,
+            Duration::from_secs(30),
+        )
+        .await;
+        assert_eq!(received.len(), 1, "{flag}: the receipt arrives");
+        assert_eq!(received[0].to, ["skarholmen@example.se"], "{flag}");
+        assert!(
+            received[0]
+                .text()
+                .contains("Din rapport är inskickad och mottagen."),
+            "{flag}"
+        );
+        assert_eq!(mail.status(), MailStatus::Sent, "{flag}");
+    }
+}
+
+/// Mail is never sent in plain text when TLS was asked for: not to a server that does not
+/// offer STARTTLS, and not to a server whose certificate no trusted authority issued. The
+/// mail stays in the outbox with the error, to be tried again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_mail_goes_out_without_the_tls_that_was_asked_for() {
+    let ca = TestCa::new();
+    let plain = SmtpServer::start().await;
+    let untrusted = SmtpServer::start_secured(ca.tls()).await;
+    for (smtp, flag) in [(&plain, "starttls"), (&untrusted, "tls")] {
+        let flags = secured_flags(smtp, flag);
+        let (received, mail) = receipt_through(
+            smtp,
+            &format!("mail-refused-{flag}"),
+            &flags,
+            Duration::from_secs(3),
+        )
+        .await;
+        assert!(received.is_empty(), "{flag}: nothing sent");
+        assert!(mail.sent_at.is_none(), "{flag}");
+        assert!(mail.attempts >= 1, "{flag}: tried");
+        assert!(mail.last_error.is_some(), "{flag}: the error is kept");
     }
 }
