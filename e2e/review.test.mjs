@@ -73,8 +73,15 @@ test('the reporter submits T2 and asks to reopen it; the coordinator declines wi
 test('the coordinator returns the report with a comment on one answer', async () => {
   const c = coordinator.page;
   await c.goto(reportPath);
-  await c.fill('#atersand-kommentar', 'Komplettera fråga 1.2 och rätta fråga 1.1.');
+  // Only spaces as the report's comment: the report comes back with the form as typed.
+  await c.fill('#atersand-kommentar', '   ');
   await c.fill(`#kommentar-${COMMENTED}`, 'Vilka företag deltog?');
+  await clickAndWaitForPage(c, 'Återsänd version 1');
+  await expectText(c.locator('.error-summary'), 'Skriv en kommentar till rapporten');
+  assert.equal(await c.inputValue(`#kommentar-${COMMENTED}`), 'Vilka företag deltog?');
+  assert.equal(await c.getAttribute('#atersand-kommentar', 'aria-invalid'), 'true');
+  await expectNoAxeViolations(c, 'return refused: the form again with the reason');
+  await c.fill('#atersand-kommentar', 'Komplettera fråga 1.2 och rätta fråga 1.1.');
   await clickAndWaitForPage(c, 'Återsänd version 1');
   await expectText(c.locator('.notice[role=status]'), 'Rapporten är återsänd');
   await expectText(c.locator('#status-tag'), 'Återsänd för komplettering');

@@ -414,6 +414,9 @@ pub fn audit_subject(subject: AuditSubject) -> &'static str {
 
 // ---- Review: return for completion, approve, requests to reopen (issue 7 §4) ----
 
+/// Heads the error summary when a review form is refused for its text.
+pub const REVIEW_NOT_DONE: &str = "Granskningen sparades inte";
+
 /// What a review or a request to reopen is missing.
 pub fn review_problem(problem: tertial_domain::review::ReviewProblem) -> &'static str {
     use tertial_domain::review::ReviewProblem;

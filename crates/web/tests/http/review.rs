@@ -45,15 +45,52 @@ async fn returned_completed_resubmitted_and_approved(app: TestApp) {
     let csrf = coordinator.csrf.clone();
     let return_path = format!("/rapporter/{report}/atersand");
 
-    // A return without a comment on the report is refused, and nothing changes.
+    // A return without a comment on the report is refused, and nothing changes: the report
+    // comes back with the form as typed and the reason beside the empty comment.
+    let typed = format!("comment.{}", QUESTIONS[0]);
     let empty = coordinator
         .post_form(
             &return_path,
-            &[("csrf", &csrf), ("version", "1"), ("comment", "  ")],
+            &[
+                ("csrf", &csrf),
+                ("version", "1"),
+                ("comment", "  "),
+                (&typed, "Hur många företag?"),
+            ],
         )
         .await;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(empty.text.contains("Skriv en kommentar till rapporten"));
+    assert!(
+        empty.text.contains(r##"<a href="#atersand-kommentar">"##),
+        "the summary links to the comment: {}",
+        empty.text
+    );
+    assert!(empty.text.contains(r#"id="atersand-kommentar-fel""#));
+    assert!(
+        empty.text.contains(">Hur många företag?</textarea>"),
+        "the answer's comment is kept"
+    );
+    // A comment with hidden characters: the reason is beside that answer's comment.
+    let hidden = coordinator
+        .post_form(
+            &return_path,
+            &[
+                ("csrf", &csrf),
+                ("version", "1"),
+                ("comment", "Komplettera."),
+                (&typed, "Dolt\u{202e}tecken"),
+            ],
+        )
+        .await;
+    assert_eq!(hidden.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let area = format!("kommentar-{}", QUESTIONS[0]);
+    assert!(
+        hidden.text.contains(&format!(r#"id="{area}-fel""#)),
+        "{}",
+        hidden.text
+    );
+    assert!(hidden.text.contains(">Komplettera.</textarea>"));
     assert_eq!(status(&app, report).await, ReportStatus::Submitted);
 
     let answer_comment = format!("comment.{}", QUESTIONS[1]);
@@ -322,6 +359,11 @@ async fn a_request_to_reopen_is_declined_then_granted(app: TestApp) {
         .await;
     assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(no_reason.text.contains("Skriv varför"));
+    assert!(
+        no_reason.text.contains(r#"aria-invalid="true""#),
+        "the request form again, the reason marked: {}",
+        no_reason.text
+    );
     let asked = reporter
         .post_form(
             &reopen_path,

@@ -8,11 +8,11 @@ use std::collections::HashMap;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use tertial_app::{ReportAccess, ReportPage};
+use tertial_app::{AppError, ReportAccess, ReportPage};
 use tertial_domain::review::{DiffPart, ReopenRequest, Review, ReviewDecision, word_diff};
 use tertial_domain::{Actor, AuditSubject, QuestionKey, ReportId, ReportStatus, workflow};
 
-use super::super::{note_forgery, path_id};
+use super::super::{note_forgery, path_id, render};
 use super::view::{FieldView, SectionView};
 use crate::error::WebError;
 use crate::form::FormData;
@@ -60,9 +60,43 @@ pub(super) struct ReviewView {
     pub waiting: Option<RequestLine>,
     /// For the body: it may ask to reopen now.
     pub can_ask: bool,
+    /// A review form refused for its text, shown again as it was posted.
+    pub posted: PostedReview,
+}
+
+/// What the coordinator wrote in a review form that was refused (a comment missing, a text
+/// too long or with hidden characters), to show again with the reason beside the text.
+#[derive(Default)]
+pub(super) struct PostedReview {
+    /// Which form: `atersand` or `godkann` ("" when none was refused).
+    pub form: &'static str,
+    pub comment: String,
+    /// Comments on single answers, by field code.
+    pub answers: HashMap<String, String>,
+    /// The id of the text area the problem is in, and the problem.
+    pub error: (String, String),
 }
 
 impl ReviewView {
+    /// The comment posted in form `form` ("" unless that form was refused).
+    pub fn comment(&self, form: &str) -> &str {
+        if self.posted.form == form {
+            &self.posted.comment
+        } else {
+            ""
+        }
+    }
+
+    /// The comment posted on one answer in the return form.
+    pub fn answer_comment(&self, code: &str) -> &str {
+        self.posted.answers.get(code).map_or("", String::as_str)
+    }
+
+    /// The problem with the text area `id`, if it is the one refused.
+    pub fn error(&self, id: &str) -> Option<&str> {
+        (self.posted.error.0 == id).then_some(self.posted.error.1.as_str())
+    }
+
     /// Whether the page has anything of the review loop to show.
     pub fn any(&self) -> bool {
         !self.history.is_empty()
@@ -166,6 +200,7 @@ pub(super) fn review_view(page: &ReportPage, actor: &Actor, csrf: &str) -> Revie
             None
         },
         can_ask: body && submitted && round_open && waiting.is_none(),
+        posted: PostedReview::default(),
     }
 }
 
@@ -292,17 +327,59 @@ pub async fn return_report(
                 .map(|code| (code.to_owned(), value.clone()))
         })
         .collect();
-    state
+    let comment = form.get("comment").unwrap_or_default();
+    let returned = state
         .app
         .return_report(
             signed.actor(),
             id,
             number(&form, "version")?,
-            form.get("comment").unwrap_or_default(),
+            comment,
             &answer_comments,
         )
-        .await?;
-    Ok(back(id, "atersand"))
+        .await;
+    let posted = PostedReview {
+        form: "atersand",
+        comment: comment.to_owned(),
+        answers: answer_comments.into_iter().collect(),
+        error: Default::default(),
+    };
+    done_or_shown_again(&state, &signed, id, returned, posted).await
+}
+
+/// After a review action: back to the report with its notice, or, when the text was
+/// refused, the report again with the form as posted and the reason beside the text (422).
+async fn done_or_shown_again(
+    state: &AppState,
+    signed: &Signed,
+    id: ReportId,
+    done: tertial_app::Result<()>,
+    mut posted: PostedReview,
+) -> Result<Response, WebError> {
+    let form = posted.form;
+    let error = match done {
+        Ok(()) => return Ok(back(id, if form == "atersand" { form } else { "godkand" })),
+        Err(AppError::ReviewIncomplete(problem)) => (
+            format!("{form}-kommentar"),
+            text::review_problem(problem).to_owned(),
+        ),
+        Err(AppError::InvalidText { field, error }) => {
+            let area = if field == "comment" {
+                format!("{form}-kommentar")
+            } else {
+                format!("kommentar-{field}")
+            };
+            (area, text::invalid_text(&error))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    posted.error = error;
+    let page = state.app.report_page(signed.actor(), id).await?;
+    let mut view = super::view::report_view(page, signed, Default::default(), &state.app);
+    view.problems_title = text::REVIEW_NOT_DONE;
+    view.problems = vec![(posted.error.0.clone(), posted.error.1.clone())];
+    view.review.posted = posted;
+    render(StatusCode::UNPROCESSABLE_ENTITY, &view)
 }
 
 /// The coordinator approves the latest version: `version`, `comment` (optional).
@@ -314,16 +391,17 @@ pub async fn approve_report(
 ) -> Result<Response, WebError> {
     let id: ReportId = path_id(&id)?;
     checked(&state, &signed, id, &form).await?;
-    state
+    let comment = form.get("comment").unwrap_or_default();
+    let approved = state
         .app
-        .approve_report(
-            signed.actor(),
-            id,
-            number(&form, "version")?,
-            form.get("comment").unwrap_or_default(),
-        )
-        .await?;
-    Ok(back(id, "godkand"))
+        .approve_report(signed.actor(), id, number(&form, "version")?, comment)
+        .await;
+    let posted = PostedReview {
+        form: "godkann",
+        comment: comment.to_owned(),
+        ..PostedReview::default()
+    };
+    done_or_shown_again(&state, &signed, id, approved, posted).await
 }
 
 #[derive(askama::Template)]
@@ -335,6 +413,8 @@ struct ReopenTemplate {
     round_name: String,
     version: i64,
     csrf: String,
+    reason: String,
+    error: Option<String>,
 }
 
 /// The form on which the body's reporter asks to reopen its submitted report.
@@ -344,6 +424,17 @@ pub async fn reopen_page(
     signed: Signed,
 ) -> Result<Response, WebError> {
     let id: ReportId = path_id(&id)?;
+    reopen_form(&state, &signed, id, String::new(), None).await
+}
+
+/// The request form, empty or as posted with the reason it was refused.
+async fn reopen_form(
+    state: &AppState,
+    signed: &Signed,
+    id: ReportId,
+    reason: String,
+    error: Option<String>,
+) -> Result<Response, WebError> {
     let page = state.app.report_page(signed.actor(), id).await?;
     if page.access == ReportAccess::StatusOnly {
         return Err(WebError::new(StatusCode::FORBIDDEN, text::FORBIDDEN));
@@ -352,15 +443,22 @@ pub async fn reopen_page(
     if !review.can_ask {
         return Err(WebError::new(StatusCode::CONFLICT, text::REOPEN_NOT_NOW));
     }
-    super::super::render(
-        StatusCode::OK,
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    render(
+        status,
         &ReopenTemplate {
-            chrome: super::super::Chrome::of(&signed),
+            chrome: super::super::Chrome::of(signed),
             report_id: id.0,
             body_name: page.context.body.name.clone(),
             round_name: text::round_name(&page.context.round),
             version: review.latest,
             csrf: signed.csrf().to_owned(),
+            reason,
+            error,
         },
     )
 }
@@ -374,16 +472,18 @@ pub async fn ask_to_reopen(
 ) -> Result<Response, WebError> {
     let id: ReportId = path_id(&id)?;
     checked(&state, &signed, id, &form).await?;
-    state
+    let reason = form.get("reason").unwrap_or_default();
+    let asked = state
         .app
-        .ask_to_reopen(
-            signed.actor(),
-            id,
-            number(&form, "version")?,
-            form.get("reason").unwrap_or_default(),
-        )
-        .await?;
-    Ok(back(id, "begard"))
+        .ask_to_reopen(signed.actor(), id, number(&form, "version")?, reason)
+        .await;
+    let error = match asked {
+        Ok(()) => return Ok(back(id, "begard")),
+        Err(AppError::ReviewIncomplete(problem)) => text::review_problem(problem).to_owned(),
+        Err(AppError::InvalidText { error, .. }) => text::invalid_text(&error),
+        Err(e) => return Err(e.into()),
+    };
+    reopen_form(&state, &signed, id, reason.to_owned(), Some(error)).await
 }
 
 /// The coordinator answers a request to reopen: `request`, `decision` (`bevilja` or

@@ -192,6 +192,7 @@ pub(super) struct ReportTemplate {
     pub(super) late: bool,
     pub(super) updated_at: Option<String>,
     pub(super) problems_title: &'static str,
+    /// The id of the element each problem is about, and the problem.
     pub(super) problems: Vec<(String, String)>,
     pub(super) notice: Option<String>,
     pub(super) access_status_only: bool,
@@ -323,7 +324,7 @@ pub(super) fn report_view(
     let mut problems: Vec<(String, String)> = overlay
         .problems
         .iter()
-        .map(|(field, message)| (field.code().to_owned(), message.clone()))
+        .map(|(field, message)| (format!("field-{}", field.code()), message.clone()))
         .collect();
     for conflict in &overlay.conflicts {
         let number = match &conflict.field {
@@ -332,7 +333,7 @@ pub(super) fn report_view(
         };
         let name = text::field_name(&conflict.field, number);
         problems.push((
-            conflict.field.code().to_owned(),
+            format!("field-{}", conflict.field.code()),
             format!(
                 "{} {}",
                 text::changed_meanwhile(&name),
