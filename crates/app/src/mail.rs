@@ -5,7 +5,7 @@
 
 use jiff::SignedDuration;
 use tertial_documents::mail::{
-    ReportMail, To, approved, invitation, overdue, receipt, reminder, returned,
+    ReportMail, To, approved, invitation, overdue, receipt, reminder, reopen_decided, returned,
 };
 use tertial_domain::mail::{reminder_due, retry_delay};
 use tertial_domain::round::swedish_date;
@@ -179,6 +179,19 @@ impl App {
     /// The notice that version `number` was approved, to one reporter of the body.
     pub fn approved_for(&self, p: &PendingReporter, number: i64) -> NewMail {
         self.about(p, |about, to| approved(about, to, number))
+    }
+
+    /// The answer to the body's request `request` to reopen its report, to one reporter.
+    pub fn reopen_decided_for(
+        &self,
+        p: &PendingReporter,
+        request: i64,
+        granted: bool,
+        answer: &str,
+    ) -> NewMail {
+        self.about(p, |about, to| {
+            reopen_decided(about, to, request, granted, answer)
+        })
     }
 
     /// Claims the next due mail for `worker`, for at most `lease` (then another worker may

@@ -126,8 +126,16 @@ impl App {
             ReopenOutcome::Declined
         };
         let answer = clean("answer", answer)?;
+        let notice = |p: &PendingReporter| self.reopen_decided_for(p, request, grant, &answer);
         self.store
-            .decide_reopen(&access, request, outcome, answer.trim(), self.now())
+            .decide_reopen(
+                &access,
+                request,
+                outcome,
+                answer.trim(),
+                self.now(),
+                &notice,
+            )
             .await??;
         Ok(())
     }

@@ -164,6 +164,44 @@ pub fn approved(about: &ReportMail<'_>, to: To<'_>, number: i64) -> NewMail {
     )
 }
 
+/// The coordinator granted or declined request `request` to reopen the report, with an
+/// optional answer.
+pub fn reopen_decided(
+    about: &ReportMail<'_>,
+    to: To<'_>,
+    request: i64,
+    granted: bool,
+    answer: &str,
+) -> NewMail {
+    let answer = if answer.trim().is_empty() {
+        String::new()
+    } else {
+        format!("\n\nSamordnarens svar:\n{}", answer.trim())
+    };
+    let (subject, said) = if granted {
+        (
+            "Rapporten är öppen igen",
+            "har öppnat {} igen, som ni bad om. Ändra och skicka in en ny version här:",
+        )
+    } else {
+        (
+            "Begäran om att öppna rapporten avslogs",
+            "har avslagit er begäran om att öppna {} igen. Den inskickade versionen gäller. Rapporten finns här:",
+        )
+    };
+    mail(
+        to.email,
+        format!("{subject}: {}", heading(about)),
+        format!(
+            "Hej!\n\nSamordnaren {}{answer}\n\n{}",
+            said.replace("{}", &heading(about)),
+            about.link
+        ),
+        MailKind::ReopenDecided,
+        dedup::reopen_decided(about.report, request, to.user),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,16 +20,19 @@ pub enum MailKind {
     Returned,
     /// The coordinator approved a report.
     Approved,
+    /// The coordinator answered the body's request to reopen its report.
+    ReopenDecided,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 6] = [
+    pub const ALL: [MailKind; 7] = [
         MailKind::Receipt,
         MailKind::Invitation,
         MailKind::Reminder,
         MailKind::Overdue,
         MailKind::Returned,
         MailKind::Approved,
+        MailKind::ReopenDecided,
     ];
 
     pub fn code(self) -> &'static str {
@@ -40,6 +43,7 @@ impl MailKind {
             MailKind::Overdue => "overdue",
             MailKind::Returned => "returned",
             MailKind::Approved => "approved",
+            MailKind::ReopenDecided => "reopen_decided",
         }
     }
 
@@ -96,6 +100,11 @@ pub mod dedup {
     /// One notice per approved version and person.
     pub fn approved(report: ReportId, number: i64, to: UserId) -> String {
         format!("approved:report:{report}:version:{number}:user:{to}")
+    }
+
+    /// One notice per answered request to reopen and person.
+    pub fn reopen_decided(report: ReportId, request: i64, to: UserId) -> String {
+        format!("reopen-decided:report:{report}:request:{request}:user:{to}")
     }
 }
 

@@ -84,15 +84,7 @@ impl Store {
             at,
         )
         .await?;
-        // The body's reporters are told, in the same transaction: the mail is queued
-        // exactly when the decision is stored.
-        let round: i64 = sqlx::query_scalar("SELECT round_id FROM reports WHERE id = $1")
-            .bind(report.0)
-            .fetch_one(&mut *tx)
-            .await?;
-        for reporter in outbox::reporters_of(&mut tx, RoundId(round), Some(report)).await? {
-            outbox::enqueue(&mut tx, &notice(&reporter), at).await?;
-        }
+        tell_the_body(&mut tx, report, notice, at).await?;
         tx.commit().await?;
         Ok(Ok(()))
     }
@@ -148,6 +140,7 @@ impl Store {
         outcome: ReopenOutcome,
         answer: &str,
         at: Timestamp,
+        notice: &(dyn Fn(&PendingReporter) -> NewMail + Sync),
     ) -> Result<Reviewed> {
         let report = access.report();
         let mut tx = self.begin().await?;
@@ -177,6 +170,7 @@ impl Store {
         }
         let entry = NewAuditEntry::reopen_decided(access.by(), report, request, outcome);
         audit::append(&mut tx, &entry, at).await?;
+        tell_the_body(&mut tx, report, notice, at).await?;
         tx.commit().await?;
         Ok(Ok(()))
     }
@@ -251,6 +245,24 @@ impl Store {
         .await?;
         rows.iter().map(request_from_row).collect()
     }
+}
+
+/// Queues `notice` to each reporter of the report's body, in the transaction that stores
+/// the decision the notice tells of: the mail goes out exactly when the decision is stored.
+async fn tell_the_body(
+    conn: &mut sqlx::AnyConnection,
+    report: ReportId,
+    notice: &(dyn Fn(&PendingReporter) -> NewMail + Sync),
+    at: Timestamp,
+) -> Result<()> {
+    let round: i64 = sqlx::query_scalar("SELECT round_id FROM reports WHERE id = $1")
+        .bind(report.0)
+        .fetch_one(&mut *conn)
+        .await?;
+    for reporter in outbox::reporters_of(conn, RoundId(round), Some(report)).await? {
+        outbox::enqueue(conn, &notice(&reporter), at).await?;
+    }
+    Ok(())
 }
 
 fn request_from_row(row: &AnyRow) -> Result<ReopenRequest> {

@@ -1588,21 +1588,37 @@ async fn requests_to_reopen_are_answered_once(store: Store, url: String) {
             ReopenOutcome::Declined,
             "Skicka rättelsen i ett mejl.",
             now(),
+            &review_notice,
         )
         .await
         .expect("decide")
         .expect("declined");
+    // The body's reporters are told of each decision, in its transaction.
+    let queued = store.mails(0, 1).await.expect("mails").1;
+    assert!(queued >= 1, "the decline is mailed");
     assert_eq!(
         status_of(&store, w.district_report).await,
         ReportStatus::Submitted
     );
     assert_eq!(
         store
-            .decide_reopen(&review, first, ReopenOutcome::Granted, "", now())
+            .decide_reopen(
+                &review,
+                first,
+                ReopenOutcome::Granted,
+                "",
+                now(),
+                &review_notice
+            )
             .await
             .expect("decide"),
         Err(ReviewRefusal::NoOpenRequest),
         "answered once"
+    );
+    assert_eq!(
+        store.mails(0, 1).await.expect("mails").1,
+        queued,
+        "a refused decision mails no one"
     );
     let second = store
         .ask_to_reopen(&w.draft, 1, "Vi har fått nya uppgifter.", now())
@@ -1610,10 +1626,22 @@ async fn requests_to_reopen_are_answered_once(store: Store, url: String) {
         .expect("ask")
         .expect("asked");
     store
-        .decide_reopen(&review, second, ReopenOutcome::Granted, "", now())
+        .decide_reopen(
+            &review,
+            second,
+            ReopenOutcome::Granted,
+            "",
+            now(),
+            &review_notice,
+        )
         .await
         .expect("decide")
         .expect("granted");
+    assert_eq!(
+        store.mails(0, 1).await.expect("mails").1,
+        2 * queued,
+        "the grant is mailed"
+    );
     assert_eq!(
         status_of(&store, w.district_report).await,
         ReportStatus::Returned

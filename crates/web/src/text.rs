@@ -497,6 +497,7 @@ pub fn mail_kind(kind: tertial_domain::MailKind) -> &'static str {
         MailKind::Overdue => "Försenad",
         MailKind::Returned => "Återsänd",
         MailKind::Approved => "Godkänd",
+        MailKind::ReopenDecided => "Svar på begäran",
     }
 }
 

@@ -458,6 +458,33 @@ async fn a_request_to_reopen_is_declined_then_granted(app: TestApp) {
             .contains(&format!("action=\"/rapporter/{report}\"")),
         "the form is open again"
     );
+    // Each answer reached the body's reporter by mail, with the coordinator's words.
+    let (mails, _) = app.store.mails(0, 50).await.expect("outbox");
+    let answers: Vec<_> = mails
+        .iter()
+        .filter(|m| m.kind == tertial_domain::MailKind::ReopenDecided)
+        .collect();
+    assert_eq!(answers.len(), 2, "one mail per decision");
+    assert!(
+        answers
+            .iter()
+            .all(|m| m.recipient == "skarholmen@example.se")
+    );
+    let declined = answers
+        .iter()
+        .find(|m| {
+            m.subject
+                .starts_with("Begäran om att öppna rapporten avslogs")
+        })
+        .expect("the decline");
+    assert!(declined.body.contains("Mejla rättelsen till mig."));
+    assert!(
+        answers
+            .iter()
+            .any(|m| m.subject.starts_with("Rapporten är öppen igen")
+                && m.body.contains(&format!("/rapporter/{report}"))),
+        "the grant, with the link"
+    );
     let audit = actions(&app, report).await;
     assert_eq!(audit.iter().filter(|a| *a == "reopen_requested").count(), 2);
     assert_eq!(audit.iter().filter(|a| *a == "reopen_decided").count(), 2);
