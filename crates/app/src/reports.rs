@@ -241,17 +241,8 @@ impl App {
         let (sections, fixed) = match &draft {
             None => (Vec::new(), HashMap::new()),
             Some(draft) => {
-                // All copied from the same round: it is read once.
                 let (fields, marked) = self.store.marked_fields(draft).await?;
-                let mut from: Option<Round> = None;
-                for (field, id) in marked {
-                    if from.as_ref().is_none_or(|r| r.id != id) {
-                        from = self.store.round(id).await?;
-                    }
-                    if let Some(round) = &from {
-                        unchanged_since.insert(field, round.clone());
-                    }
-                }
+                unchanged_since.extend(marked);
                 let mut stored: HashMap<Field, StoredField> =
                     fields.into_iter().map(|f| (f.field.clone(), f)).collect();
                 let sections = sections(&context, &mut stored);

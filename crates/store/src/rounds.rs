@@ -202,7 +202,8 @@ impl Store {
 
     /// The draft's answers that still hold what a round's opening copied, with that round.
     pub async fn prefilled(&self, access: &DraftAccess) -> Result<Vec<(Field, RoundId)>> {
-        Ok(self.marked_fields(access).await?.1)
+        let (_, marked) = self.marked_fields(access).await?;
+        Ok(marked.into_iter().map(|(f, round)| (f, round.id)).collect())
     }
 
     /// A draft's stored fields, and which of them still hold what a round's opening copied
@@ -210,12 +211,15 @@ impl Store {
     pub async fn marked_fields(
         &self,
         access: &DraftAccess,
-    ) -> Result<(Vec<StoredField>, Vec<(Field, RoundId)>)> {
+    ) -> Result<(Vec<StoredField>, Vec<(Field, Round)>)> {
         let rows = sqlx::query(
-            "SELECT a.field, a.text, a.not_applicable, a.version, a.updated_at, p.from_round
+            "SELECT a.field, a.text, a.not_applicable, a.version, a.updated_at,
+                    p.from_round, o.follow_up_id, o.period, o.year, o.deadline,
+                    o.status AS round_status
              FROM answers a
              LEFT JOIN prefilled_answers p ON p.report_id = a.report_id AND p.field = a.field
                                           AND p.version = a.version
+             LEFT JOIN rounds o ON o.id = p.from_round
              WHERE a.report_id = $1",
         )
         .bind(access.report().0)
@@ -225,8 +229,9 @@ impl Store {
         let mut marked = Vec::new();
         for row in &rows {
             let field = field_from_row(row)?;
-            if let Some(round) = row.try_get::<Option<i64>, _>("from_round")? {
-                marked.push((field.field.clone(), RoundId(round)));
+            if row.try_get::<Option<i64>, _>("from_round")?.is_some() {
+                let round = round_from_columns(row, "from_round", "round_status")?;
+                marked.push((field.field.clone(), round));
             }
             fields.push(field);
         }
