@@ -20,16 +20,19 @@ pub enum MailKind {
     Returned,
     /// The coordinator approved a report.
     Approved,
+    /// A new account's invitation to set a password.
+    AccountInvitation,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 6] = [
+    pub const ALL: [MailKind; 7] = [
         MailKind::Receipt,
         MailKind::Invitation,
         MailKind::Reminder,
         MailKind::Overdue,
         MailKind::Returned,
         MailKind::Approved,
+        MailKind::AccountInvitation,
     ];
 
     pub fn code(self) -> &'static str {
@@ -40,6 +43,7 @@ impl MailKind {
             MailKind::Overdue => "overdue",
             MailKind::Returned => "returned",
             MailKind::Approved => "approved",
+            MailKind::AccountInvitation => "account_invitation",
         }
     }
 
@@ -91,6 +95,12 @@ pub mod dedup {
     /// One notice per returned version and person.
     pub fn returned(report: ReportId, number: i64, to: UserId) -> String {
         format!("returned:report:{report}:version:{number}:user:{to}")
+    }
+
+    /// One mail per account invitation (each new invitation has a new token; `token_hash`
+    /// is what the database keeps of it, never the token).
+    pub fn account_invitation(token_hash: &str) -> String {
+        format!("account-invitation:{token_hash}")
     }
 
     /// One notice per approved version and person.
