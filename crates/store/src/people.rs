@@ -402,8 +402,7 @@ impl Store {
 }
 
 /// Appends `entry` and commits when the change found its row; otherwise rolls back.
-async fn finish(tx: WriteTx, found: bool, entry: NewAuditEntry, at: Timestamp) -> Result<bool> {
-    let mut tx = tx;
+async fn finish(mut tx: WriteTx, found: bool, entry: NewAuditEntry, at: Timestamp) -> Result<bool> {
     if !found {
         tx.rollback().await?;
         return Ok(false);

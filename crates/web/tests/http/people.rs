@@ -319,7 +319,7 @@ async fn an_invitation_sets_the_password_once(app: TestApp) {
         .visitor()
         .get(&format!("/inbjudan/{}", "ab".repeat(32)))
         .await;
-    assert_eq!(unknown.text.contains("Länken har gått ut"), true);
+    assert!(unknown.text.contains("Länken har gått ut"));
     let user = app.user_id("ny.rapportor@example.se").await;
     let actions = app.actions_on(user).await;
     for action in [
@@ -545,10 +545,8 @@ async fn deactivated_accounts_are_signed_out(app: TestApp) {
         )
         .await;
     assert_eq!(own_role.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        coordinator.get("/personer").await.status == StatusCode::OK,
-        "still signed in"
-    );
+    let still = coordinator.get("/personer").await;
+    assert_eq!(still.status, StatusCode::OK, "still signed in");
 
     for (email, path) in [
         ("skarholmen@example.se", "/organ"),
