@@ -48,6 +48,8 @@ pub enum Subject {
     },
     Round(Round),
     User(String),
+    /// A body, by name.
+    Body(String),
     Other(AuditSubject),
     /// As stored, when it names nothing known.
     Unknown(String),
@@ -140,6 +142,11 @@ impl App {
                         .unwrap_or_else(|| Subject::Unknown(record.subject.clone())),
                     Some(AuditSubject::User(id)) => person(id)
                         .map(Subject::User)
+                        .unwrap_or_else(|| Subject::Unknown(record.subject.clone())),
+                    Some(AuditSubject::Body(id)) => bodies
+                        .iter()
+                        .find(|b| b.id == id)
+                        .map(|b| Subject::Body(b.name.clone()))
                         .unwrap_or_else(|| Subject::Unknown(record.subject.clone())),
                     Some(other) => Subject::Other(other),
                     None => Subject::Unknown(record.subject.clone()),

@@ -272,7 +272,7 @@ pub fn random_token() -> Result<String> {
 }
 
 /// What the database keeps of a session token.
-fn token_hash(token: &str) -> String {
+pub(crate) fn token_hash(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
 }
 

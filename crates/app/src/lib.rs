@@ -9,6 +9,7 @@ pub mod demo;
 mod documents;
 mod error;
 mod mail;
+mod people;
 mod presession;
 mod recent;
 mod reports;
@@ -32,6 +33,7 @@ pub use auth::SessionEnds;
 pub use clock::Clock;
 pub use error::{AppError, chain};
 pub use mail::{MAILS_PER_PAGE, OutboxPage};
+pub use people::{InvitationProblem, PersonPage};
 pub use presession::SignInGuard;
 pub use reports::{
     FieldEntry, FieldSaved, FormPosted, FormSaved, QuestionView, ReportAccess, ReportContext,
@@ -62,6 +64,8 @@ pub struct Settings {
     pub reminder_interval: SignedDuration,
     /// The wait after a mail's first failed attempt; it doubles with each further one.
     pub mail_retry_base: SignedDuration,
+    /// The organisation's name, for mail that introduces Tertial (an invitation).
+    pub organisation: Option<String>,
 }
 
 impl Default for Settings {
@@ -74,6 +78,7 @@ impl Default for Settings {
             reminder_days: vec![7, 1],
             reminder_interval: SignedDuration::from_mins(15),
             mail_retry_base: SignedDuration::from_secs(30),
+            organisation: None,
         }
     }
 }

@@ -50,6 +50,13 @@ impl<K: Eq + Hash + Clone, V: Clone> Recent<K, V> {
         }
     }
 
+    /// Forgets every entry whose value `matches` (a deactivated account's sessions).
+    pub(crate) fn forget_where(&self, matches: impl Fn(&V) -> bool) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.retain(|_, (value, _)| !matches(value));
+        }
+    }
+
     pub(crate) fn forget(&self, key: &K) {
         if let Ok(mut entries) = self.entries.lock() {
             entries.remove(key);

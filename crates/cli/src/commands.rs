@@ -111,6 +111,7 @@ async fn serve(store: Store, args: &ServerArgs) -> Result<(), String> {
         mail_retry_base: jiff::SignedDuration::from_millis(
             i64::try_from(args.mail.mail_retry_ms).unwrap_or(i64::MAX),
         ),
+        organisation: args.organisation.clone(),
     };
     let brand = Brand {
         organisation: args.organisation.clone(),

@@ -202,6 +202,43 @@ pub fn reopen_decided(
     )
 }
 
+/// What an invitation to a new account names.
+#[derive(Debug, Clone)]
+pub struct AccountInvitation<'a> {
+    /// The organisation that runs Tertial, if configured.
+    pub organisation: Option<&'a str>,
+    pub inviter: &'a str,
+    pub name: &'a str,
+    pub email: &'a str,
+    /// The one-time link that sets the password.
+    pub link: &'a str,
+    pub expires: Timestamp,
+    /// What the outbox keeps of the token (never the token itself).
+    pub token_hash: &'a str,
+}
+
+/// A new account's invitation: who invites, the one-time link, and until when it works.
+pub fn account_invitation(invitation: &AccountInvitation<'_>) -> NewMail {
+    let whose = invitation
+        .organisation
+        .map(|o| format!("{o}s Tertial"))
+        .unwrap_or_else(|| "Tertial".to_owned());
+    mail(
+        invitation.email,
+        format!("Inbjudan till {whose}"),
+        format!(
+            "Hej {}!\n\n{} har bjudit in dig till {whose}, där uppföljningar besvaras och följs upp.\n\nVälj ditt lösenord här (länken fungerar en gång, till och med {}):\n{}\n\nDu loggar sedan in med din e-postadress, {}.",
+            invitation.name,
+            invitation.inviter,
+            date_time(invitation.expires),
+            invitation.link,
+            invitation.email,
+        ),
+        MailKind::AccountInvitation,
+        dedup::account_invitation(invitation.token_hash),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::{Field, MailId, ReportId, ReportStatus, RoundId, UserId};
+use crate::{BodyId, Field, MailId, ReportId, ReportStatus, RoundId, UserId};
 
 /// What happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -39,11 +39,25 @@ pub enum AuditAction {
     MailSent,
     /// A mail's attempt failed (it is tried again, or given up after the last attempt).
     MailFailed,
+    BodyAdded,
+    /// A body's name, short name or kind changed.
+    BodyChanged,
+    BodyDeactivated,
+    BodyReactivated,
+    /// A person's name, role or bodies changed.
+    UserChanged,
+    /// An account deactivated: its sessions end and it can no longer sign in.
+    UserDeactivated,
+    UserReactivated,
+    /// An invitation to set a password queued for an account.
+    InvitationSent,
+    /// An invitation's link used to set the password.
+    InvitationUsed,
 }
 
 impl AuditAction {
     /// Every action, in the order the audit log's filter lists them.
-    pub const ALL: [AuditAction; 22] = [
+    pub const ALL: [AuditAction; 31] = [
         AuditAction::SignedIn,
         AuditAction::SignInFailed,
         AuditAction::SignedOut,
@@ -66,6 +80,15 @@ impl AuditAction {
         AuditAction::MailQueued,
         AuditAction::MailSent,
         AuditAction::MailFailed,
+        AuditAction::BodyAdded,
+        AuditAction::BodyChanged,
+        AuditAction::BodyDeactivated,
+        AuditAction::BodyReactivated,
+        AuditAction::UserChanged,
+        AuditAction::UserDeactivated,
+        AuditAction::UserReactivated,
+        AuditAction::InvitationSent,
+        AuditAction::InvitationUsed,
     ];
 
     pub fn from_code(code: &str) -> Option<AuditAction> {
@@ -96,6 +119,15 @@ impl AuditAction {
             AuditAction::MailQueued => "mail_queued",
             AuditAction::MailSent => "mail_sent",
             AuditAction::MailFailed => "mail_failed",
+            AuditAction::BodyAdded => "body_added",
+            AuditAction::BodyChanged => "body_changed",
+            AuditAction::BodyDeactivated => "body_deactivated",
+            AuditAction::BodyReactivated => "body_reactivated",
+            AuditAction::UserChanged => "user_changed",
+            AuditAction::UserDeactivated => "user_deactivated",
+            AuditAction::UserReactivated => "user_reactivated",
+            AuditAction::InvitationSent => "invitation_sent",
+            AuditAction::InvitationUsed => "invitation_used",
         }
     }
 }
@@ -120,6 +152,12 @@ pub enum AuditSubject {
     Mail(MailId),
     /// The outbox's list of mails.
     Outbox,
+    /// A reporting body.
+    Body(BodyId),
+    /// The list of bodies.
+    Bodies,
+    /// The list of people.
+    People,
 }
 
 impl AuditSubject {
@@ -140,6 +178,9 @@ impl AuditSubject {
             ("audit_log", None) => AuditSubject::AuditLog,
             ("mail", Some(id)) => AuditSubject::Mail(MailId(id)),
             ("outbox", None) => AuditSubject::Outbox,
+            ("body", Some(id)) => AuditSubject::Body(BodyId(id)),
+            ("bodies", None) => AuditSubject::Bodies,
+            ("people", None) => AuditSubject::People,
             _ => return None,
         })
     }
@@ -159,6 +200,9 @@ impl fmt::Display for AuditSubject {
             AuditSubject::AuditLog => f.write_str("audit_log"),
             AuditSubject::Mail(id) => write!(f, "mail:{id}"),
             AuditSubject::Outbox => f.write_str("outbox"),
+            AuditSubject::Body(id) => write!(f, "body:{id}"),
+            AuditSubject::Bodies => f.write_str("bodies"),
+            AuditSubject::People => f.write_str("people"),
         }
     }
 }
@@ -309,6 +353,9 @@ mod tests {
             AuditSubject::AuditLog,
             AuditSubject::Mail(crate::MailId(4)),
             AuditSubject::Outbox,
+            AuditSubject::Body(BodyId(5)),
+            AuditSubject::Bodies,
+            AuditSubject::People,
         ] {
             assert_eq!(AuditSubject::parse(&subject.to_string()), Some(subject));
         }

@@ -9,6 +9,7 @@ pub mod body;
 pub mod followup;
 pub mod ids;
 pub mod mail;
+pub mod people;
 pub mod report;
 pub mod review;
 pub mod round;

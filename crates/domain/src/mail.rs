@@ -22,10 +22,12 @@ pub enum MailKind {
     Approved,
     /// The coordinator answered the body's request to reopen its report.
     ReopenDecided,
+    /// A new account's invitation to set a password.
+    AccountInvitation,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 7] = [
+    pub const ALL: [MailKind; 8] = [
         MailKind::Receipt,
         MailKind::Invitation,
         MailKind::Reminder,
@@ -33,6 +35,7 @@ impl MailKind {
         MailKind::Returned,
         MailKind::Approved,
         MailKind::ReopenDecided,
+        MailKind::AccountInvitation,
     ];
 
     pub fn code(self) -> &'static str {
@@ -44,6 +47,7 @@ impl MailKind {
             MailKind::Returned => "returned",
             MailKind::Approved => "approved",
             MailKind::ReopenDecided => "reopen_decided",
+            MailKind::AccountInvitation => "account_invitation",
         }
     }
 
@@ -95,6 +99,12 @@ pub mod dedup {
     /// One notice per returned version and person.
     pub fn returned(report: ReportId, number: i64, to: UserId) -> String {
         format!("returned:report:{report}:version:{number}:user:{to}")
+    }
+
+    /// One mail per account invitation (each new invitation has a new token; `token_hash`
+    /// is what the database keeps of it, never the token).
+    pub fn account_invitation(token_hash: &str) -> String {
+        format!("account-invitation:{token_hash}")
     }
 
     /// One notice per approved version and person.

@@ -23,6 +23,7 @@ mod connect;
 mod followups;
 mod group_commit;
 mod outbox;
+mod people;
 mod reports;
 mod reviews;
 mod rounds;
@@ -43,6 +44,7 @@ use tertial_domain::{NewAuditEntry, Timestamp};
 
 pub use audit::{AuditFilter, AuditRecord};
 pub use outbox::{ClaimedMail, MailRecord, PendingReporter};
+pub use people::{BodyListing, InOpenRound, NewInvitation, Person};
 pub use reports::ReportOverview;
 pub use reviews::{ReviewRefusal, Reviewed};
 pub use rounds::{NewRound, OpenRefusal, Opening, RoundSnapshot};

@@ -29,6 +29,11 @@ impl Store {
         .bind(millis(expires_at))
         .execute(&mut *tx)
         .await?;
+        sqlx::query("UPDATE users SET last_sign_in_at = $1 WHERE id = $2")
+            .bind(millis(now))
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await?;
         audit::append(&mut tx, audit, now).await?;
         tx.commit().await?;
         Ok(())

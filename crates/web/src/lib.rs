@@ -89,7 +89,7 @@ pub fn router(app: App, settings: WebSettings) -> Router {
 /// and nothing else, and the access test tries every path in it, with every method, as
 /// every role: a route is tested the day it is added, without anyone writing a test for it.
 fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
-    use pages::{auth, home, outbox, report, rounds, running};
+    use pages::{auth, home, outbox, people, report, rounds, running};
     vec![
         ("/", get(home::home)),
         ("/logga-in", get(auth::sign_in_page).post(auth::sign_in)),
@@ -133,6 +133,23 @@ fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             get(running::deadline_form).post(running::set_deadline),
         ),
         ("/omgangar/{id}/stang", post(running::close)),
+        // Bodies and people managed from the browser; the invitation's link.
+        ("/organ", get(people::bodies)),
+        ("/organ/ny", get(people::new_body).post(people::add_body)),
+        ("/organ/{id}", get(people::body).post(people::change_body)),
+        ("/organ/{id}/aktiv", post(people::set_body_active)),
+        ("/personer", get(people::people)),
+        ("/personer/ny", get(people::new_person).post(people::invite)),
+        (
+            "/personer/{id}",
+            get(people::person).post(people::change_person),
+        ),
+        ("/personer/{id}/aktiv", post(people::set_person_active)),
+        ("/personer/{id}/inbjudan", post(people::reinvite)),
+        (
+            "/inbjudan/{token}",
+            get(people::invitation).post(people::accept_invitation),
+        ),
     ]
 }
 

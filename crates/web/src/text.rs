@@ -393,6 +393,15 @@ pub fn audit_action(action: AuditAction) -> &'static str {
         AuditAction::MailQueued => "E-post lades i utkorgen",
         AuditAction::MailSent => "E-post skickades",
         AuditAction::MailFailed => "E-post kunde inte skickas",
+        AuditAction::BodyAdded => "Organ tillagt",
+        AuditAction::BodyChanged => "Organ ändrat",
+        AuditAction::BodyDeactivated => "Organ inaktiverat",
+        AuditAction::BodyReactivated => "Organ aktiverat igen",
+        AuditAction::UserChanged => "Person ändrad",
+        AuditAction::UserDeactivated => "Konto inaktiverat",
+        AuditAction::UserReactivated => "Konto aktiverat igen",
+        AuditAction::InvitationSent => "Inbjudan skickad",
+        AuditAction::InvitationUsed => "Inbjudan använd, lösenord valt",
     }
 }
 
@@ -405,7 +414,10 @@ pub fn audit_subject(subject: AuditSubject) -> &'static str {
         AuditSubject::Demo => "Demodata",
         AuditSubject::AuditLog => "Händelseloggen",
         AuditSubject::Outbox => "Utkorgen",
-        AuditSubject::Report(_)
+        AuditSubject::Bodies => "Organen",
+        AuditSubject::People => "Personerna",
+        AuditSubject::Body(_)
+        | AuditSubject::Report(_)
         | AuditSubject::Round(_)
         | AuditSubject::User(_)
         | AuditSubject::Mail(_) => "",
@@ -498,6 +510,7 @@ pub fn mail_kind(kind: tertial_domain::MailKind) -> &'static str {
         MailKind::Returned => "Återsänd",
         MailKind::Approved => "Godkänd",
         MailKind::ReopenDecided => "Svar på begäran",
+        MailKind::AccountInvitation => "Inbjudan till konto",
     }
 }
 
@@ -612,6 +625,98 @@ pub fn status_name(status: ReportStatus) -> &'static str {
 /// "oförändrad sedan Tertialrapport 1 2027": an answer carried over and not edited since.
 pub fn unchanged_since(round: &Round) -> String {
     format!("Oförändrad sedan {}", round_name(round))
+}
+
+// ---- Bodies and people (issue 7 §2) ----
+
+pub const MENU_BODIES: &str = "Organ";
+pub const MENU_PEOPLE: &str = "Personer";
+
+pub fn body_kind(kind: tertial_domain::BodyKind) -> &'static str {
+    use tertial_domain::BodyKind;
+    match kind {
+        BodyKind::DistrictCommittee => "Stadsdelsnämnd",
+        BodyKind::SpecialistCommittee => "Facknämnd",
+        BodyKind::CompanyBoard => "Bolagsstyrelse",
+    }
+}
+
+/// What is wrong with a body or a person as typed, or with a change to an account.
+pub fn people_problem(problem: &tertial_domain::people::Problem) -> &'static str {
+    use tertial_domain::people::Problem;
+    match problem {
+        Problem::NameMissing => "Ange ett namn.",
+        Problem::NameInvalid => {
+            "Namnet får vara högst 200 tecken på en rad, utan osynliga tecken eller styrtecken."
+        }
+        Problem::ShortNameMissing => "Ange ett kortnamn.",
+        Problem::ShortNameInvalid => {
+            "Kortnamnet får vara högst 60 tecken på en rad, utan osynliga tecken eller styrtecken."
+        }
+        Problem::KindMissing => "Välj vilket slags organ det är.",
+        Problem::EmailInvalid => "Ange e-postadressen i rätt format, till exempel namn@example.se.",
+        Problem::RoleMissing => "Välj en roll.",
+        Problem::BodiesMissing => "En rapportör måste höra till minst ett organ. Välj organ.",
+        Problem::UnknownBody => {
+            "Ett av de valda organen finns inte eller är inaktiverat. Välj bland de aktiva organen."
+        }
+        Problem::DuplicateBodyName => {
+            "Det finns redan ett organ med det namnet. Välj ett annat namn."
+        }
+        Problem::DuplicateEmail => {
+            "Det finns redan ett konto med den e-postadressen. Sök upp personen under Personer."
+        }
+        Problem::RoleNotYours => {
+            "Bara en administratör kan ge eller ändra rollerna samordnare och administratör."
+        }
+        Problem::OwnRole => "Du kan inte ändra din egen roll. Be en annan administratör.",
+        Problem::OwnAccount => "Du kan inte inaktivera ditt eget konto.",
+        Problem::LastAdmin => {
+            "Det här är den sista aktiva administratören. Gör någon annan till administratör först."
+        }
+    }
+}
+
+/// Why a body stays active: it has a report in an open round.
+pub fn body_in_open_round(body: &str, round: &Round) -> String {
+    format!(
+        "{body} har en rapport i den öppna omgången {}; stäng omgången först.",
+        round_name(round)
+    )
+}
+
+pub const BODY_ADDED: &str = "Organet är tillagt.";
+pub const BODY_DEACTIVATED: &str =
+    "Organet är inaktiverat. Det väljs inte till nya omgångar; allt det har lämnat finns kvar.";
+pub const BODY_REACTIVATED: &str = "Organet är aktivt igen.";
+pub const PERSON_INVITED: &str =
+    "Inbjudan är skickad. Personen väljer sitt lösenord med länken i e-postmeddelandet.";
+pub const PERSON_DEACTIVATED: &str =
+    "Kontot är inaktiverat. Personen är utloggad och kan inte logga in.";
+pub const PERSON_REACTIVATED: &str = "Kontot är aktivt igen.";
+pub const REINVITED: &str = "En ny inbjudan är skickad. Äldre länkar fungerar inte längre.";
+pub const NOT_REINVITED: &str =
+    "Ingen ny inbjudan skickades: personen har redan valt ett lösenord.";
+pub const NEVER_SIGNED_IN: &str = "Aldrig";
+pub const ACTIVE: &str = "Aktivt";
+pub const INACTIVE: &str = "Inaktiverat";
+pub const INVITATION_NOT_VALID_TITLE: &str = "Länken fungerar inte";
+pub const INVITATION_NOT_VALID: &str =
+    "Länken har gått ut eller redan använts. Be din samordnare om en ny inbjudan.";
+pub const PASSWORD_SET: &str = "Ditt lösenord är sparat. Logga in med din e-postadress.";
+
+pub fn invitation_problem(problem: tertial_app::InvitationProblem) -> String {
+    use tertial_app::InvitationProblem;
+    match problem {
+        InvitationProblem::NotValid => INVITATION_NOT_VALID.to_owned(),
+        InvitationProblem::PasswordTooShort => format!(
+            "Lösenordet måste ha minst {} tecken.",
+            tertial_app::users::MIN_PASSWORD_CHARS
+        ),
+        InvitationProblem::PasswordsDiffer => {
+            "Lösenorden är inte lika. Skriv samma lösenord i båda fälten.".to_owned()
+        }
+    }
 }
 
 #[cfg(test)]

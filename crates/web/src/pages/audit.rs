@@ -86,7 +86,7 @@ pub async fn audit_log(
             subject: match &line.subject {
                 Subject::Report { body, round } => format!("{body}, {}", text::round_name(round)),
                 Subject::Round(round) => text::round_name(round),
-                Subject::User(name) => name.clone(),
+                Subject::User(name) | Subject::Body(name) => name.clone(),
                 Subject::Other(AuditSubject::Mail(id)) => format!("{} {id}", text::MAIL),
                 Subject::Other(other) => text::audit_subject(*other).to_owned(),
                 Subject::Unknown(stored) => stored.clone(),

@@ -51,11 +51,15 @@ struct SignInForm {
     email: String,
     errors: Vec<(&'static str, String)>,
     resume: Vec<(String, String)>,
+    /// The password was just set through an invitation.
+    password_set: bool,
 }
 
 #[derive(Deserialize)]
 pub struct SignInQuery {
     next: Option<String>,
+    /// Arrived from an invitation's link, whose password is now set.
+    losenord: Option<String>,
 }
 
 async fn sign_in_form(
@@ -69,6 +73,7 @@ async fn sign_in_form(
         email,
         errors,
         resume,
+        password_set,
     } = form;
     let secure = state.settings.secure_cookies;
     let guard = state
@@ -85,7 +90,11 @@ async fn sign_in_form(
         ),
         None => (String::new(), Vec::new()),
     };
-    let notice = (next != "/" && errors.is_empty()).then_some(text::SIGNED_OUT);
+    let notice = if password_set {
+        Some(text::PASSWORD_SET)
+    } else {
+        (next != "/" && errors.is_empty()).then_some(text::SIGNED_OUT)
+    };
     let page = SignInPage {
         chrome: Chrome::anonymous(),
         csrf: guard.token,
@@ -116,6 +125,7 @@ pub async fn sign_in_page(
         email: String::new(),
         errors: Vec::new(),
         resume: Vec::new(),
+        password_set: query.losenord.is_some(),
     };
     sign_in_form(&state, &headers, form).await
 }
@@ -140,6 +150,7 @@ pub async fn sign_in_to_resume(
         email: String::new(),
         errors: Vec::new(),
         resume,
+        password_set: false,
     };
     sign_in_form(state, headers, form).await
 }
@@ -168,6 +179,7 @@ pub async fn sign_in(
             email,
             errors: vec![("password", text::SIGN_IN_EXPIRED.to_owned())],
             resume: Vec::new(),
+            password_set: false,
         };
         return sign_in_form(&state, &headers, form).await;
     }
@@ -193,6 +205,7 @@ pub async fn sign_in(
             email,
             errors: missing,
             resume,
+            password_set: false,
         };
         return sign_in_form(&state, &headers, form).await;
     }
@@ -247,6 +260,7 @@ pub async fn sign_in(
                 email,
                 errors: vec![("email", text::error_message(&e))],
                 resume,
+                password_set: false,
             };
             sign_in_form(&state, &headers, form).await
         }

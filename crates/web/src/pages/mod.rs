@@ -4,6 +4,7 @@ pub mod audit;
 pub mod auth;
 pub mod home;
 pub mod outbox;
+pub mod people;
 pub mod report;
 pub mod rounds;
 pub mod running;
@@ -84,6 +85,8 @@ impl Chrome {
                 ("/omgangar", text::MENU_ROUNDS),
                 ("/utskick", text::MENU_OUTBOX),
                 ("/handelselogg", text::MENU_AUDIT_LOG),
+                ("/organ", text::MENU_BODIES),
+                ("/personer", text::MENU_PEOPLE),
             ],
             Role::Reader => vec![],
         };
