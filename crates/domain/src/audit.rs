@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::{Field, MailId, ReportId, ReportStatus, RoundId, UserId};
+use crate::{Field, FollowUpId, MailId, ReportId, ReportStatus, RoundId, UserId};
 
 /// What happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -39,11 +39,22 @@ pub enum AuditAction {
     MailSent,
     /// A mail's attempt failed (it is tried again, or given up after the last attempt).
     MailFailed,
+    FollowUpCreated,
+    /// A follow-up's title, purpose or introduction changed.
+    FollowUpChanged,
+    FocusAreaAdded,
+    /// A focus area's number (its place) or names changed.
+    FocusAreaChanged,
+    QuestionAdded,
+    /// A question's text, help, focus area, place, bodies or "Ej aktuellt" changed.
+    QuestionChanged,
+    QuestionRetired,
+    QuestionRestored,
 }
 
 impl AuditAction {
     /// Every action, in the order the audit log's filter lists them.
-    pub const ALL: [AuditAction; 22] = [
+    pub const ALL: [AuditAction; 30] = [
         AuditAction::SignedIn,
         AuditAction::SignInFailed,
         AuditAction::SignedOut,
@@ -66,6 +77,14 @@ impl AuditAction {
         AuditAction::MailQueued,
         AuditAction::MailSent,
         AuditAction::MailFailed,
+        AuditAction::FollowUpCreated,
+        AuditAction::FollowUpChanged,
+        AuditAction::FocusAreaAdded,
+        AuditAction::FocusAreaChanged,
+        AuditAction::QuestionAdded,
+        AuditAction::QuestionChanged,
+        AuditAction::QuestionRetired,
+        AuditAction::QuestionRestored,
     ];
 
     pub fn from_code(code: &str) -> Option<AuditAction> {
@@ -96,6 +115,14 @@ impl AuditAction {
             AuditAction::MailQueued => "mail_queued",
             AuditAction::MailSent => "mail_sent",
             AuditAction::MailFailed => "mail_failed",
+            AuditAction::FollowUpCreated => "follow_up_created",
+            AuditAction::FollowUpChanged => "follow_up_changed",
+            AuditAction::FocusAreaAdded => "focus_area_added",
+            AuditAction::FocusAreaChanged => "focus_area_changed",
+            AuditAction::QuestionAdded => "question_added",
+            AuditAction::QuestionChanged => "question_changed",
+            AuditAction::QuestionRetired => "question_retired",
+            AuditAction::QuestionRestored => "question_restored",
         }
     }
 }
@@ -120,6 +147,10 @@ pub enum AuditSubject {
     Mail(MailId),
     /// The outbox's list of mails.
     Outbox,
+    /// A follow-up, with its focus areas and questions.
+    FollowUp(FollowUpId),
+    /// The list of follow-ups.
+    FollowUps,
 }
 
 impl AuditSubject {
@@ -140,6 +171,8 @@ impl AuditSubject {
             ("audit_log", None) => AuditSubject::AuditLog,
             ("mail", Some(id)) => AuditSubject::Mail(MailId(id)),
             ("outbox", None) => AuditSubject::Outbox,
+            ("follow_up", Some(id)) => AuditSubject::FollowUp(FollowUpId(id)),
+            ("follow_ups", None) => AuditSubject::FollowUps,
             _ => return None,
         })
     }
@@ -159,6 +192,8 @@ impl fmt::Display for AuditSubject {
             AuditSubject::AuditLog => f.write_str("audit_log"),
             AuditSubject::Mail(id) => write!(f, "mail:{id}"),
             AuditSubject::Outbox => f.write_str("outbox"),
+            AuditSubject::FollowUp(id) => write!(f, "follow_up:{id}"),
+            AuditSubject::FollowUps => f.write_str("follow_ups"),
         }
     }
 }
@@ -308,6 +343,8 @@ mod tests {
             AuditSubject::Demo,
             AuditSubject::AuditLog,
             AuditSubject::Mail(crate::MailId(4)),
+            AuditSubject::FollowUp(FollowUpId(5)),
+            AuditSubject::FollowUps,
             AuditSubject::Outbox,
         ] {
             assert_eq!(AuditSubject::parse(&subject.to_string()), Some(subject));

@@ -20,6 +20,7 @@
 
 mod audit;
 mod connect;
+mod editing;
 mod followups;
 mod group_commit;
 mod outbox;
@@ -42,6 +43,7 @@ use sqlx::AnyPool;
 use tertial_domain::{NewAuditEntry, Timestamp};
 
 pub use audit::{AuditFilter, AuditRecord};
+pub use editing::{Edit, EditableQuestion};
 pub use outbox::{ClaimedMail, MailRecord, PendingReporter};
 pub use reports::ReportOverview;
 pub use reviews::{ReviewRefusal, Reviewed};

@@ -393,6 +393,14 @@ pub fn audit_action(action: AuditAction) -> &'static str {
         AuditAction::MailQueued => "E-post lades i utkorgen",
         AuditAction::MailSent => "E-post skickades",
         AuditAction::MailFailed => "E-post kunde inte skickas",
+        AuditAction::FollowUpCreated => "Uppföljning skapad",
+        AuditAction::FollowUpChanged => "Uppföljning ändrad",
+        AuditAction::FocusAreaAdded => "Fokusområde tillagt",
+        AuditAction::FocusAreaChanged => "Fokusområde ändrat",
+        AuditAction::QuestionAdded => "Fråga tillagd",
+        AuditAction::QuestionChanged => "Fråga ändrad",
+        AuditAction::QuestionRetired => "Fråga avvecklad",
+        AuditAction::QuestionRestored => "Fråga återinförd",
     }
 }
 
@@ -405,7 +413,9 @@ pub fn audit_subject(subject: AuditSubject) -> &'static str {
         AuditSubject::Demo => "Demodata",
         AuditSubject::AuditLog => "Händelseloggen",
         AuditSubject::Outbox => "Utkorgen",
-        AuditSubject::Report(_)
+        AuditSubject::FollowUps => "Uppföljningarna",
+        AuditSubject::FollowUp(_)
+        | AuditSubject::Report(_)
         | AuditSubject::Round(_)
         | AuditSubject::User(_)
         | AuditSubject::Mail(_) => "",
