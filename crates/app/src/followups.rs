@@ -3,8 +3,8 @@
 //! round opened. Each change is audited in its own transaction.
 
 use tertial_domain::{
-    Actor, AuditAction, AuditSubject, Body, BodyId, FocusArea, FollowUp, FollowUpId,
-    FollowUpText, NewAuditEntry, QuestionDraft, QuestionKey,
+    Actor, AuditAction, AuditSubject, Body, BodyId, FocusArea, FollowUp, FollowUpId, FollowUpText,
+    NewAuditEntry, QuestionDraft, QuestionKey,
 };
 use tertial_store::{Edit, EditableQuestion};
 
@@ -227,7 +227,13 @@ impl App {
         );
         let edit = self
             .store
-            .update_question(id, version, &draft.with_key(key.clone()), self.now(), &entry)
+            .update_question(
+                id,
+                version,
+                &draft.with_key(key.clone()),
+                self.now(),
+                &entry,
+            )
             .await?;
         outcome(edit, EditProblem::Stale)
     }

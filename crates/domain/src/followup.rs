@@ -270,7 +270,10 @@ mod tests {
     fn keys_come_from_the_text_and_stay_unique() {
         let key = QuestionKey::from_text("Hur har nämnden växlat upp – 2024?", &[]);
         assert_eq!(key.as_str(), "hur-har-namnden-vaxlat-upp-2024");
-        let taken = vec![key.clone(), QuestionKey::parse("hur-har-namnden-vaxlat-upp-2024-2").expect("key")];
+        let taken = vec![
+            key.clone(),
+            QuestionKey::parse("hur-har-namnden-vaxlat-upp-2024-2").expect("key"),
+        ];
         let next = QuestionKey::from_text("Hur har nämnden växlat upp 2024", &taken);
         assert_eq!(next.as_str(), "hur-har-namnden-vaxlat-upp-2024-3");
         assert_eq!(QuestionKey::from_text("???", &[]).as_str(), "fraga");
@@ -301,7 +304,10 @@ mod tests {
         assert!(question.asks(&body(1, BodyKind::DistrictCommittee)));
         assert!(question.asks(&body(7, BodyKind::CompanyBoard)));
         assert!(!question.asks(&body(8, BodyKind::CompanyBoard)));
-        assert_eq!(decode_bodies(&encode_bodies(&[BodyId(3), BodyId(7)])), Ok(vec![BodyId(3), BodyId(7)]));
+        assert_eq!(
+            decode_bodies(&encode_bodies(&[BodyId(3), BodyId(7)])),
+            Ok(vec![BodyId(3), BodyId(7)])
+        );
         assert!(decode_bodies("3,x").is_err());
     }
 
@@ -310,8 +316,14 @@ mod tests {
         assert_eq!(required_text("  Titel ", 10, true), Ok("Titel".into()));
         assert_eq!(required_text("   ", 10, true), Err(TextProblem::Missing));
         assert_eq!(optional_text("", 10, false), Ok(String::new()));
-        assert!(matches!(required_text("a\nb", 10, true), Err(TextProblem::Invalid(Invalid::LineBreak))));
-        assert!(matches!(required_text("abc", 2, false), Err(TextProblem::Invalid(Invalid::TooLong { .. }))));
+        assert!(matches!(
+            required_text("a\nb", 10, true),
+            Err(TextProblem::Invalid(Invalid::LineBreak))
+        ));
+        assert!(matches!(
+            required_text("abc", 2, false),
+            Err(TextProblem::Invalid(Invalid::TooLong { .. }))
+        ));
     }
 
     #[test]

@@ -71,12 +71,11 @@ impl Store {
     }
 
     pub async fn follow_up(&self, id: FollowUpId) -> Result<Option<FollowUp>> {
-        let row = sqlx::query(
-            "SELECT id, title, purpose, introduction FROM follow_ups WHERE id = $1",
-        )
-        .bind(id.0)
-        .fetch_optional(&self.read)
-        .await?;
+        let row =
+            sqlx::query("SELECT id, title, purpose, introduction FROM follow_ups WHERE id = $1")
+                .bind(id.0)
+                .fetch_optional(&self.read)
+                .await?;
         row.as_ref().map(follow_up_from_row).transpose()
     }
 
