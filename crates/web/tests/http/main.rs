@@ -311,6 +311,23 @@ fn form_fields_of(html: &str, action: &str) -> Vec<(String, String)> {
             {
                 fields.push((name, attr("value").unwrap_or_default()));
             }
+        } else if tag.starts_with("<select") {
+            // The selected option's value, or the first's, as a browser sends it.
+            let body = &rest[tag_end + 1..];
+            let body = &body[..body.find("</select>").expect("end of select")];
+            let option = body
+                .split("<option")
+                .skip(1)
+                .find(|o| o[..o.find('>').unwrap_or_default()].contains(" selected"))
+                .or_else(|| body.split("<option").nth(1));
+            if let (Some(name), Some(option)) = (attr("name"), option) {
+                let value = option
+                    .split_once("value=\"")
+                    .and_then(|(_, v)| v.split_once('"'))
+                    .map(|(v, _)| unescape(v))
+                    .unwrap_or_default();
+                fields.push((name, value));
+            }
         } else if tag.starts_with("<textarea") {
             let body = &rest[tag_end + 1..];
             let body = &body[..body.find("</textarea>").expect("end of textarea")];
@@ -534,6 +551,7 @@ story!(reporter_answers_and_submits);
 
 mod access;
 mod audit_log;
+mod followups;
 mod form;
 mod look;
 mod mail;
