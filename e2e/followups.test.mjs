@@ -86,7 +86,6 @@ test('a question is edited and retired without JavaScript', async () => {
   await page.goto(followUp);
   await page.getByRole('link', { name: 'Ändra fråga 1.1' }).click();
   await page.waitForURL(/fragor\/hur-nar-namnden-ut-med-kulturen$/);
-  await expectNoAxeViolations(page, 'a question, without JavaScript');
   await page.getByLabel('Frågan').fill('Hur når nämnden ut med kulturen i år?');
   await page.getByRole('button', { name: 'Spara frågan' }).click();
   await page.waitForURL(/klart=fraga/);
@@ -94,6 +93,10 @@ test('a question is edited and retired without JavaScript', async () => {
   await page.getByRole('button', { name: 'Avveckla fråga 1.1' }).click();
   await page.waitForURL(/klart=avvecklad/);
   await page.getByText('Frågan är avvecklad.').waitFor();
-  await expectNoAxeViolations(page, 'the follow-up without JavaScript');
+  await page.getByRole('button', { name: 'Återinför fråga 1.1' }).waitFor();
   await nojs.context.close();
+  // axe needs scripts; the editor's pages have none of their own, so it checks them as
+  // they are in a browser with JavaScript on.
+  await coordinator.page.goto(`${followUp}/fragor/hur-nar-namnden-ut-med-kulturen`);
+  await expectNoAxeViolations(coordinator.page, 'a question');
 });
