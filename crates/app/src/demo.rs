@@ -160,7 +160,7 @@ pub async fn load(store: &Store, data: &DemoData) -> Result<Vec<DemoUser>> {
         let overview = store.round_overview(id).await?;
         let snapshot = store.round_snapshot(id).await?;
         for submission in &round.submissions {
-            let (body, kind) = *bodies
+            let (body, _) = *bodies
                 .get(submission.body.as_str())
                 .ok_or_else(|| bad(format!("unknown body {}", submission.body)))?;
             if !users.contains_key(submission.by.as_str()) {
@@ -171,11 +171,11 @@ pub async fn load(store: &Store, data: &DemoData) -> Result<Vec<DemoUser>> {
                 .await?
                 .ok_or_else(|| bad(format!("unknown user {}", submission.by)))?
                 .actor;
-            let report = &overview
+            let listed = overview
                 .iter()
                 .find(|o| o.body.id == body)
-                .ok_or_else(|| bad(format!("{} gets no questions", submission.body)))?
-                .report;
+                .ok_or_else(|| bad(format!("{} gets no questions", submission.body)))?;
+            let report = &listed.report;
             let draft = reporter.draft_access(report).ok_or_else(|| {
                 bad(format!(
                     "{} does not report for {}",
@@ -218,7 +218,7 @@ pub async fn load(store: &Store, data: &DemoData) -> Result<Vec<DemoUser>> {
             let questions: Vec<&Question> = snapshot
                 .questions
                 .iter()
-                .filter(|q| q.applies_to_kind(kind))
+                .filter(|q| q.asks(&listed.body))
                 .collect();
             let late = swedish_date(at) > deadline;
             let outcome = store

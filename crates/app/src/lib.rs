@@ -8,6 +8,7 @@ mod clock;
 pub mod demo;
 mod documents;
 mod error;
+mod followups;
 mod mail;
 mod people;
 mod presession;
@@ -32,17 +33,18 @@ pub use audit_log::{AUDIT_PAGE, AuditChoices, AuditLine, AuditLog, AuditQuery, S
 pub use auth::SessionEnds;
 pub use clock::Clock;
 pub use error::{AppError, chain};
+pub use followups::{EditProblem, FollowUpEditor};
 pub use mail::{MAILS_PER_PAGE, OutboxPage};
 pub use people::{InvitationProblem, PersonPage};
 pub use presession::SignInGuard;
 pub use reports::{
     FieldEntry, FieldSaved, FormPosted, FormSaved, QuestionView, ReportAccess, ReportContext,
-    ReportPage, SectionView,
+    ReportPage, SectionView, numbered_sections,
 };
 pub use rounds::{
     DeadlineProblem, RoundChoices, RoundListing, RoundOverview, RoundProblem, RoundRequest,
 };
-pub use tertial_store::{ClaimedMail, MailRecord, PendingReporter};
+pub use tertial_store::{ClaimedMail, EditableQuestion, MailRecord, PendingReporter};
 pub use tertial_store::{ReportOverview, ReviewRefusal, SubmitOutcome};
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;

@@ -31,34 +31,41 @@ impl ReportContext {
         self.snapshot
             .questions
             .iter()
-            .filter(|q| q.applies_to_kind(self.body.kind))
+            .filter(|q| q.asks(&self.body))
             .collect()
     }
 
     /// The body's questions grouped by focus area and numbered within it ("1.1", "1.2",
     /// "3.1"), as the form shows them. Focus areas without questions for the body are left out.
     pub fn numbered_sections(&self) -> Vec<(&FocusArea, Vec<(String, &Question)>)> {
-        let questions = self.questions();
-        self.snapshot
-            .focus_areas
-            .iter()
-            .map(|area| {
-                let numbered = questions
-                    .iter()
-                    .filter(|q| q.focus_area == area.number)
-                    .enumerate()
-                    .map(|(i, q)| (format!("{}.{}", area.number, i + 1), *q))
-                    .collect::<Vec<_>>();
-                (area, numbered)
-            })
-            .filter(|(_, numbered)| !numbered.is_empty())
-            .collect()
+        numbered_sections(&self.snapshot.focus_areas, &self.questions())
     }
 
     /// Whether the body can change the report now.
     pub fn editable(&self) -> bool {
         workflow::takes_answers(self.round.status) && self.report.status.editable()
     }
+}
+
+/// Questions grouped by focus area and numbered within it ("1.1", "1.2", "3.1"), as the
+/// form shows them; focus areas without questions are left out.
+pub fn numbered_sections<'a>(
+    areas: &'a [FocusArea],
+    questions: &[&'a Question],
+) -> Vec<(&'a FocusArea, Vec<(String, &'a Question)>)> {
+    areas
+        .iter()
+        .map(|area| {
+            let numbered = questions
+                .iter()
+                .filter(|q| q.focus_area == area.number)
+                .enumerate()
+                .map(|(i, q)| (format!("{}.{}", area.number, i + 1), *q))
+                .collect::<Vec<_>>();
+            (area, numbered)
+        })
+        .filter(|(_, numbered)| !numbered.is_empty())
+        .collect()
 }
 
 /// How much of a report a person sees.

@@ -125,7 +125,7 @@ impl RoundChoices {
             .iter()
             .filter(|(id, _)| *id == follow_up)
             .flat_map(|(_, qs)| qs)
-            .filter(|q| q.applies_to_kind(body.kind))
+            .filter(|q| q.asks(body))
             .collect()
     }
 

@@ -68,6 +68,12 @@ impl Actor {
         matches!(self.role, Role::Coordinator | Role::Admin)
     }
 
+    /// Writes follow-ups: their texts, focus areas and questions (rounds opened later ask
+    /// what they say then; opened rounds keep their own copies).
+    pub fn writes_follow_ups(&self) -> bool {
+        matches!(self.role, Role::Coordinator | Role::Admin)
+    }
+
     /// Reads what a body has submitted (never its draft).
     pub fn reads_submissions_of(&self, body: BodyId) -> bool {
         self.follows_rounds() || self.reports_for(body)
@@ -250,5 +256,9 @@ mod tests {
         );
         assert!(coordinator.reads_submissions_of(BodyId(2)));
         assert!(!actor(Role::Reader, vec![]).reads_submissions_of(BodyId(1)));
+        assert!(coordinator.writes_follow_ups());
+        assert!(actor(Role::Admin, vec![]).writes_follow_ups());
+        assert!(!reporter.writes_follow_ups());
+        assert!(!actor(Role::Reader, vec![]).writes_follow_ups());
     }
 }

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::{BodyId, Field, MailId, ReportId, ReportStatus, RoundId, UserId};
+use crate::{BodyId, Field, FollowUpId, MailId, ReportId, ReportStatus, RoundId, UserId};
 
 /// What happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -53,11 +53,22 @@ pub enum AuditAction {
     InvitationSent,
     /// An invitation's link used to set the password.
     InvitationUsed,
+    FollowUpCreated,
+    /// A follow-up's title, purpose or introduction changed.
+    FollowUpChanged,
+    FocusAreaAdded,
+    /// A focus area's number (its place) or names changed.
+    FocusAreaChanged,
+    QuestionAdded,
+    /// A question's text, help, focus area, place, bodies or "Ej aktuellt" changed.
+    QuestionChanged,
+    QuestionRetired,
+    QuestionRestored,
 }
 
 impl AuditAction {
     /// Every action, in the order the audit log's filter lists them.
-    pub const ALL: [AuditAction; 31] = [
+    pub const ALL: [AuditAction; 39] = [
         AuditAction::SignedIn,
         AuditAction::SignInFailed,
         AuditAction::SignedOut,
@@ -89,6 +100,14 @@ impl AuditAction {
         AuditAction::UserReactivated,
         AuditAction::InvitationSent,
         AuditAction::InvitationUsed,
+        AuditAction::FollowUpCreated,
+        AuditAction::FollowUpChanged,
+        AuditAction::FocusAreaAdded,
+        AuditAction::FocusAreaChanged,
+        AuditAction::QuestionAdded,
+        AuditAction::QuestionChanged,
+        AuditAction::QuestionRetired,
+        AuditAction::QuestionRestored,
     ];
 
     pub fn from_code(code: &str) -> Option<AuditAction> {
@@ -128,6 +147,14 @@ impl AuditAction {
             AuditAction::UserReactivated => "user_reactivated",
             AuditAction::InvitationSent => "invitation_sent",
             AuditAction::InvitationUsed => "invitation_used",
+            AuditAction::FollowUpCreated => "follow_up_created",
+            AuditAction::FollowUpChanged => "follow_up_changed",
+            AuditAction::FocusAreaAdded => "focus_area_added",
+            AuditAction::FocusAreaChanged => "focus_area_changed",
+            AuditAction::QuestionAdded => "question_added",
+            AuditAction::QuestionChanged => "question_changed",
+            AuditAction::QuestionRetired => "question_retired",
+            AuditAction::QuestionRestored => "question_restored",
         }
     }
 }
@@ -158,6 +185,10 @@ pub enum AuditSubject {
     Bodies,
     /// The list of people.
     People,
+    /// A follow-up, with its focus areas and questions.
+    FollowUp(FollowUpId),
+    /// The list of follow-ups.
+    FollowUps,
 }
 
 impl AuditSubject {
@@ -181,6 +212,8 @@ impl AuditSubject {
             ("body", Some(id)) => AuditSubject::Body(BodyId(id)),
             ("bodies", None) => AuditSubject::Bodies,
             ("people", None) => AuditSubject::People,
+            ("follow_up", Some(id)) => AuditSubject::FollowUp(FollowUpId(id)),
+            ("follow_ups", None) => AuditSubject::FollowUps,
             _ => return None,
         })
     }
@@ -203,6 +236,8 @@ impl fmt::Display for AuditSubject {
             AuditSubject::Body(id) => write!(f, "body:{id}"),
             AuditSubject::Bodies => f.write_str("bodies"),
             AuditSubject::People => f.write_str("people"),
+            AuditSubject::FollowUp(id) => write!(f, "follow_up:{id}"),
+            AuditSubject::FollowUps => f.write_str("follow_ups"),
         }
     }
 }
@@ -352,6 +387,8 @@ mod tests {
             AuditSubject::Demo,
             AuditSubject::AuditLog,
             AuditSubject::Mail(crate::MailId(4)),
+            AuditSubject::FollowUp(FollowUpId(5)),
+            AuditSubject::FollowUps,
             AuditSubject::Outbox,
             AuditSubject::Body(BodyId(5)),
             AuditSubject::Bodies,

@@ -20,7 +20,7 @@ pub mod workflow;
 pub use access::{Actor, DraftAccess, ReviewAccess, Role, Session, SubmissionAccess};
 pub use audit::{AuditAction, AuditSubject, NewAuditEntry};
 pub use body::{Body, BodyKind};
-pub use followup::{FocusArea, FollowUp, Question, QuestionKey};
+pub use followup::{FocusArea, FollowUp, FollowUpText, Question, QuestionDraft, QuestionKey};
 pub use ids::{BodyId, FollowUpId, MailId, ReportId, RoundId, UserId};
 pub use mail::{MailKind, MailStatus, NewMail};
 pub use report::{

@@ -343,6 +343,7 @@ mod tests {
             text: "Beskriv".into(),
             help: None,
             applies_to: vec![BodyKind::DistrictCommittee],
+            bodies: Vec::new(),
             not_applicable_allowed: na,
         }
     }

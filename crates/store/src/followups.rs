@@ -2,7 +2,7 @@
 
 use sqlx::Row;
 use sqlx::any::AnyRow;
-use tertial_domain::followup::{decode_kinds, encode_kinds};
+use tertial_domain::followup::{decode_bodies, decode_kinds, encode_bodies, encode_kinds};
 use tertial_domain::{
     Body, BodyId, BodyKind, FocusArea, FollowUp, FollowUpId, Question, QuestionKey,
 };
@@ -41,8 +41,8 @@ impl Store {
         for q in questions {
             sqlx::query(
                 "INSERT INTO questions
-                 (follow_up_id, key, focus_area, position, text, help, applies_to, na_allowed)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                 (follow_up_id, key, focus_area, position, text, help, applies_to, na_allowed, bodies)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             )
             .bind(id)
             .bind(q.key.as_str())
@@ -52,6 +52,7 @@ impl Store {
             .bind(q.help.as_deref())
             .bind(encode_kinds(&q.applies_to))
             .bind(i64::from(q.not_applicable_allowed))
+            .bind(encode_bodies(&q.bodies))
             .execute(&mut *tx)
             .await
             .map_err(duplicate("question key"))?;
@@ -62,33 +63,20 @@ impl Store {
 
     /// Every follow-up.
     pub async fn follow_ups(&self) -> Result<Vec<FollowUp>> {
-        let rows = sqlx::query("SELECT id, title, purpose FROM follow_ups ORDER BY id")
-            .fetch_all(&self.read)
-            .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(FollowUp {
-                    id: FollowUpId(row.try_get("id")?),
-                    title: row.try_get("title")?,
-                    purpose: row.try_get("purpose")?,
-                })
-            })
-            .collect()
+        let rows =
+            sqlx::query("SELECT id, title, purpose, introduction FROM follow_ups ORDER BY id")
+                .fetch_all(&self.read)
+                .await?;
+        rows.iter().map(follow_up_from_row).collect()
     }
 
     pub async fn follow_up(&self, id: FollowUpId) -> Result<Option<FollowUp>> {
-        let row = sqlx::query("SELECT id, title, purpose FROM follow_ups WHERE id = $1")
-            .bind(id.0)
-            .fetch_optional(&self.read)
-            .await?;
-        row.map(|row| {
-            Ok(FollowUp {
-                id: FollowUpId(row.try_get("id")?),
-                title: row.try_get("title")?,
-                purpose: row.try_get("purpose")?,
-            })
-        })
-        .transpose()
+        let row =
+            sqlx::query("SELECT id, title, purpose, introduction FROM follow_ups WHERE id = $1")
+                .bind(id.0)
+                .fetch_optional(&self.read)
+                .await?;
+        row.as_ref().map(follow_up_from_row).transpose()
     }
 
     pub async fn insert_body(
@@ -126,6 +114,15 @@ impl Store {
     }
 }
 
+fn follow_up_from_row(row: &AnyRow) -> Result<FollowUp> {
+    Ok(FollowUp {
+        id: FollowUpId(row.try_get("id")?),
+        title: row.try_get("title")?,
+        purpose: row.try_get("purpose")?,
+        introduction: row.try_get("introduction")?,
+    })
+}
+
 pub(crate) fn body_from_row(row: &AnyRow) -> Result<Body> {
     body_with_id_column(row, "id")
 }
@@ -141,6 +138,10 @@ pub(crate) fn body_with_id_column(row: &AnyRow, id_column: &str) -> Result<Body>
     })
 }
 
+/// The columns [`question_from_row`] reads, which `questions` and `round_questions` share.
+pub(crate) const QUESTION_COLUMNS: &str =
+    "key, focus_area, position, text, help, applies_to, na_allowed, bodies";
+
 /// Reads a question from `questions` or `round_questions`, which share their columns.
 pub(crate) fn question_from_row(row: &AnyRow) -> Result<Question> {
     Ok(Question {
@@ -150,6 +151,7 @@ pub(crate) fn question_from_row(row: &AnyRow) -> Result<Question> {
         text: row.try_get("text")?,
         help: row.try_get("help")?,
         applies_to: decode_kinds(row.try_get("applies_to")?).map_err(corrupt)?,
+        bodies: decode_bodies(row.try_get("bodies")?).map_err(corrupt)?,
         not_applicable_allowed: row.try_get::<i64, _>("na_allowed")? != 0,
     })
 }

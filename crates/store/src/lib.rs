@@ -20,6 +20,7 @@
 
 mod audit;
 mod connect;
+mod editing;
 mod followups;
 mod group_commit;
 mod outbox;
@@ -43,6 +44,7 @@ use sqlx::AnyPool;
 use tertial_domain::{NewAuditEntry, Timestamp};
 
 pub use audit::{AuditFilter, AuditRecord};
+pub use editing::{Edit, EditableQuestion};
 pub use outbox::{ClaimedMail, MailRecord, PendingReporter};
 pub use people::{BodyListing, InOpenRound, NewInvitation, Person};
 pub use reports::ReportOverview;

@@ -44,7 +44,8 @@ impl Store {
             "SELECT r.id, r.round_id, r.body_id, r.status, r.updated_at, r.submitted_at,
                     o.follow_up_id, o.period, o.year, o.status AS round_status,
                     COALESCE(r.deadline, o.deadline) AS deadline,
-                    b.name, b.short_name, b.kind, b.active, f.title, f.purpose
+                    b.name, b.short_name, b.kind, b.active, f.title, f.purpose,
+                    o.introduction
              FROM reports r
              JOIN rounds o ON o.id = r.round_id
              JOIN bodies b ON b.id = r.body_id
@@ -63,6 +64,8 @@ impl Store {
             id: round.follow_up_id,
             title: row.try_get("title")?,
             purpose: row.try_get("purpose")?,
+            // As the round froze it when it opened.
+            introduction: row.try_get("introduction")?,
         };
         Ok(Some((report, round, body, follow_up)))
     }

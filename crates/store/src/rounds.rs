@@ -8,7 +8,7 @@ use tertial_domain::{
     workflow,
 };
 
-use crate::followups::{body_from_row, question_from_row, u32_of};
+use crate::followups::{QUESTION_COLUMNS, body_from_row, question_from_row, u32_of};
 use crate::outbox::PendingReporter;
 use crate::reports::field_from_row;
 use crate::{Result, Store, audit, bind_transition, corrupt, duplicate, millis, outbox};
@@ -164,13 +164,13 @@ impl Store {
         self.change_with_audit(change, audit, at).await
     }
 
-    /// The questions a follow-up asks now (what a round opened today would freeze), in
-    /// form order.
+    /// The questions a follow-up asks now (what a round opened today would freeze: not
+    /// the retired ones), in form order.
     pub async fn follow_up_questions(&self, follow_up: FollowUpId) -> Result<Vec<Question>> {
-        sqlx::query(
-            "SELECT key, focus_area, position, text, help, applies_to, na_allowed
-             FROM questions WHERE follow_up_id = $1 ORDER BY focus_area, position",
-        )
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {QUESTION_COLUMNS} FROM questions WHERE follow_up_id = $1 AND retired = 0
+             ORDER BY focus_area, position, key"
+        )))
         .bind(follow_up.0)
         .fetch_all(&self.read)
         .await?
@@ -184,8 +184,8 @@ impl Store {
     pub async fn insert_question(&self, follow_up: FollowUpId, q: &Question) -> Result<()> {
         sqlx::query(
             "INSERT INTO questions
-             (follow_up_id, key, focus_area, position, text, help, applies_to, na_allowed)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+             (follow_up_id, key, focus_area, position, text, help, applies_to, na_allowed, bodies)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(follow_up.0)
         .bind(q.key.as_str())
@@ -195,6 +195,7 @@ impl Store {
         .bind(q.help.as_deref())
         .bind(tertial_domain::followup::encode_kinds(&q.applies_to))
         .bind(i64::from(q.not_applicable_allowed))
+        .bind(tertial_domain::followup::encode_bodies(&q.bodies))
         .execute(&self.write)
         .await?;
         Ok(())
@@ -338,10 +339,10 @@ impl Store {
             })
         })
         .collect::<Result<Vec<_>>>()?;
-        let questions = sqlx::query(
-            "SELECT key, focus_area, position, text, help, applies_to, na_allowed
-             FROM round_questions WHERE round_id = $1 ORDER BY focus_area, position",
-        )
+        let questions = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {QUESTION_COLUMNS} FROM round_questions WHERE round_id = $1
+             ORDER BY focus_area, position, key"
+        )))
         .bind(round.0)
         .fetch_all(&self.read)
         .await?
@@ -438,20 +439,26 @@ async fn open_in(
     .bind(follow_up)
     .execute(&mut *conn)
     .await?;
+    // Retired questions are not asked again; the rounds that asked them keep their copies.
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO round_questions (round_id, {QUESTION_COLUMNS})
+         SELECT $1, {QUESTION_COLUMNS} FROM questions WHERE follow_up_id = $2 AND retired = 0"
+    )))
+    .bind(round.0)
+    .bind(follow_up)
+    .execute(&mut *conn)
+    .await?;
     sqlx::query(
-        "INSERT INTO round_questions
-         (round_id, key, focus_area, position, text, help, applies_to, na_allowed)
-         SELECT $1, key, focus_area, position, text, help, applies_to, na_allowed
-         FROM questions WHERE follow_up_id = $2",
+        "UPDATE rounds SET introduction = (SELECT introduction FROM follow_ups WHERE id = $2)
+         WHERE id = $1",
     )
     .bind(round.0)
     .bind(follow_up)
     .execute(&mut *conn)
     .await?;
-    let questions = sqlx::query(
-        "SELECT key, focus_area, position, text, help, applies_to, na_allowed
-         FROM round_questions WHERE round_id = $1",
-    )
+    let questions = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {QUESTION_COLUMNS} FROM round_questions WHERE round_id = $1"
+    )))
     .bind(round.0)
     .fetch_all(&mut *conn)
     .await?
@@ -466,7 +473,7 @@ async fn open_in(
     .iter()
     .map(body_from_row)
     .collect::<Result<Vec<_>>>()?;
-    let asked = |body: &Body| questions.iter().any(|q| q.applies_to_kind(body.kind));
+    let asked = |body: &Body| questions.iter().any(|q| q.asks(body));
     let bodies: Vec<&Body> = match &opening.bodies {
         None => active.iter().filter(|b| asked(b)).collect(),
         Some(chosen) => {
@@ -559,7 +566,7 @@ async fn prefill(
         let content: SubmittedContent =
             serde_json::from_str(&row.try_get::<String, _>("content")?).map_err(corrupt)?;
         let by: i64 = row.try_get("submitted_by")?;
-        for question in questions.iter().filter(|q| q.applies_to_kind(body.kind)) {
+        for question in questions.iter().filter(|q| q.asks(body)) {
             let Some(answer) = content.answer(&question.key) else {
                 continue;
             };

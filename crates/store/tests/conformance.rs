@@ -58,6 +58,7 @@ fn question(k: &str, area: u32, position: u32, kinds: &[BodyKind]) -> Question {
         text: format!("Fråga {k}"),
         help: None,
         applies_to: kinds.to_vec(),
+        bodies: Vec::new(),
         not_applicable_allowed: true,
     }
 }
@@ -366,7 +367,7 @@ async fn submitting_freezes_numbered_immutable_versions(store: Store, url: Strin
     let mine: Vec<&Question> = snapshot
         .questions
         .iter()
-        .filter(|q| q.applies_to_kind(BodyKind::DistrictCommittee))
+        .filter(|q| q.applies_to.contains(&BodyKind::DistrictCommittee))
         .collect();
     let submit = || {
         let store = store.clone();
@@ -645,7 +646,7 @@ async fn every_field(store: &Store, w: &World) -> Vec<(tertial_domain::ReportId,
         let answers = w
             .questions
             .iter()
-            .filter(|q| q.applies_to_kind(kind))
+            .filter(|q| q.applies_to.contains(&kind))
             .map(|q| Field::Answer(q.key.clone()));
         let fixed = [
             Field::ContactName,
@@ -1313,7 +1314,7 @@ async fn submit_district(store: &Store, w: &World, answer: &str) -> i64 {
     let mine: Vec<&Question> = snapshot
         .questions
         .iter()
-        .filter(|q| q.applies_to_kind(BodyKind::DistrictCommittee))
+        .filter(|q| q.applies_to.contains(&BodyKind::DistrictCommittee))
         .collect();
     let fields = store
         .stored_fields(w.district_report)
@@ -1714,7 +1715,7 @@ async fn a_submission_queues_its_receipt_in_its_own_transaction(store: Store, _u
     let mine: Vec<&Question> = snapshot
         .questions
         .iter()
-        .filter(|q| q.applies_to_kind(BodyKind::DistrictCommittee))
+        .filter(|q| q.applies_to.contains(&BodyKind::DistrictCommittee))
         .collect();
     // Incomplete: nothing is submitted, and no receipt queued.
     let outcome = store

@@ -89,7 +89,7 @@ pub fn router(app: App, settings: WebSettings) -> Router {
 /// and nothing else, and the access test tries every path in it, with every method, as
 /// every role: a route is tested the day it is added, without anyone writing a test for it.
 fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
-    use pages::{auth, home, outbox, people, report, rounds, running};
+    use pages::{auth, followups, home, outbox, people, report, rounds, running};
     vec![
         ("/", get(home::home)),
         ("/logga-in", get(auth::sign_in_page).post(auth::sign_in)),
@@ -149,6 +149,39 @@ fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         (
             "/inbjudan/{token}",
             get(people::invitation).post(people::accept_invitation),
+        ),
+        // Follow-ups written from the browser.
+        (
+            "/uppfoljningar",
+            get(followups::list).post(followups::create),
+        ),
+        (
+            "/uppfoljningar/{id}",
+            get(followups::edit).post(followups::update),
+        ),
+        (
+            "/uppfoljningar/{id}/fokusomraden",
+            post(followups::add_area),
+        ),
+        (
+            "/uppfoljningar/{id}/fokusomraden/{number}",
+            get(followups::area_form).post(followups::update_area),
+        ),
+        (
+            "/uppfoljningar/{id}/fragor",
+            get(followups::new_question).post(followups::add_question),
+        ),
+        (
+            "/uppfoljningar/{id}/fragor/{key}",
+            get(followups::question_form).post(followups::update_question),
+        ),
+        (
+            "/uppfoljningar/{id}/fragor/{key}/avveckla",
+            post(followups::retire),
+        ),
+        (
+            "/uppfoljningar/{id}/forhandsgranska",
+            get(report::preview_follow_up),
         ),
     ]
 }

@@ -402,6 +402,14 @@ pub fn audit_action(action: AuditAction) -> &'static str {
         AuditAction::UserReactivated => "Konto aktiverat igen",
         AuditAction::InvitationSent => "Inbjudan skickad",
         AuditAction::InvitationUsed => "Inbjudan använd, lösenord valt",
+        AuditAction::FollowUpCreated => "Uppföljning skapad",
+        AuditAction::FollowUpChanged => "Uppföljning ändrad",
+        AuditAction::FocusAreaAdded => "Fokusområde tillagt",
+        AuditAction::FocusAreaChanged => "Fokusområde ändrat",
+        AuditAction::QuestionAdded => "Fråga tillagd",
+        AuditAction::QuestionChanged => "Fråga ändrad",
+        AuditAction::QuestionRetired => "Fråga avvecklad",
+        AuditAction::QuestionRestored => "Fråga återinförd",
     }
 }
 
@@ -416,7 +424,9 @@ pub fn audit_subject(subject: AuditSubject) -> &'static str {
         AuditSubject::Outbox => "Utkorgen",
         AuditSubject::Bodies => "Organen",
         AuditSubject::People => "Personerna",
+        AuditSubject::FollowUps => "Uppföljningarna",
         AuditSubject::Body(_)
+        | AuditSubject::FollowUp(_)
         | AuditSubject::Report(_)
         | AuditSubject::Round(_)
         | AuditSubject::User(_)
@@ -715,6 +725,64 @@ pub fn invitation_problem(problem: tertial_app::InvitationProblem) -> String {
         ),
         InvitationProblem::PasswordsDiffer => {
             "Lösenorden är inte lika. Skriv samma lösenord i båda fälten.".to_owned()
+        }
+    }
+}
+
+// Writing follow-ups.
+
+pub const MENU_FOLLOW_UPS: &str = "Uppföljningar";
+pub const EDITS_APPLY_NEXT_ROUND: &str = "Ändringar gäller från nästa omgång som öppnas. \
+    Omgångar som redan är öppnade behåller sina frågor och svar som de var.";
+pub const FOLLOW_UP_CREATED: &str = "Uppföljningen är skapad. Lägg till fokusområden och frågor.";
+pub const FOLLOW_UP_SAVED: &str = "Uppföljningen är sparad.";
+pub const FOCUS_AREA_SAVED: &str = "Fokusområdet är sparat.";
+pub const QUESTION_SAVED: &str = "Frågan är sparad.";
+pub const QUESTION_RETIRED: &str =
+    "Frågan är avvecklad. Den ställs inte i nya omgångar men finns kvar i tidigare.";
+pub const QUESTION_RESTORED: &str = "Frågan är återinförd och ställs i nästa omgång.";
+pub const AREA_NUMBER_INVALID: &str = "Ange fokusområdets nummer som ett heltal från 1 till 99.";
+pub const QUESTION_POSITION_INVALID: &str = "Ange ordningen som ett heltal från 1 till 999.";
+pub const QUESTION_AREA_MISSING: &str = "Välj vilket fokusområde frågan hör till.";
+pub const QUESTION_NO_BODIES: &str = "Välj vilka organ som ska svara på frågan.";
+
+/// A body kind in the plural, as the question's checkboxes name it.
+pub fn body_kinds(kind: tertial_domain::BodyKind) -> &'static str {
+    use tertial_domain::BodyKind;
+    match kind {
+        BodyKind::DistrictCommittee => "Stadsdelsnämnder",
+        BodyKind::SpecialistCommittee => "Facknämnder",
+        BodyKind::CompanyBoard => "Bolagsstyrelser",
+    }
+}
+
+/// What is wrong with a text typed into the editor; `missing` says what to type.
+pub fn editor_text(problem: &tertial_domain::followup::TextProblem, missing: &str) -> String {
+    match problem {
+        tertial_domain::followup::TextProblem::Missing => missing.to_owned(),
+        tertial_domain::followup::TextProblem::Invalid(e) => invalid_text(e),
+    }
+}
+
+/// Why the editor refused a change.
+pub fn edit_problem(problem: &tertial_app::EditProblem) -> &'static str {
+    use tertial_app::EditProblem;
+    match problem {
+        EditProblem::TitleTaken => {
+            "Det finns redan en uppföljning med den titeln. Välj en annan titel."
+        }
+        EditProblem::NumberTaken => {
+            "Det finns redan ett fokusområde med det numret. Välj ett annat nummer."
+        }
+        EditProblem::NameTaken => "Det finns redan ett fokusområde med det namnet.",
+        EditProblem::UnknownFocusArea => QUESTION_AREA_MISSING,
+        EditProblem::UnknownBody(_) => {
+            "Ett av de valda organen finns inte eller är inte aktivt. Välj bland organen i listan."
+        }
+        EditProblem::NoBodies => QUESTION_NO_BODIES,
+        EditProblem::Stale => {
+            "Någon annan har ändrat frågan sedan du öppnade den. Dina ändringar är inte sparade. \
+             Jämför med frågan som den är nu; spara igen för att ersätta den med din version."
         }
     }
 }

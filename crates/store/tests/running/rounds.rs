@@ -42,6 +42,7 @@ fn question(k: &str, position: u32, kinds: &[BodyKind]) -> Question {
         text: format!("Fråga {k}"),
         help: None,
         applies_to: kinds.to_vec(),
+        bodies: Vec::new(),
         not_applicable_allowed: true,
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod followups;
 pub mod home;
 pub mod outbox;
 pub mod people;
@@ -83,6 +84,7 @@ impl Chrome {
             Role::Reporter => vec![("/rapporter", text::MENU_MY_REPORTS)],
             Role::Coordinator | Role::Admin => vec![
                 ("/omgangar", text::MENU_ROUNDS),
+                ("/uppfoljningar", text::MENU_FOLLOW_UPS),
                 ("/utskick", text::MENU_OUTBOX),
                 ("/handelselogg", text::MENU_AUDIT_LOG),
                 ("/organ", text::MENU_BODIES),

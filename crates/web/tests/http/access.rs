@@ -131,6 +131,7 @@ fn expand(path: &str, reports: &[i64], fields: &[&str]) -> Vec<String> {
     fill("{number}", vec!["1".into(), "2".into()]);
     fill("{file}", vec!["tertial.js".into(), "tertial.css".into()]);
     fill("{token}", vec!["0".repeat(64), "nonsense".into()]);
+    fill("{key}", vec![QUESTIONS[0].into(), "okand".into()]);
     assert!(
         paths.iter().all(|p| !p.contains('{')),
         "a path parameter this test does not know: {path}"

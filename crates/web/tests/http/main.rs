@@ -182,6 +182,13 @@ impl Client {
         Self::reply(response).await
     }
 
+    /// Posts a form with this session's CSRF token.
+    async fn post_with_csrf(&self, path: &str, fields: &[(&str, &str)]) -> Reply {
+        let mut all = vec![("csrf", self.csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post_form(path, &all).await
+    }
+
     async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Reply {
         let response = self
             .http
@@ -318,6 +325,23 @@ fn form_fields_of(html: &str, action: &str) -> Vec<(String, String)> {
                 && (!checkbox || tag.contains(" checked"))
             {
                 fields.push((name, attr("value").unwrap_or_default()));
+            }
+        } else if tag.starts_with("<select") {
+            // The selected option's value, or the first's, as a browser sends it.
+            let body = &rest[tag_end + 1..];
+            let body = &body[..body.find("</select>").expect("end of select")];
+            let option = body
+                .split("<option")
+                .skip(1)
+                .find(|o| o[..o.find('>').unwrap_or_default()].contains(" selected"))
+                .or_else(|| body.split("<option").nth(1));
+            if let (Some(name), Some(option)) = (attr("name"), option) {
+                let value = option
+                    .split_once("value=\"")
+                    .and_then(|(_, v)| v.split_once('"'))
+                    .map(|(v, _)| unescape(v))
+                    .unwrap_or_default();
+                fields.push((name, value));
             }
         } else if tag.starts_with("<textarea") {
             let body = &rest[tag_end + 1..];
@@ -542,6 +566,7 @@ story!(reporter_answers_and_submits);
 
 mod access;
 mod audit_log;
+mod followups;
 mod form;
 mod look;
 mod mail;

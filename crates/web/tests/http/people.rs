@@ -43,15 +43,6 @@ impl TestApp {
     }
 }
 
-impl Client {
-    /// Posts a form with this session's CSRF token.
-    async fn post_with_csrf(&self, path: &str, fields: &[(&str, &str)]) -> Reply {
-        let mut all = vec![("csrf", self.csrf.as_str())];
-        all.extend_from_slice(fields);
-        self.post_form(path, &all).await
-    }
-}
-
 fn body_form<'a>(name: &'a str, short: &'a str, kind: &'a str) -> [(&'a str, &'a str); 3] {
     [("name", name), ("short_name", short), ("kind", kind)]
 }

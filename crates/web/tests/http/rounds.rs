@@ -713,6 +713,7 @@ async fn drafts_start_from_the_previous_round(app: TestApp) {
                 text: "En ny fråga i år".into(),
                 help: None,
                 applies_to: vec![BodyKind::DistrictCommittee],
+                bodies: Vec::new(),
                 not_applicable_allowed: true,
             },
         )

@@ -47,6 +47,8 @@ pub(super) struct FieldView {
     /// "Oförändrad sedan Tertialrapport 1 2027": the answer still holds what the round's
     /// opening copied from that round.
     pub unchanged: Option<String>,
+    /// Shown but not to be filled in (a coordinator's preview of the form).
+    pub disabled: bool,
 }
 
 /// Someone else's newer text, shown beside the person's own.
@@ -96,6 +98,7 @@ impl FieldView {
             diff: Vec::new(),
             diff_against: 0,
             unchanged: None,
+            disabled: false,
         }
     }
 
@@ -153,6 +156,42 @@ impl FieldView {
     }
 }
 
+/// The form as a body would get it, every field empty and disabled: its focus areas'
+/// questions, the contact person and Övriga upplysningar (a coordinator's preview).
+pub(super) fn blank_form(
+    sections: Vec<(&tertial_domain::FocusArea, Vec<(String, &Question)>)>,
+) -> (Vec<SectionView>, Vec<FieldView>, Vec<FieldView>) {
+    let empty = FieldValue::default();
+    let blank = |mut view: FieldView| {
+        view.disabled = true;
+        view.finish()
+    };
+    let sections = sections
+        .into_iter()
+        .map(|(area, questions)| SectionView {
+            number: area.number,
+            heading: format!("{}. {}", area.number, area.label),
+            fields: questions
+                .into_iter()
+                .map(|(number, q)| blank(FieldView::question(number, q, &empty, 0)))
+                .collect(),
+        })
+        .collect();
+    let fixed = |field: Field| {
+        blank(FieldView::new(
+            &field,
+            text::field_label(&field).to_owned(),
+            &empty,
+            0,
+        ))
+    };
+    let contact = [Field::ContactName, Field::ContactPhone, Field::ContactEmail]
+        .into_iter()
+        .map(fixed)
+        .collect();
+    (sections, contact, vec![fixed(Field::OtherInformation)])
+}
+
 /// The contact person of a submission, field by field.
 pub(super) fn contact_of(content: &SubmittedContent) -> [(Field, &str); 3] {
     [
@@ -186,6 +225,8 @@ pub(super) struct ReportTemplate {
     pub(super) round_name: String,
     pub(super) follow_up_title: String,
     pub(super) purpose: String,
+    /// The introduction as the round froze it.
+    pub(super) introduction: String,
     pub(super) status_code: &'static str,
     pub(super) status_label: &'static str,
     pub(super) deadline: String,
@@ -348,6 +389,7 @@ pub(super) fn report_view(
         round_name: text::round_name(&context.round),
         follow_up_title: context.follow_up.title.clone(),
         purpose: context.follow_up.purpose.clone(),
+        introduction: context.follow_up.introduction.clone(),
         status_code: context.report.status.code(),
         status_label: text::report_status(context.report.status, context.round.status),
         round_closed: context.round.status == tertial_domain::RoundStatus::Closed,
