@@ -13,6 +13,8 @@ pub mod docx;
 pub mod mail;
 pub mod markdown;
 pub mod outline;
+#[cfg(feature = "pdf")]
+pub mod pdf;
 pub mod swedish;
 pub mod xlsx;
 mod xml;

@@ -120,7 +120,7 @@ pub fn walk<'a>(
         (COLUMN_BODY, 4),
         (COLUMN_KIND, 3),
         (COLUMN_STATUS, 2),
-        (COLUMN_VERSION, 1),
+        (COLUMN_VERSION, 2),
         (COLUMN_SUBMITTED, 3),
     ];
     if report.includes_contacts {

@@ -3,6 +3,8 @@
 
 mod docx;
 mod fixture;
+#[cfg(feature = "pdf")]
+mod pdf;
 mod text;
 mod xlsx;
 
