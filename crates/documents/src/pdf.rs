@@ -19,7 +19,7 @@ use flate2::Compression;
 use flate2::write::ZlibEncoder;
 use pdf_writer::types::{CidFontType, FontFlags, StructRole, SystemInfo, TabOrder, UnicodeCmap};
 use pdf_writer::writers::{Catalog, DocumentInfo};
-use pdf_writer::{Chunk, Content, Filter, Finish, Name, Rect, Ref, Str, TextStr};
+use pdf_writer::{Chunk, Content, Filter, Finish, Name, Rect, Ref, Settings, Str, TextStr};
 use subsetter::GlyphRemapper;
 use tertial_domain::compiled::{Block, CompiledReport, blocks};
 
@@ -203,7 +203,7 @@ impl<W: Write> Typesetter<W> {
             parent_arrays: Vec::new(),
             page: Page {
                 id: first_page,
-                content: Content::new(),
+                content: Content::with_settings(COMPACT),
                 y: TOP,
                 parents: Vec::new(),
             },
@@ -331,7 +331,7 @@ impl<W: Write> Typesetter<W> {
             let mut marked = Vec::new();
             self.lines(body, &mut marked, &wrapped, BODY_SIZE, LEFT + BULLET_INDENT)?;
             self.element(body, StructRole::LBody, li, &marked)?;
-            let mut chunk = Chunk::new();
+            let mut chunk = new_chunk();
             chunk
                 .struct_element(li)
                 .kind(StructRole::LI)
@@ -379,7 +379,7 @@ impl<W: Write> Typesetter<W> {
             x += width;
         }
         self.page.y = top - height - 2.0;
-        let mut chunk = Chunk::new();
+        let mut chunk = new_chunk();
         let mut element = chunk.struct_element(tr);
         element.kind(StructRole::TR).parent(table);
         let mut kids = element.children();
@@ -561,7 +561,7 @@ impl<W: Write> Typesetter<W> {
         let id = self.alloc();
         self.page = Page {
             id,
-            content: Content::new(),
+            content: Content::with_settings(COMPACT),
             y: TOP,
             parents: Vec::new(),
         };
@@ -586,7 +586,7 @@ impl<W: Write> Typesetter<W> {
             &mut self.page,
             Page {
                 id: Ref::new(1),
-                content: Content::new(),
+                content: Content::with_settings(COMPACT),
                 y: TOP,
                 parents: Vec::new(),
             },
@@ -596,19 +596,19 @@ impl<W: Write> Typesetter<W> {
         encoder.write_all(&raw)?;
         let compressed = encoder.finish()?;
         let content = self.alloc();
-        let mut chunk = Chunk::new();
+        let mut chunk = new_chunk();
         chunk
             .stream(content, &compressed)
             .filter(Filter::FlateDecode);
         self.put(content, &chunk)?;
 
         let parents = self.alloc();
-        let mut chunk = Chunk::new();
+        let mut chunk = new_chunk();
         chunk.indirect(parents).array().items(page.parents);
         self.put(parents, &chunk)?;
 
         let key = i32::try_from(self.pages.len()).unwrap_or(i32::MAX);
-        let mut chunk = Chunk::new();
+        let mut chunk = new_chunk();
         let mut p = chunk.page(page.id);
         p.media_box(Rect::new(0.0, 0.0, PAGE_WIDTH, PAGE_HEIGHT))
             .parent(self.page_tree)
@@ -646,7 +646,7 @@ impl<W: Write> Typesetter<W> {
 
     fn close_group(&mut self) -> io::Result<()> {
         if let Some((id, role, children)) = self.group.take() {
-            let mut chunk = Chunk::new();
+            let mut chunk = new_chunk();
             let mut element = chunk.struct_element(id);
             element.kind(role).parent(self.document);
             let mut kids = element.children();
@@ -669,7 +669,7 @@ impl<W: Write> Typesetter<W> {
         parent: Ref,
         marked: &[Marked],
     ) -> io::Result<()> {
-        let mut chunk = Chunk::new();
+        let mut chunk = new_chunk();
         let mut element = chunk.struct_element(id);
         element.kind(role).parent(parent);
         if let Some((page, _)) = marked.first() {
@@ -690,7 +690,7 @@ impl<W: Write> Typesetter<W> {
     fn finish(mut self, report: &CompiledReport) -> io::Result<W> {
         self.end_page()?;
         self.close_group()?;
-        let mut chunk = Chunk::new();
+        let mut chunk = new_chunk();
         chunk
             .pages(self.page_tree)
             .kids(self.pages.iter().copied())
@@ -701,7 +701,7 @@ impl<W: Write> Typesetter<W> {
         let document = self.document;
         let catalog = self.catalog;
         let tree_root = self.alloc();
-        let mut chunk = Chunk::new();
+        let mut chunk = new_chunk();
         let mut element = chunk.struct_element(document);
         element.kind(StructRole::Document).parent(tree_root);
         let mut kids = element.children();
@@ -712,7 +712,7 @@ impl<W: Write> Typesetter<W> {
         element.finish();
         self.put(document, &chunk)?;
 
-        let mut chunk = Chunk::new();
+        let mut chunk = new_chunk();
         {
             let mut root = chunk.indirect(tree_root).dict();
             root.pair(Name(b"Type"), Name(b"StructTreeRoot"));
@@ -736,7 +736,7 @@ impl<W: Write> Typesetter<W> {
         self.write_fonts()?;
 
         let info = self.alloc();
-        let mut chunk = Chunk::new();
+        let mut chunk = new_chunk();
         let title = format!("{} – {}", report.title, report.round);
         let created = report.created.to_zoned_datetime(jiff::tz::TimeZone::UTC);
         let date = pdf_writer::Date::new(u16::try_from(created.year()).unwrap_or(2000))
@@ -757,7 +757,7 @@ impl<W: Write> Typesetter<W> {
             .creation_date(date);
         self.put(info, &chunk)?;
 
-        let mut chunk = Chunk::new();
+        let mut chunk = new_chunk();
         let mut cat = chunk.indirect(catalog).start::<Catalog>();
         cat.pages(page_tree);
         cat.pair(Name(b"StructTreeRoot"), tree_root);
@@ -823,7 +823,7 @@ impl<W: Write> Typesetter<W> {
         for (i, mark) in bookmarks.iter().enumerate() {
             let list = siblings(i);
             let at = list.iter().position(|&s| s == i).unwrap_or(0);
-            let mut chunk = Chunk::new();
+            let mut chunk = new_chunk();
             let mut item = chunk.outline_item(ids[i]);
             item.title(TextStr(&mark.title))
                 .parent(parent[i].map_or(root, |p| ids[p]));
@@ -847,7 +847,7 @@ impl<W: Write> Typesetter<W> {
             item.finish();
             self.put(ids[i], &chunk)?;
         }
-        let mut chunk = Chunk::new();
+        let mut chunk = new_chunk();
         let mut outline = chunk.outline(root);
         if let (Some(&first), Some(&last)) = (top.first(), top.last()) {
             outline.first(ids[first]).last(ids[last]);
@@ -888,7 +888,7 @@ impl<W: Write> Typesetter<W> {
             let descent = scale(font.face.descender());
             let cap_height = font.face.capital_height().map_or(ascent, scale);
 
-            let mut chunk = Chunk::new();
+            let mut chunk = new_chunk();
             chunk
                 .type0_font(self.font_refs[index])
                 .base_font(Name(name.as_bytes()))
@@ -897,7 +897,7 @@ impl<W: Write> Typesetter<W> {
                 .to_unicode(to_unicode);
             self.put(self.font_refs[index], &chunk)?;
 
-            let mut chunk = Chunk::new();
+            let mut chunk = new_chunk();
             let mut cid_font = chunk.cid_font(cid);
             cid_font
                 .subtype(CidFontType::Type2)
@@ -909,7 +909,7 @@ impl<W: Write> Typesetter<W> {
             cid_font.finish();
             self.put(cid, &chunk)?;
 
-            let mut chunk = Chunk::new();
+            let mut chunk = new_chunk();
             chunk
                 .font_descriptor(descriptor)
                 .name(Name(name.as_bytes()))
@@ -931,7 +931,7 @@ impl<W: Write> Typesetter<W> {
             let mut encoder = ZlibEncoder::new(Vec::new(), Compression::default());
             encoder.write_all(&subset)?;
             let compressed = encoder.finish()?;
-            let mut chunk = Chunk::new();
+            let mut chunk = new_chunk();
             chunk
                 .stream(file, &compressed)
                 .filter(Filter::FlateDecode)
@@ -941,12 +941,19 @@ impl<W: Write> Typesetter<W> {
                 );
             self.put(file, &chunk)?;
 
-            let mut chunk = Chunk::new();
+            let mut chunk = new_chunk();
             chunk.cmap(to_unicode, &cmap);
             self.put(to_unicode, &chunk)?;
         }
         Ok(())
     }
+}
+
+/// Objects written without the indentation meant for people reading the file.
+const COMPACT: Settings = Settings { pretty: false };
+
+fn new_chunk() -> Chunk {
+    Chunk::with_settings(COMPACT)
 }
 
 fn push_word(line: &mut Vec<Span>, weight: Weight, word: &str, space: bool) {

@@ -34,3 +34,54 @@ fn markdown_has_every_heading_and_answer_in_order_and_typed_text_stays_text() {
     let hostile_fixed = unescaped.replace("(parentes)", "(parentes\\)");
     assert_in_order("markdown", &hostile_fixed);
 }
+
+#[test]
+fn one_body_s_submitted_version_is_a_compiled_report_of_one_body() {
+    use tertial_documents::{DocumentAnswer, DocumentSection, SubmissionDocument};
+    let doc = SubmissionDocument {
+        title: "Uppföljning av näringslivspolicyn".into(),
+        body: "Skärholmens stadsdelsnämnd".into(),
+        round: "Tertialrapport 1 2022".into(),
+        version: 2,
+        submitted_at: "11 maj 2022 kl. 14.02".into(),
+        submitted_by: "Rut Rapportör".into(),
+        sections: vec![DocumentSection {
+            heading: "1. Företagsklimat".into(),
+            answers: vec![
+                DocumentAnswer {
+                    number: "1.1".into(),
+                    question: "Beskriv arbetet.".into(),
+                    text: "Vi har:\n- träffat företag".into(),
+                    not_applicable: false,
+                },
+                DocumentAnswer {
+                    number: "1.2".into(),
+                    question: "Beskriv samverkan.".into(),
+                    text: "Ingen sådan verksamhet.".into(),
+                    not_applicable: true,
+                },
+            ],
+        }],
+        contact: vec![("Kontaktperson".into(), "Eva Ek".into())],
+        other_information: String::new(),
+    };
+    let report = doc.compiled(
+        "Stockholms stad",
+        "2022-05-11T12:02:00Z".parse().expect("time"),
+    );
+    assert_eq!(report.bodies.len(), 1);
+    let md =
+        String::from_utf8(markdown::compiled(&report, Vec::new()).expect("md")).expect("utf-8");
+    for expected in [
+        "# Skärholmens stadsdelsnämnd\n",
+        "\nVersion 2, inskickad 11 maj 2022 kl. 14.02 av Rut Rapportör.\n",
+        "\n## 1\\. Företagsklimat\n",
+        "\n### 1.1 Beskriv arbetet.\n",
+        "\n#### Skärholmens stadsdelsnämnd\n\nVi har:\n\n- träffat företag\n",
+        "\n**Ej aktuellt:**\n\n- Skärholmens stadsdelsnämnd: Ingen sådan verksamhet.\n",
+        "\n## Övriga upplysningar\n\nInga.\n",
+        "| Skärholmens stadsdelsnämnd |  | Inskickad | 2 | 11 maj 2022 kl. 14.02 | Eva Ek |",
+    ] {
+        assert!(md.contains(expected), "{expected:?} in:\n{md}");
+    }
+}
