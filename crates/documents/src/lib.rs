@@ -1,9 +1,33 @@
 //! File formats: bytes in and out. Each writer takes a format-neutral model and returns the
 //! file's bytes; nothing here knows about HTTP or databases.
 
+use std::io::{self, Write};
+
+use tertial_domain::Timestamp;
+use tertial_domain::compiled::{
+    CompiledAnswer, CompiledBody, CompiledContact, CompiledFocusArea, CompiledQuestion,
+    CompiledReport, NotApplicable,
+};
+
+pub mod docx;
 pub mod mail;
 pub mod markdown;
+pub mod outline;
+#[cfg(feature = "pdf")]
+pub mod pdf;
 pub mod swedish;
+pub mod xlsx;
+mod xml;
+
+pub const JSON_MEDIA_TYPE: &str = "application/json";
+pub const MARKDOWN_MEDIA_TYPE: &str = "text/markdown; charset=utf-8";
+
+/// The compiled report as JSON: the model itself, bodies referred to by their index.
+pub fn json<W: Write>(report: &CompiledReport, out: W) -> io::Result<W> {
+    let mut w = io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer(&mut w, report)?;
+    w.into_inner().map_err(io::IntoInnerError::into_error)
+}
 
 /// A file to hand to someone: its name, media type and bytes.
 #[derive(Debug, Clone)]
@@ -46,4 +70,86 @@ pub struct DocumentAnswer {
     pub text: String,
     /// "Ej aktuellt"; `text` is then its justification, if any.
     pub not_applicable: bool,
+}
+
+impl SubmissionDocument {
+    /// This one body's submitted version as a compiled report of one body, so that every
+    /// writer of the compiled report writes it too.
+    pub fn compiled(&self, organisation: &str, created: Timestamp) -> CompiledReport {
+        let contact_value = |label: &str| {
+            self.contact
+                .iter()
+                .find(|(l, _)| l == label)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
+        };
+        let question = |answer: &DocumentAnswer| CompiledQuestion {
+            number: answer.number.clone(),
+            text: answer.question.clone(),
+            answers: (!answer.not_applicable)
+                .then(|| CompiledAnswer {
+                    body: 0,
+                    text: answer.text.clone(),
+                    version: self.version,
+                    approved: true,
+                })
+                .into_iter()
+                .collect(),
+            not_applicable: answer
+                .not_applicable
+                .then(|| NotApplicable {
+                    body: 0,
+                    justification: answer.text.clone(),
+                })
+                .into_iter()
+                .collect(),
+            not_received: Vec::new(),
+        };
+        let mut focus_areas: Vec<CompiledFocusArea> = self
+            .sections
+            .iter()
+            .map(|section| CompiledFocusArea {
+                number: String::new(),
+                name: section.heading.clone(),
+                summary: String::new(),
+                questions: section.answers.iter().map(question).collect(),
+            })
+            .collect();
+        focus_areas.push(CompiledFocusArea {
+            number: String::new(),
+            name: "Övriga upplysningar".into(),
+            summary: match self.other_information.trim() {
+                "" => "Inga.".into(),
+                other => other.into(),
+            },
+            questions: Vec::new(),
+        });
+        CompiledReport {
+            title: self.body.clone(),
+            organisation: organisation.into(),
+            follow_up: self.title.clone(),
+            round: self.round.clone(),
+            date: self.submitted_at.clone(),
+            created,
+            introduction: format!(
+                "Version {}, inskickad {} av {}.",
+                self.version, self.submitted_at, self.submitted_by
+            ),
+            marks_unapproved: false,
+            includes_contacts: true,
+            focus_areas,
+            bodies: vec![CompiledBody {
+                name: self.body.clone(),
+                kind: String::new(),
+                status: "Inskickad".into(),
+                version: Some(self.version),
+                submitted_at: self.submitted_at.clone(),
+                contact: Some(CompiledContact {
+                    name: contact_value(swedish::CONTACT_NAME),
+                    phone: contact_value(swedish::CONTACT_PHONE),
+                    email: contact_value(swedish::CONTACT_EMAIL),
+                }),
+            }],
+        }
+    }
 }

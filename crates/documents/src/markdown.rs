@@ -1,6 +1,73 @@
 //! Markdown: plain text that reads well as it is and pastes into any word processor.
 
+use std::io::{self, Write};
+
+use tertial_domain::compiled::{Block, CompiledReport, blocks};
+
 use crate::SubmissionDocument;
+use crate::outline::{self, Item};
+
+/// The compiled report as Markdown, in the same reading order as Word and PDF. Everything
+/// typed is escaped; paragraphs and bullet lists are kept.
+pub fn compiled<W: Write>(report: &CompiledReport, out: W) -> io::Result<W> {
+    let mut w = io::BufWriter::with_capacity(1 << 16, out);
+    outline::walk(report, &mut |item| write_item(&mut w, item))?;
+    w.into_inner().map_err(io::IntoInnerError::into_error)
+}
+
+fn write_item(w: &mut impl Write, item: Item<'_>) -> io::Result<()> {
+    match item {
+        Item::Title { title, subtitle } => {
+            writeln!(w, "# {}\n", escape_line(title))?;
+            let lines: Vec<String> = subtitle.iter().map(|l| escape_line(l)).collect();
+            writeln!(w, "{}", lines.join("  \n"))?;
+        }
+        Item::Contents => {}
+        Item::Heading { level, text } => {
+            let hashes = "#".repeat(usize::from(level) + 1);
+            writeln!(w, "\n{hashes} {}", escape_line(&text))?;
+        }
+        Item::Text(text) => {
+            for block in blocks(text) {
+                match block {
+                    Block::Paragraph(lines) => {
+                        let lines: Vec<String> = lines.iter().map(|l| escape_line(l)).collect();
+                        writeln!(w, "\n{}", lines.join("  \n"))?;
+                    }
+                    Block::Bullets(items) => bullets(w, items.iter().copied())?,
+                }
+            }
+        }
+        Item::Note { label, text } => {
+            let text = escape_line(&text);
+            writeln!(
+                w,
+                "\n**{label}:**{}{text}",
+                if text.is_empty() { "" } else { " " }
+            )?;
+        }
+        Item::Bullets(items) => bullets(w, items.iter().map(|i| i.as_ref()))?,
+        Item::Table(header) => {
+            let names: Vec<&str> = header.iter().map(|(name, _)| *name).collect();
+            writeln!(w, "\n| {} |", names.join(" | "))?;
+            writeln!(w, "|{}", "---|".repeat(header.len()))?;
+        }
+        Item::Row(cells) => {
+            let cells: Vec<String> = cells.iter().map(|c| escape_text(c, true)).collect();
+            writeln!(w, "| {} |", cells.join(" | "))?;
+        }
+        Item::TableEnd => {}
+    }
+    Ok(())
+}
+
+fn bullets<'a>(w: &mut impl Write, items: impl Iterator<Item = &'a str>) -> io::Result<()> {
+    writeln!(w)?;
+    for item in items {
+        writeln!(w, "- {}", escape_text(item, true))?;
+    }
+    Ok(())
+}
 
 /// A submitted report as Markdown. Answers keep their paragraphs and "- " lists; everything
 /// else people typed is escaped, so it can never become structure, a link or an image.
@@ -61,12 +128,28 @@ fn escape_line(line: &str) -> String {
     };
     let mut out = String::with_capacity(line.len() + 8);
     out.push_str(marker);
-    for (i, c) in rest.chars().enumerate() {
-        let at_start = i == 0 && marker.is_empty();
+    out.push_str(&escape_text(rest, marker.is_empty()));
+    out
+}
+
+/// Escapes text so that it reads only as text; `at_start` if it starts a line.
+fn escape_text(text: &str, at_start: bool) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    // "1." or "1)" at the start of a line would begin a numbered list.
+    let mut digits_so_far = at_start;
+    for (i, (at, c)) in text.char_indices().enumerate() {
+        let followed_by_space = text[at + c.len_utf8()..]
+            .chars()
+            .next()
+            .is_none_or(char::is_whitespace);
+        let ends_number = digits_so_far && i > 0 && matches!(c, '.' | ')') && followed_by_space;
+        digits_so_far &= c.is_ascii_digit();
+        let at_start = i == 0 && at_start;
         let structural = matches!(
             c,
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '!' | '|' | '~' | '&' | '#'
-        ) || (at_start && matches!(c, '-' | '+' | '=' | ' '));
+        ) || (at_start && matches!(c, '-' | '+' | '=' | ' '))
+            || ends_number;
         if structural {
             out.push('\\');
         }

@@ -6,6 +6,7 @@
 pub mod access;
 pub mod audit;
 pub mod body;
+pub mod compiled;
 pub mod followup;
 pub mod ids;
 pub mod mail;
