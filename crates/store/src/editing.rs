@@ -8,7 +8,7 @@ use tertial_domain::{
     FocusArea, FollowUpId, FollowUpText, NewAuditEntry, Question, QuestionKey, Timestamp,
 };
 
-use crate::followups::{QUESTION_COLUMNS, question_from_row, u32_of};
+use crate::followups::{QUESTION_COLUMNS, question_from_row};
 use crate::{Result, Store, audit};
 
 /// What became of an edit. Unless `Done`, nothing was written.
@@ -86,13 +86,7 @@ impl Store {
         .fetch_all(&self.read)
         .await?
         .iter()
-        .map(|row| {
-            Ok(FocusArea {
-                number: u32_of(row.try_get("number")?)?,
-                official_name: row.try_get("official_name")?,
-                label: row.try_get("label")?,
-            })
-        })
+        .map(crate::rounds::focus_area_from_row)
         .collect()
     }
 

@@ -331,13 +331,7 @@ impl Store {
         .fetch_all(&self.read)
         .await?
         .iter()
-        .map(|row| {
-            Ok(FocusArea {
-                number: u32_of(row.try_get("number")?)?,
-                official_name: row.try_get("official_name")?,
-                label: row.try_get("label")?,
-            })
-        })
+        .map(focus_area_from_row)
         .collect::<Result<Vec<_>>>()?;
         let questions = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {QUESTION_COLUMNS} FROM round_questions WHERE round_id = $1
@@ -361,6 +355,15 @@ fn round_from_row(row: &AnyRow) -> Result<Round> {
 }
 
 /// Reads a round from a row that names its id and status columns as given (joins rename them).
+/// A focus area from a row with `number`, `official_name` and `label`.
+pub(crate) fn focus_area_from_row(row: &AnyRow) -> Result<FocusArea> {
+    Ok(FocusArea {
+        number: u32_of(row.try_get("number")?)?,
+        official_name: row.try_get("official_name")?,
+        label: row.try_get("label")?,
+    })
+}
+
 pub(crate) fn round_from_columns(row: &AnyRow, id: &str, status: &str) -> Result<Round> {
     Ok(Round {
         id: RoundId(row.try_get(id)?),

@@ -273,10 +273,7 @@ pub async fn sign_out(
     signed: Signed,
     form: FormData,
 ) -> Result<Response, WebError> {
-    if let Err(e) = signed.check_csrf(form.get("csrf")) {
-        super::note_forgery(&state, Some(&signed), tertial_domain::AuditSubject::SignIn).await;
-        return Err(e);
-    }
+    super::checked(&state, &signed, &form, tertial_domain::AuditSubject::SignIn).await?;
     state.app.sign_out(&signed.token, &signed.session).await?;
     let mut response = Redirect::to("/logga-in").into_response();
     let secure = state.settings.secure_cookies;

@@ -15,7 +15,7 @@ use tertial_domain::{
 };
 
 use super::running::Choice;
-use super::{Chrome, note_forgery, ok, path_id, render};
+use super::{Chrome, checked, ok, path_id, render};
 use crate::error::WebError;
 use crate::form::FormData;
 use crate::session::Signed;
@@ -238,23 +238,6 @@ fn refused(problem: &EditProblem) -> Errors {
     )]
 }
 
-fn check_csrf_of(signed: &Signed, form: &FormData) -> Result<(), WebError> {
-    signed.check_csrf(form.get("csrf"))
-}
-
-async fn csrf(
-    state: &AppState,
-    signed: &Signed,
-    form: &FormData,
-    subject: AuditSubject,
-) -> Result<(), WebError> {
-    if let Err(e) = check_csrf_of(signed, form) {
-        note_forgery(state, Some(signed), subject).await;
-        return Err(e);
-    }
-    Ok(())
-}
-
 #[derive(Template)]
 #[template(path = "followups.html")]
 struct ListPage {
@@ -302,7 +285,7 @@ pub async fn create(
     signed: Signed,
     form: FormData,
 ) -> Result<Response, WebError> {
-    csrf(&state, &signed, &form, AuditSubject::FollowUps).await?;
+    checked(&state, &signed, &form, AuditSubject::FollowUps).await?;
     state.app.follow_up_list(signed.actor()).await?;
     let errors = match follow_up_text(&form) {
         Err(errors) => errors,
@@ -475,7 +458,7 @@ pub async fn update(
     form: FormData,
 ) -> Result<Response, WebError> {
     let id: FollowUpId = path_id(&id)?;
-    csrf(&state, &signed, &form, AuditSubject::FollowUp(id)).await?;
+    checked(&state, &signed, &form, AuditSubject::FollowUp(id)).await?;
     let editor = state.app.follow_up_editor(signed.actor(), id).await?;
     let errors = match follow_up_text(&form) {
         Err(errors) => errors,
@@ -500,7 +483,7 @@ pub async fn add_area(
     form: FormData,
 ) -> Result<Response, WebError> {
     let id: FollowUpId = path_id(&id)?;
-    csrf(&state, &signed, &form, AuditSubject::FollowUp(id)).await?;
+    checked(&state, &signed, &form, AuditSubject::FollowUp(id)).await?;
     let editor = state.app.follow_up_editor(signed.actor(), id).await?;
     let errors = match area_of(&form) {
         Err(errors) => errors,
@@ -588,7 +571,7 @@ pub async fn update_area(
 ) -> Result<Response, WebError> {
     let id: FollowUpId = path_id(&id)?;
     let number: u32 = path_id(&number)?;
-    csrf(&state, &signed, &form, AuditSubject::FollowUp(id)).await?;
+    checked(&state, &signed, &form, AuditSubject::FollowUp(id)).await?;
     let editor = state.app.follow_up_editor(signed.actor(), id).await?;
     let errors = match area_of(&form) {
         Err(errors) => errors,
@@ -846,7 +829,7 @@ pub async fn add_question(
     form: FormData,
 ) -> Result<Response, WebError> {
     let id: FollowUpId = path_id(&id)?;
-    csrf(&state, &signed, &form, AuditSubject::FollowUp(id)).await?;
+    checked(&state, &signed, &form, AuditSubject::FollowUp(id)).await?;
     let editor = state.app.follow_up_editor(signed.actor(), id).await?;
     let errors = match question_of(&form) {
         Err(errors) => errors,
@@ -883,7 +866,7 @@ pub async fn update_question(
 ) -> Result<Response, WebError> {
     let id: FollowUpId = path_id(&id)?;
     let key = question_key(&key)?;
-    csrf(&state, &signed, &form, AuditSubject::FollowUp(id)).await?;
+    checked(&state, &signed, &form, AuditSubject::FollowUp(id)).await?;
     let editor = state.app.follow_up_editor(signed.actor(), id).await?;
     let version: i64 = form.get("version").unwrap_or_default().parse().unwrap_or(0);
     let (errors, stale) = match question_of(&form) {
@@ -918,7 +901,7 @@ pub async fn retire(
 ) -> Result<Response, WebError> {
     let id: FollowUpId = path_id(&id)?;
     let key = question_key(&key)?;
-    csrf(&state, &signed, &form, AuditSubject::FollowUp(id)).await?;
+    checked(&state, &signed, &form, AuditSubject::FollowUp(id)).await?;
     let (retired, what) = match form.get("action") {
         Some("avveckla") => (true, "avvecklad"),
         Some("aterinfor") => (false, "aterinford"),

@@ -200,6 +200,21 @@ pub async fn note_forgery(
     }
 }
 
+/// Refuses a posted form without the session's CSRF token, noting the attempt against
+/// `subject` in the audit log.
+pub async fn checked(
+    state: &crate::AppState,
+    signed: &Signed,
+    form: &crate::form::FormData,
+    subject: tertial_domain::AuditSubject,
+) -> Result<(), WebError> {
+    if let Err(e) = signed.check_csrf(form.get("csrf")) {
+        note_forgery(state, Some(signed), subject).await;
+        return Err(e);
+    }
+    Ok(())
+}
+
 /// An id from the path, as its newtype (`ReportId`, `RoundId`) or a version number. Anything
 /// that is not one names nothing: 404, like an unknown id.
 pub fn path_id<T: std::str::FromStr>(raw: &str) -> Result<T, WebError> {

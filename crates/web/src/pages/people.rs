@@ -11,7 +11,7 @@ use tertial_domain::people::{self, BodyFields, PersonFields, Problem};
 use tertial_domain::{AuditSubject, Body, BodyId, BodyKind, Role, UserId};
 
 use super::running::Choice;
-use super::{Chrome, note_forgery, ok, path_id, render};
+use super::{Chrome, checked, ok, path_id, render};
 use crate::error::WebError;
 use crate::form::FormData;
 use crate::serve::Peer;
@@ -43,20 +43,6 @@ impl Done {
 
 fn see_other(to: String) -> Response {
     Redirect::to(&to).into_response()
-}
-
-/// Refuses a change without the session's CSRF token, noting it.
-async fn checked(
-    state: &AppState,
-    signed: &Signed,
-    form: &FormData,
-    subject: AuditSubject,
-) -> Result<(), WebError> {
-    if let Err(e) = signed.check_csrf(form.get("csrf")) {
-        note_forgery(state, Some(signed), subject).await;
-        return Err(e);
-    }
-    Ok(())
 }
 
 fn problem_list(problems: &[Problem]) -> Vec<(String, String)> {

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use tertial_app::{DeadlineProblem, RoundChoices, RoundProblem, RoundRequest};
 use tertial_domain::{AuditSubject, BodyId, FollowUpId, Period, ReportId, RoundId};
 
-use super::{Chrome, note_forgery, ok, path_id, render};
+use super::{Chrome, checked, ok, path_id, render};
 use crate::error::WebError;
 use crate::form::FormData;
 use crate::session::Signed;
@@ -347,10 +347,7 @@ pub async fn open(
     signed: Signed,
     form: FormData,
 ) -> Result<Response, WebError> {
-    if let Err(e) = signed.check_csrf(form.get("csrf")) {
-        note_forgery(&state, Some(&signed), AuditSubject::Rounds).await;
-        return Err(e);
-    }
+    checked(&state, &signed, &form, AuditSubject::Rounds).await?;
     let choices = state.app.round_choices(signed.actor()).await?;
     let filled = Filled::of(&form);
     let request = match filled.request(&choices) {
@@ -440,10 +437,7 @@ pub async fn set_deadline(
     form: FormData,
 ) -> Result<Response, WebError> {
     let id: RoundId = path_id(&id)?;
-    if let Err(e) = signed.check_csrf(form.get("csrf")) {
-        note_forgery(&state, Some(&signed), AuditSubject::Round(id)).await;
-        return Err(e);
-    }
+    checked(&state, &signed, &form, AuditSubject::Round(id)).await?;
     let report: Option<i64> = match form.get("report").unwrap_or_default() {
         "" => None,
         raw => Some(path_id(raw)?),
@@ -492,10 +486,7 @@ pub async fn close(
     form: FormData,
 ) -> Result<Response, WebError> {
     let id: RoundId = path_id(&id)?;
-    if let Err(e) = signed.check_csrf(form.get("csrf")) {
-        note_forgery(&state, Some(&signed), AuditSubject::Round(id)).await;
-        return Err(e);
-    }
+    checked(&state, &signed, &form, AuditSubject::Round(id)).await?;
     state.app.close_round(signed.actor(), id).await?;
     Ok(Redirect::to(&format!("/omgangar/{id}?stangd=1")).into_response())
 }

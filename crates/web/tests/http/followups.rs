@@ -624,14 +624,7 @@ async fn edits_never_change_an_opened_round(app: TestApp) {
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.text);
 
     // The next round asks the new wording under the same key, prefilled by the key.
-    let body = app
-        .store
-        .bodies()
-        .await
-        .expect("bodies")
-        .into_iter()
-        .find(|b| b.short_name == "Skärholmen")
-        .expect("Skärholmen");
+    let body = app.body("Skärholmen").await;
     let deadline = (tertial_domain::round::swedish_date(tertial_domain::Timestamp::now())
         + jiff::ToSpan::days(30))
     .to_string();

@@ -22,6 +22,17 @@ struct TestApp {
 }
 
 impl TestApp {
+    /// The demo's body with this short name ("Skärholmen").
+    async fn body(&self, short_name: &str) -> tertial_domain::Body {
+        self.store
+            .bodies()
+            .await
+            .expect("bodies")
+            .into_iter()
+            .find(|b| b.short_name == short_name)
+            .expect("a demo body")
+    }
+
     async fn start(backend: Backend) -> Option<TestApp> {
         Self::start_with(backend, Settings::default(), WebSettings::default()).await
     }

@@ -114,14 +114,7 @@ async fn coordinator_manages_bodies(app: TestApp) {
         )
         .await;
     assert_eq!(renamed.status, StatusCode::SEE_OTHER, "{}", renamed.text);
-    let skarholmen = app
-        .store
-        .bodies()
-        .await
-        .expect("bodies")
-        .into_iter()
-        .find(|b| b.short_name == "Skärholmen")
-        .expect("Skärholmen");
+    let skarholmen = app.body("Skärholmen").await;
     let taken = coordinator
         .post_with_csrf(
             &path,
@@ -216,15 +209,7 @@ story!(coordinator_manages_bodies);
 async fn an_invitation_sets_the_password_once(app: TestApp) {
     let coordinator = app.signed_in("samordnare@example.se").await;
     let bromma = app.report_id("T2 2022", "Bromma").await;
-    let body = app
-        .store
-        .bodies()
-        .await
-        .expect("bodies")
-        .into_iter()
-        .find(|b| b.short_name == "Bromma")
-        .expect("Bromma")
-        .id;
+    let body = app.body("Bromma").await.id;
     let body_field = format!("body-{body}");
     let invited = coordinator
         .post_with_csrf(

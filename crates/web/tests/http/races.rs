@@ -649,7 +649,9 @@ async fn a_request_whose_client_hung_up_is_carried_out(app: TestApp) {
                 pause(Duration::from_millis(20)).await;
             }
         } else {
-            pause(Duration::from_millis(300)).await;
+            // SQLite cannot tell who waits for its lock: give the request ample time to
+            // arrive and queue for it (on a busy machine 300 ms was not always enough).
+            pause(Duration::from_millis(1000)).await;
         }
         // The browser hangs up, and the server has time to notice.
         drop(upload);

@@ -12,7 +12,7 @@ use tertial_app::{AppError, ReportAccess, ReportPage};
 use tertial_domain::review::{DiffPart, ReopenRequest, Review, ReviewDecision, word_diff};
 use tertial_domain::{Actor, AuditSubject, QuestionKey, ReportId, ReportStatus, workflow};
 
-use super::super::{note_forgery, path_id, render};
+use super::super::{checked, path_id, render};
 use super::view::{FieldView, SectionView};
 use crate::error::WebError;
 use crate::form::FormData;
@@ -285,20 +285,6 @@ pub(super) fn done_notice(code: &str) -> Option<&'static str> {
     })
 }
 
-/// Checks the session's token on a review form; a forged one is noted and refused.
-async fn checked(
-    state: &AppState,
-    signed: &Signed,
-    id: ReportId,
-    form: &FormData,
-) -> Result<(), WebError> {
-    if let Err(e) = signed.check_csrf(form.get("csrf")) {
-        note_forgery(state, Some(signed), AuditSubject::Report(id)).await;
-        return Err(e);
-    }
-    Ok(())
-}
-
 fn number(form: &FormData, name: &str) -> Result<i64, WebError> {
     form.get(name)
         .and_then(|v| v.parse().ok())
@@ -318,7 +304,7 @@ pub async fn return_report(
     form: FormData,
 ) -> Result<Response, WebError> {
     let id: ReportId = path_id(&id)?;
-    checked(&state, &signed, id, &form).await?;
+    checked(&state, &signed, &form, AuditSubject::Report(id)).await?;
     let answer_comments: Vec<(String, String)> = form
         .0
         .iter()
@@ -390,7 +376,7 @@ pub async fn approve_report(
     form: FormData,
 ) -> Result<Response, WebError> {
     let id: ReportId = path_id(&id)?;
-    checked(&state, &signed, id, &form).await?;
+    checked(&state, &signed, &form, AuditSubject::Report(id)).await?;
     let comment = form.get("comment").unwrap_or_default();
     let approved = state
         .app
@@ -471,7 +457,7 @@ pub async fn ask_to_reopen(
     form: FormData,
 ) -> Result<Response, WebError> {
     let id: ReportId = path_id(&id)?;
-    checked(&state, &signed, id, &form).await?;
+    checked(&state, &signed, &form, AuditSubject::Report(id)).await?;
     let reason = form.get("reason").unwrap_or_default();
     let asked = state
         .app
@@ -495,7 +481,7 @@ pub async fn decide_reopen(
     form: FormData,
 ) -> Result<Response, WebError> {
     let id: ReportId = path_id(&id)?;
-    checked(&state, &signed, id, &form).await?;
+    checked(&state, &signed, &form, AuditSubject::Report(id)).await?;
     let grant = match form.get("decision") {
         Some("bevilja") => true,
         Some("avsla") => false,
