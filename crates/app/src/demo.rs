@@ -37,7 +37,9 @@ pub struct DemoFollowUp {
 }
 
 /// A question as [`Question`], but its single bodies named by short name: the demo's
-/// bodies get their ids only as they are loaded.
+/// bodies get their ids only as they are loaded. (The questions for specialist committees
+/// and company boards are examples written for the demo, not the city's: the data file says
+/// so, and their help text starts with "Exempelfråga:" so the form says so too.)
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DemoQuestion {
