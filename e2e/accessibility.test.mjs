@@ -151,6 +151,19 @@ test('the editable T2 form', async () => {
   await expectNoAxeViolations(page, 'the editable form');
 });
 
+test("a specialist committee's T2 form, with the demo's example questions", async () => {
+  const { context, page } = await signedInPage(browser, demo.baseURL, ACCOUNTS.trafik);
+  const own = await myReportIds(page);
+  await page.goto(`/rapporter/${own['Tertialrapport 2 2022']}`);
+  await page.locator('form#rapport').waitFor();
+  await page.getByRole('heading', { name: '4. Öka tillgången till arbetskraft med relevant kompetens' }).waitFor();
+  const hints = await page.locator('[data-question] [id^="hint-"]').allInnerTexts();
+  assert.equal(hints.length, 5, `five example questions: ${hints}`);
+  assert.ok(hints.every((h) => h.startsWith('Exempelfråga:')), 'each marked as an example');
+  await expectNoAxeViolations(page, 'the example questions');
+  await context.close();
+});
+
 test('the form with a saved answer and its save status', async () => {
   const { page } = reporter;
   await page.goto(`/rapporter/${ids['Tertialrapport 2 2022']}`);

@@ -47,17 +47,17 @@ test('the coordinator lands on the rounds and sees every body\'s status for T2',
   assert.equal(new URL(page.url()).pathname, '/omgangar');
   const round = page.locator('tbody tr', { has: page.getByRole('link', { name: T2, exact: true }) });
   await expectText(round, 'Öppen');
-  await expectText(round, 'av 13');
+  await expectText(round, 'av 17');
 
   brommaId = await coordinatorReportId(page, T2, 'Bromma');
   const all = await statuses(page);
-  assert.equal(Object.keys(all).length, 13, `13 bodies: ${Object.keys(all)}`);
+  assert.equal(Object.keys(all).length, 17, `17 bodies: ${Object.keys(all)}`);
   for (const [body, status] of Object.entries(all)) {
     assert.ok(STATUSES.includes(status), `${body} has a known status: ${status}`);
   }
   assert.equal(statusOf(all, 'Bromma'), 'Ej påbörjad');
   // Every row links to its report.
-  assert.equal(await page.locator('tbody tr a[href^="/rapporter/"]').count(), 13);
+  assert.equal(await page.locator('tbody tr a[href^="/rapporter/"]').count(), 17);
 });
 
 test("a draft's content stays hidden from the coordinator; the status shows Utkast", async () => {

@@ -50,11 +50,11 @@ test('the coordinator adds a body, refused first for a duplicate name', async ()
   assert.equal(await page.inputValue('#short_name'), 'Dubblett', 'what was typed is kept');
   await expectNoAxeViolations(page, 'the body form with an error');
 
-  await page.fill('#name', 'Trafiknämnden');
-  await page.fill('#short_name', 'Trafik');
+  await page.fill('#name', 'Idrottsnämnden');
+  await page.fill('#short_name', 'Idrott');
   await page.getByRole('button', { name: 'Spara' }).click();
   await page.waitForURL(/\/organ\?klart=tillagt$/);
-  await page.getByRole('link', { name: 'Trafiknämnden' }).click();
+  await page.getByRole('link', { name: 'Idrottsnämnden' }).click();
   await page.getByRole('button', { name: 'Inaktivera organet' }).waitFor();
   await expectNoAxeViolations(page, 'a body');
 });
@@ -79,13 +79,13 @@ test('the coordinator invites a reporter, who sets a password with the link and 
   await page.getByRole('link', { name: 'Bjud in' }).click();
   await page.waitForURL(/\/personer\/ny$/);
   await expectNoAxeViolations(page, '/personer/ny');
-  await page.fill('#email', 'trafik@example.se');
-  await page.fill('#name', 'Tove Trafik');
+  await page.fill('#email', 'idrott@example.se');
+  await page.fill('#name', 'Ida Idrott');
   await page.selectOption('#role', 'reporter');
-  await page.getByLabel('Trafiknämnden').check();
+  await page.getByLabel('Idrottsnämnden').check();
   await page.getByRole('button', { name: 'Skicka inbjudan' }).click();
   await page.waitForURL(/\/personer\?klart=inbjuden$/);
-  await page.getByRole('link', { name: 'Tove Trafik' }).click();
+  await page.getByRole('link', { name: 'Ida Idrott' }).click();
   await page.getByRole('button', { name: 'Skicka ny inbjudan' }).waitFor();
   await expectNoAxeViolations(page, 'a person');
 
@@ -110,9 +110,9 @@ test('the coordinator invites a reporter, who sets a password with the link and 
   await invited.getByRole('button', { name: 'Spara lösenord' }).click();
   await invited.waitForURL(/\/logga-in\?losenord=1$/);
   await invited.getByText('Ditt lösenord är sparat').waitFor();
-  await submitSignIn(invited, 'trafik@example.se', PASSWORD);
+  await submitSignIn(invited, 'idrott@example.se', PASSWORD);
   assert.notEqual(new URL(invited.url()).pathname, '/logga-in', 'signed in');
-  await invited.getByText('Tove Trafik').first().waitFor();
+  await invited.getByText('Ida Idrott').first().waitFor();
 
   // The link is spent.
   const again = await (await newContext(browser, demo.baseURL)).newPage();

@@ -29,10 +29,11 @@ test('a round asked for wrongly is refused with its message beside the field', a
   await page.getByRole('link', { name: 'Ny omgång' }).click();
   await page.waitForURL(/\/omgangar\/ny$/);
   await expectNoAxeViolations(page, '/omgangar/ny');
-  // Every district gets questions: all are chosen from the start.
+  // Every body gets questions (the 13 districts, three specialist committees and a company
+  // board): all are chosen from the start.
   const boxes = page.locator('#bodies input[type=checkbox]');
-  assert.equal(await boxes.count(), 13);
-  assert.equal(await page.locator('#bodies input[type=checkbox]:checked').count(), 13);
+  assert.equal(await boxes.count(), 17);
+  assert.equal(await page.locator('#bodies input[type=checkbox]:checked').count(), 17);
 
   await page.selectOption('#period', 'T2');
   await page.fill('#year', '2022');
@@ -59,7 +60,7 @@ test('the coordinator previews and opens a round, then follows it on its dashboa
   await page.getByRole('button', { name: 'Förhandsgranska' }).click();
   await page.waitForURL(/\/omgangar\/ny\/granska/);
   await page.getByRole('heading', { name: 'Förhandsgranska Verksamhetsberättelse 2022' }).waitFor();
-  assert.equal(await page.locator('details.preview-body').count(), 12);
+  assert.equal(await page.locator('details.preview-body').count(), 16);
   await page.locator('details.preview-body summary').first().click();
   await expectNoAxeViolations(page, 'the preview');
 
@@ -67,8 +68,8 @@ test('the coordinator previews and opens a round, then follows it on its dashboa
   await page.waitForURL(/\/omgangar\/\d+\?oppnad=1$/);
   dashboard = new URL(page.url()).pathname;
   await page.getByText('Omgången är öppnad').waitFor();
-  assert.equal(await page.locator('table tbody tr').count(), 12);
-  await page.getByRole('link', { name: 'Ej påbörjad (12)' }).waitFor();
+  assert.equal(await page.locator('table tbody tr').count(), 16);
+  await page.getByRole('link', { name: 'Ej påbörjad (16)' }).waitFor();
   await expectNoAxeViolations(page, 'the dashboard');
 });
 
@@ -96,9 +97,9 @@ test('the dashboard filters and sorts with plain GET forms, also without JavaScr
   assert.equal(await rows.count(), 1);
   assert.match(await rows.first().innerText(), /Skärholmen/);
   // The status links keep the sort.
-  await page.getByRole('link', { name: 'Ej påbörjad (11)' }).click();
+  await page.getByRole('link', { name: 'Ej påbörjad (15)' }).click();
   await page.waitForURL(/status=not_started&sortera=andrad/);
-  assert.equal(await page.locator('table tbody tr').count(), 11);
+  assert.equal(await page.locator('table tbody tr').count(), 15);
   await context.close();
 
   const { page: withJs } = coordinator;

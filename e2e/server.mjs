@@ -17,6 +17,7 @@ export const ACCOUNTS = {
   coordinator: 'samordnare@example.se',
   skarholmen: 'skarholmen@example.se',
   bromma: 'bromma@example.se',
+  trafik: 'trafik@example.se',
   reader: 'lasare@example.se',
 };
 

@@ -23,7 +23,7 @@ pub struct DemoData {
     pub password: String,
     pub follow_up: DemoFollowUp,
     pub focus_areas: Vec<FocusArea>,
-    pub questions: Vec<Question>,
+    pub questions: Vec<DemoQuestion>,
     pub bodies: Vec<DemoBody>,
     pub users: Vec<DemoUser>,
     pub rounds: Vec<DemoRound>,
@@ -34,6 +34,32 @@ pub struct DemoData {
 pub struct DemoFollowUp {
     pub title: String,
     pub purpose: String,
+}
+
+/// A question as [`Question`], but its single bodies named by short name: the demo's
+/// bodies get their ids only as they are loaded. (The questions for specialist committees
+/// and company boards are examples written for the demo, not the city's: the data file says
+/// so, and their help text starts with "Exempelfråga:" so the form says so too.)
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemoQuestion {
+    pub key: QuestionKey,
+    pub focus_area: u32,
+    pub position: u32,
+    pub text: String,
+    #[serde(default)]
+    pub help: Option<String>,
+    #[serde(default)]
+    pub applies_to: Vec<BodyKind>,
+    /// Short names of single bodies that get the question whatever their kind.
+    #[serde(default)]
+    pub bodies: Vec<String>,
+    #[serde(default = "yes")]
+    pub not_applicable_allowed: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -108,21 +134,41 @@ pub async fn load(store: &Store, data: &DemoData) -> Result<Vec<DemoUser>> {
             .await?;
         bodies.insert(body.short_name.as_str(), (id, body.kind));
     }
+    let body_ids = |names: &[String]| {
+        names
+            .iter()
+            .map(|b| bodies.get(b.as_str()).map(|(id, _)| *id))
+            .collect::<Option<Vec<_>>>()
+    };
+    let questions = data
+        .questions
+        .iter()
+        .map(|q| {
+            let single = body_ids(&q.bodies)
+                .ok_or_else(|| bad(format!("unknown body for question {}", q.key.as_str())))?;
+            Ok(Question {
+                key: q.key.clone(),
+                focus_area: q.focus_area,
+                position: q.position,
+                text: q.text.clone(),
+                help: q.help.clone(),
+                applies_to: q.applies_to.clone(),
+                bodies: single,
+                not_applicable_allowed: q.not_applicable_allowed,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
     let follow_up = store
         .insert_follow_up(
             &data.follow_up.title,
             &data.follow_up.purpose,
             &data.focus_areas,
-            &data.questions,
+            &questions,
         )
         .await?;
     let mut users = HashMap::new();
     for user in &data.users {
-        let body_ids = user
-            .bodies
-            .iter()
-            .map(|b| bodies.get(b.as_str()).map(|(id, _)| *id))
-            .collect::<Option<Vec<_>>>()
+        let reports_for = body_ids(&user.bodies)
             .ok_or_else(|| bad(format!("unknown body for {}", user.email)))?;
         let id = store
             .insert_user(
@@ -131,7 +177,7 @@ pub async fn load(store: &Store, data: &DemoData) -> Result<Vec<DemoUser>> {
                     name: user.name.clone(),
                     role: user.role,
                     password_hash: Some(hash_password(data.password.clone()).await?),
-                    bodies: body_ids,
+                    bodies: reports_for,
                 },
                 now(),
                 None,

@@ -144,10 +144,10 @@ async fn a_demo_load_killed_half_way_is_rebuilt() {
         let store = Store::connect(&url).await.expect("store");
         assert_eq!(
             store.bodies().await.expect("bodies").len(),
-            13,
+            17,
             "step {step}"
         );
-        assert_eq!(store.users().await.expect("users").len(), 4, "step {step}");
+        assert_eq!(store.users().await.expect("users").len(), 8, "step {step}");
         store.close().await;
     }
     assert!(half_way > 0, "no kill landed half-way through a load");

@@ -47,7 +47,7 @@ fn body_form<'a>(name: &'a str, short: &'a str, kind: &'a str) -> [(&'a str, &'a
     [("name", name), ("short_name", short), ("kind", kind)]
 }
 
-/// The coordinator adds Trafiknämnden, is refused a second body of the same name and one
+/// The coordinator adds Idrottsnämnden, is refused a second body of the same name and one
 /// without a name, renames it, deactivates it (no longer offered for new rounds) and
 /// reactivates it; Skärholmen, with a report in the open round, stays active.
 async fn coordinator_manages_bodies(app: TestApp) {
@@ -55,18 +55,18 @@ async fn coordinator_manages_bodies(app: TestApp) {
     let added = coordinator
         .post_with_csrf(
             "/organ/ny",
-            &body_form("Trafiknämnden", "Trafik", "specialist_committee"),
+            &body_form("Idrottsnämnden", "Idrott", "specialist_committee"),
         )
         .await;
     assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.text);
     let list = coordinator.get("/organ?klart=tillagt").await;
     assert!(list.text.contains("Organet är tillagt."));
-    assert!(list.text.contains("Trafiknämnden") && list.text.contains("Facknämnd"));
+    assert!(list.text.contains("Idrottsnämnden") && list.text.contains("Facknämnd"));
     let before = app.store.bodies().await.expect("bodies").len();
 
     for (form, message) in [
         (
-            body_form("Trafiknämnden", "T2", "specialist_committee"),
+            body_form("Idrottsnämnden", "T2", "specialist_committee"),
             "Det finns redan ett organ med det namnet",
         ),
         (body_form("  ", "T3", "company_board"), "Ange ett namn."),
@@ -100,15 +100,15 @@ async fn coordinator_manages_bodies(app: TestApp) {
         .await
         .expect("bodies")
         .into_iter()
-        .find(|b| b.name == "Trafiknämnden")
+        .find(|b| b.name == "Idrottsnämnden")
         .expect("added");
     let path = format!("/organ/{}", body.id);
     let renamed = coordinator
         .post_with_csrf(
             &path,
             &body_form(
-                "Trafiknämnden i Exempelstad",
-                "Trafik",
+                "Idrottsnämnden i Exempelstad",
+                "Idrott",
                 "specialist_committee",
             ),
         )
@@ -118,7 +118,7 @@ async fn coordinator_manages_bodies(app: TestApp) {
     let taken = coordinator
         .post_with_csrf(
             &path,
-            &body_form(&skarholmen.name, "Trafik", "specialist_committee"),
+            &body_form(&skarholmen.name, "Idrott", "specialist_committee"),
         )
         .await;
     assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -129,7 +129,7 @@ async fn coordinator_manages_bodies(app: TestApp) {
             .expect("body")
             .expect("body")
             .name,
-        "Trafiknämnden i Exempelstad"
+        "Idrottsnämnden i Exempelstad"
     );
 
     let deactivated = coordinator
@@ -147,7 +147,7 @@ async fn coordinator_manages_bodies(app: TestApp) {
     let new_round = coordinator.get("/omgangar/ny").await;
     assert!(new_round.text.contains(&skarholmen.name));
     assert!(
-        !new_round.text.contains("Trafiknämnden i Exempelstad"),
+        !new_round.text.contains("Idrottsnämnden i Exempelstad"),
         "not offered"
     );
     let reactivated = coordinator
