@@ -410,6 +410,11 @@ pub fn audit_action(action: AuditAction) -> &'static str {
         AuditAction::QuestionChanged => "Fråga ändrad",
         AuditAction::QuestionRetired => "Fråga avvecklad",
         AuditAction::QuestionRestored => "Fråga återinförd",
+        AuditAction::CompilationChanged => "Sammanställningens inställningar ändrade",
+        AuditAction::SummarySaved => "Sammanfattning sparad",
+        AuditAction::CompilationExported => "Laddade ned sammanställningen",
+        AuditAction::CompilationPublished => "Publicerade sammanställningen",
+        AuditAction::PublicationDownloaded => "Laddade ned en publicerad version",
     }
 }
 
@@ -425,6 +430,7 @@ pub fn audit_subject(subject: AuditSubject) -> &'static str {
         AuditSubject::Bodies => "Organen",
         AuditSubject::People => "Personerna",
         AuditSubject::FollowUps => "Uppföljningarna",
+        AuditSubject::Published => "Publicerade rapporter",
         AuditSubject::Body(_)
         | AuditSubject::FollowUp(_)
         | AuditSubject::Report(_)
