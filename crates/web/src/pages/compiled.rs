@@ -180,7 +180,12 @@ pub async fn preview(
 }
 
 /// Checks a posted form's CSRF token, noting a forgery against the round.
-async fn checked(state: &AppState, signed: &Signed, form: &FormData, id: RoundId) -> Result<(), WebError> {
+async fn checked(
+    state: &AppState,
+    signed: &Signed,
+    form: &FormData,
+    id: RoundId,
+) -> Result<(), WebError> {
     if let Err(e) = signed.check_csrf(form.get("csrf")) {
         note_forgery(state, Some(signed), AuditSubject::Round(id)).await;
         return Err(e);
@@ -288,7 +293,11 @@ pub async fn save_summary(
     let (id, number): (RoundId, u32) = (path_id(&id)?, path_id(&number)?);
     checked(&state, &signed, &form, id).await?;
     let typed = form.get("text").unwrap_or_default();
-    let base: i64 = form.get("version").unwrap_or_default().parse().unwrap_or(-1);
+    let base: i64 = form
+        .get("version")
+        .unwrap_or_default()
+        .parse()
+        .unwrap_or(-1);
     let problem = match state
         .app
         .save_summary(signed.actor(), id, number, base, typed)
@@ -420,7 +429,10 @@ struct PublishedPage {
 }
 
 /// Every published report and its versions.
-pub async fn published(State(state): State<AppState>, signed: Signed) -> Result<Response, WebError> {
+pub async fn published(
+    State(state): State<AppState>,
+    signed: Signed,
+) -> Result<Response, WebError> {
     let rows = state
         .app
         .published(signed.actor())
