@@ -329,10 +329,10 @@ test('(d) submitting: errors first, then a complete report, a receipt and a read
   await expectText(page.locator('[role=status]'), 'version 1');
   await expectText(page.locator('main'), written[QUESTION_CODES[0]]);
 
-  // The receipt offers the version as a Markdown file.
+  // The receipt offers the version as files; Markdown among them.
   const [download] = await Promise.all([
     page.waitForEvent('download'),
-    page.getByRole('link', { name: /som textfil/ }).click(),
+    page.getByRole('link', { name: /Markdown/ }).click(),
   ]);
   const markdown = await readFile(await download.path(), 'utf8');
   assert.ok(markdown.includes(written[QUESTION_CODES[0]]), 'the file holds the answers');

@@ -2,36 +2,51 @@
 //! Each format is written by `tertial-documents` from one format-neutral model.
 
 use tertial_documents::{
-    DocumentAnswer, DocumentFile, DocumentSection, SubmissionDocument, markdown, swedish,
+    DocumentAnswer, DocumentFile, DocumentSection, Format, SubmissionDocument, markdown, swedish,
 };
 use tertial_domain::{Actor, ReportId, Submission};
 
 use crate::reports::{Reading, ReportContext};
-use crate::{App, Result};
+use crate::{App, AppError, Result};
 
 impl App {
-    /// A submitted version as a Markdown file, for the body and for coordinators.
-    /// Downloading it is recorded in the audit log.
+    /// A submitted version as a file in `format` (Word, PDF and Excel write it as a compiled
+    /// report of one body), for the body and for coordinators. Downloading it is recorded
+    /// in the audit log.
     pub async fn submission_file(
         &self,
         actor: &Actor,
         id: ReportId,
         number: i64,
+        format: Format,
     ) -> Result<DocumentFile> {
         let (context, submission) = self
             .read_submission(actor, id, number, Reading::Download)
             .await?;
         let round = &context.round;
         let filename = format!(
-            "{}-{}-{}-version-{number}.md",
+            "{}-{}-{}-version-{number}.{}",
             context.body.short_name,
             round.period.code(),
-            round.year
+            round.year,
+            format.code()
         );
+        let document = submission_document(&context, &submission);
+        let bytes = match format {
+            Format::Markdown => markdown::submission(&document).into_bytes(),
+            format => {
+                let organisation = self.settings.organisation.clone().unwrap_or_default();
+                let report = document.compiled(&organisation, self.now());
+                tokio::task::spawn_blocking(move || format.bytes(&report))
+                    .await
+                    .map_err(|e| AppError::Internal(e.to_string()))?
+                    .map_err(|e| AppError::Internal(format!("writing a submission: {e}")))?
+            }
+        };
         Ok(DocumentFile {
             filename: swedish::ascii_filename(&filename),
-            media_type: "text/markdown; charset=utf-8",
-            bytes: markdown::submission(&submission_document(&context, &submission)).into_bytes(),
+            media_type: format.media_type(),
+            bytes,
         })
     }
 }

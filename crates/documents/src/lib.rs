@@ -1,7 +1,7 @@
 //! File formats: bytes in and out. Each writer takes a format-neutral model and returns the
 //! file's bytes; nothing here knows about HTTP or databases.
 
-use std::io::{self, Write};
+use std::io::{self, Seek, Write};
 
 use tertial_domain::Timestamp;
 use tertial_domain::compiled::{
@@ -28,6 +28,82 @@ pub fn json<W: Write>(report: &CompiledReport, out: W) -> io::Result<W> {
     serde_json::to_writer(&mut w, report)?;
     w.into_inner().map_err(io::IntoInnerError::into_error)
 }
+
+/// A format the compiled report is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    Docx,
+    Pdf,
+    Xlsx,
+    Markdown,
+    Json,
+}
+
+impl Format {
+    pub const ALL: [Format; 5] = [
+        Format::Docx,
+        Format::Pdf,
+        Format::Xlsx,
+        Format::Markdown,
+        Format::Json,
+    ];
+
+    /// The code in addresses and in the database, which is also the file's extension.
+    pub fn code(self) -> &'static str {
+        match self {
+            Format::Docx => "docx",
+            Format::Pdf => "pdf",
+            Format::Xlsx => "xlsx",
+            Format::Markdown => "md",
+            Format::Json => "json",
+        }
+    }
+
+    /// The format a code names ("markdown" too, as older links say).
+    pub fn from_code(code: &str) -> Option<Format> {
+        match code {
+            "markdown" => Some(Format::Markdown),
+            code => Self::ALL.into_iter().find(|f| f.code() == code),
+        }
+    }
+
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Format::Docx => docx::MEDIA_TYPE,
+            Format::Pdf => PDF_MEDIA_TYPE,
+            Format::Xlsx => xlsx::MEDIA_TYPE,
+            Format::Markdown => MARKDOWN_MEDIA_TYPE,
+            Format::Json => JSON_MEDIA_TYPE,
+        }
+    }
+
+    /// Writes `report` in this format to `out`, streaming where the format allows.
+    pub fn write<W: Write + Seek + Send>(
+        self,
+        report: &CompiledReport,
+        out: &mut W,
+    ) -> io::Result<()> {
+        match self {
+            Format::Docx => docx::write(report, out).map(drop),
+            #[cfg(feature = "pdf")]
+            Format::Pdf => pdf::write(report, out).map(drop),
+            #[cfg(not(feature = "pdf"))]
+            Format::Pdf => Err(io::Error::other("built without the PDF writer")),
+            Format::Xlsx => xlsx::write(report, out),
+            Format::Markdown => markdown::compiled(report, out).map(drop),
+            Format::Json => json(report, out).map(drop),
+        }
+    }
+
+    /// The whole file in memory (for keeping a published version's bytes).
+    pub fn bytes(self, report: &CompiledReport) -> io::Result<Vec<u8>> {
+        let mut out = io::Cursor::new(Vec::new());
+        self.write(report, &mut out)?;
+        Ok(out.into_inner())
+    }
+}
+
+const PDF_MEDIA_TYPE: &str = "application/pdf";
 
 /// A file to hand to someone: its name, media type and bytes.
 #[derive(Debug, Clone)]

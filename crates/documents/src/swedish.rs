@@ -1,7 +1,7 @@
 //! The Swedish that documents are written in: names of rounds, times and labels.
 
 use tertial_domain::round::stockholm;
-use tertial_domain::{Period, Round, Timestamp};
+use tertial_domain::{BodyKind, Period, ReportStatus, Round, Timestamp};
 
 /// "Tertialrapport 1 2022", "Verksamhetsberättelse 2022".
 pub fn round_name(round: &Round) -> String {
@@ -43,6 +43,39 @@ pub fn date_time(t: Timestamp) -> String {
         local.hour(),
         local.minute()
     )
+}
+
+/// "Stadsdelsnämnd", "Facknämnd", "Bolagsstyrelse".
+pub fn body_kind(kind: BodyKind) -> &'static str {
+    match kind {
+        BodyKind::DistrictCommittee => "Stadsdelsnämnd",
+        BodyKind::SpecialistCommittee => "Facknämnd",
+        BodyKind::CompanyBoard => "Bolagsstyrelse",
+    }
+}
+
+/// A body's status in a compiled report's appendix: whether anything was submitted, and
+/// what became of it; `left_out` when the report compiles approved versions only and this
+/// one is not approved.
+pub fn compiled_status(status: ReportStatus, submitted: bool, left_out: bool) -> &'static str {
+    match (submitted, status, left_out) {
+        (false, _, _) => "Ej inkommit",
+        (true, _, true) => "Inskickad, ej godkänd (ej med)",
+        (true, ReportStatus::Approved, _) => "Godkänd",
+        (true, ReportStatus::Returned, _) => "Återsänd för komplettering",
+        (true, ReportStatus::Submitted, _) => "Inskickad",
+        (true, ReportStatus::Draft | ReportStatus::NotStarted, _) => "Inskickad, under ändring",
+    }
+}
+
+/// The title a round's compiled report gets until the coordinator writes another: the
+/// näringslivsrapport for a business-policy follow-up, else the follow-up's own title.
+pub fn default_title(follow_up: &str, round: &Round) -> String {
+    if follow_up.to_lowercase().contains("näringsliv") {
+        format!("Näringslivsrapport {}", round_name(round))
+    } else {
+        format!("{follow_up} – {}", round_name(round))
+    }
 }
 
 pub const CONTACT_NAME: &str = "Kontaktperson";

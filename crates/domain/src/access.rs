@@ -2,7 +2,7 @@
 //! draft becomes a public record once the central office can read it, so only the body's own
 //! reporters ever see a draft's content. Coordinators see that a draft exists, never what it says.
 
-use crate::{BodyId, Invalid, Report, ReportId, Timestamp, UserId};
+use crate::{BodyId, Invalid, Report, ReportId, RoundId, Timestamp, UserId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -97,6 +97,20 @@ impl Actor {
         })
     }
 
+    /// The right to compile `round`: read every body's latest submitted version (never a
+    /// draft), write the summaries and settings, export and publish. Coordinators and
+    /// administrators.
+    pub fn compile_access(&self, round: RoundId) -> Option<RoundReadAccess> {
+        self.follows_rounds()
+            .then_some(RoundReadAccess { round, by: self.id })
+    }
+
+    /// Reads published compiled reports: readers, coordinators and administrators. (A
+    /// reporter's work is the body's own reports; they are not offered what is published.)
+    pub fn reads_published(&self) -> bool {
+        matches!(self.role, Role::Reader | Role::Coordinator | Role::Admin)
+    }
+
     /// The right to read what `report`'s body submitted: its reporters and coordinators.
     pub fn submission_access(&self, report: &Report) -> Option<SubmissionAccess> {
         self.reads_submissions_of(report.body_id)
@@ -159,6 +173,27 @@ impl ReviewAccess {
     }
 
     /// Who reviews.
+    pub fn by(&self) -> UserId {
+        self.by
+    }
+}
+
+/// Proof that someone may compile one round: read the latest submitted version of every
+/// body's report in it, and write the compiled report's summaries and settings. Made only by
+/// [`Actor::compile_access`]; the store's compile query requires it and reads only
+/// submitted versions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoundReadAccess {
+    round: RoundId,
+    by: UserId,
+}
+
+impl RoundReadAccess {
+    pub fn round(&self) -> RoundId {
+        self.round
+    }
+
+    /// Who compiles.
     pub fn by(&self) -> UserId {
         self.by
     }
@@ -241,6 +276,25 @@ mod tests {
         ] {
             assert!(who.review_access(&report(1)).is_none());
         }
+    }
+
+    #[test]
+    fn only_coordinators_and_admins_compile_and_readers_read_what_is_published() {
+        for role in [Role::Coordinator, Role::Admin] {
+            let access = actor(role, vec![])
+                .compile_access(RoundId(3))
+                .expect("compiles");
+            assert_eq!((access.round(), access.by()), (RoundId(3), UserId(1)));
+        }
+        for role in [Role::Reporter, Role::Reader] {
+            assert!(
+                actor(role, vec![BodyId(1)])
+                    .compile_access(RoundId(3))
+                    .is_none()
+            );
+        }
+        assert!(actor(Role::Reader, vec![]).reads_published());
+        assert!(!actor(Role::Reporter, vec![BodyId(1)]).reads_published());
     }
 
     #[test]

@@ -64,11 +64,21 @@ pub enum AuditAction {
     QuestionChanged,
     QuestionRetired,
     QuestionRestored,
+    /// A round's compiled report's title, introduction or choices changed.
+    CompilationChanged,
+    /// A new version of a focus area's summary in a round's compiled report.
+    SummarySaved,
+    /// A round's compiled report downloaded as a file.
+    CompilationExported,
+    /// A round's compiled report published as a new numbered version.
+    CompilationPublished,
+    /// A published version's file downloaded.
+    PublicationDownloaded,
 }
 
 impl AuditAction {
     /// Every action, in the order the audit log's filter lists them.
-    pub const ALL: [AuditAction; 39] = [
+    pub const ALL: [AuditAction; 44] = [
         AuditAction::SignedIn,
         AuditAction::SignInFailed,
         AuditAction::SignedOut,
@@ -108,6 +118,11 @@ impl AuditAction {
         AuditAction::QuestionChanged,
         AuditAction::QuestionRetired,
         AuditAction::QuestionRestored,
+        AuditAction::CompilationChanged,
+        AuditAction::SummarySaved,
+        AuditAction::CompilationExported,
+        AuditAction::CompilationPublished,
+        AuditAction::PublicationDownloaded,
     ];
 
     pub fn from_code(code: &str) -> Option<AuditAction> {
@@ -155,6 +170,11 @@ impl AuditAction {
             AuditAction::QuestionChanged => "question_changed",
             AuditAction::QuestionRetired => "question_retired",
             AuditAction::QuestionRestored => "question_restored",
+            AuditAction::CompilationChanged => "compilation_changed",
+            AuditAction::SummarySaved => "summary_saved",
+            AuditAction::CompilationExported => "compilation_exported",
+            AuditAction::CompilationPublished => "compilation_published",
+            AuditAction::PublicationDownloaded => "publication_downloaded",
         }
     }
 }
@@ -189,6 +209,8 @@ pub enum AuditSubject {
     FollowUp(FollowUpId),
     /// The list of follow-ups.
     FollowUps,
+    /// The list of published reports.
+    Published,
 }
 
 impl AuditSubject {
@@ -214,6 +236,7 @@ impl AuditSubject {
             ("people", None) => AuditSubject::People,
             ("follow_up", Some(id)) => AuditSubject::FollowUp(FollowUpId(id)),
             ("follow_ups", None) => AuditSubject::FollowUps,
+            ("published", None) => AuditSubject::Published,
             _ => return None,
         })
     }
@@ -238,6 +261,7 @@ impl fmt::Display for AuditSubject {
             AuditSubject::People => f.write_str("people"),
             AuditSubject::FollowUp(id) => write!(f, "follow_up:{id}"),
             AuditSubject::FollowUps => f.write_str("follow_ups"),
+            AuditSubject::Published => f.write_str("published"),
         }
     }
 }

@@ -126,6 +126,46 @@ impl CompiledContact {
     }
 }
 
+/// What the coordinator chooses for a round's compiled report (stored per round).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompilationSettings {
+    pub title: String,
+    /// Typed text.
+    pub introduction: String,
+    /// Only approved versions are compiled; otherwise every latest submitted version is,
+    /// the unapproved ones marked.
+    pub approved_only: bool,
+    /// The appendix lists each body's contact person (off unless chosen: GDPR).
+    pub include_contacts: bool,
+}
+
+/// The longest title of a compiled report, in characters.
+pub const MAX_TITLE_CHARS: usize = 200;
+
+/// The longest introduction or summary, in characters.
+pub const MAX_SUMMARY_CHARS: usize = 20_000;
+
+/// One saved version of the coordinator's summary of a focus area in a round. Every save
+/// makes a new version; none is ever changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    pub focus_area: u32,
+    pub version: i64,
+    pub text: String,
+    pub saved_at: jiff::Timestamp,
+    pub saved_by: String,
+}
+
+/// A published version of a round's compiled report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Publication {
+    pub round: crate::Round,
+    pub number: i64,
+    pub title: String,
+    pub published_at: jiff::Timestamp,
+    pub published_by: String,
+}
+
 /// A block of typed text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Block<'a> {

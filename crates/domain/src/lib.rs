@@ -18,7 +18,9 @@ pub mod throttle;
 pub mod validate;
 pub mod workflow;
 
-pub use access::{Actor, DraftAccess, ReviewAccess, Role, Session, SubmissionAccess};
+pub use access::{
+    Actor, DraftAccess, ReviewAccess, Role, RoundReadAccess, Session, SubmissionAccess,
+};
 pub use audit::{AuditAction, AuditSubject, NewAuditEntry};
 pub use body::{Body, BodyKind};
 pub use followup::{FocusArea, FollowUp, FollowUpText, Question, QuestionDraft, QuestionKey};

@@ -89,7 +89,7 @@ pub fn router(app: App, settings: WebSettings) -> Router {
 /// and nothing else, and the access test tries every path in it, with every method, as
 /// every role: a route is tested the day it is added, without anyone writing a test for it.
 fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
-    use pages::{auth, followups, home, outbox, people, report, rounds, running};
+    use pages::{auth, compiled, followups, home, outbox, people, report, rounds, running};
     vec![
         ("/", get(home::home)),
         ("/logga-in", get(auth::sign_in_page).post(auth::sign_in)),
@@ -102,13 +102,8 @@ fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             "/rapporter/{id}/versioner/{number}",
             get(report::submission),
         ),
-        (
-            "/rapporter/{id}/versioner/{number}/markdown",
-            get(report::submission_markdown),
-        ),
         ("/omgangar", get(rounds::list)),
         ("/omgangar/{id}", get(rounds::overview)),
-        ("/publicerat", get(home::published)),
         ("/tillganglighet", get(home::accessibility)),
         ("/healthz", get(|| async { "ok" })),
         ("/readyz", get(home::ready)),
@@ -182,6 +177,29 @@ fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         (
             "/uppfoljningar/{id}/forhandsgranska",
             get(report::preview_follow_up),
+        ),
+        // The compiled report: preview, settings, summaries, exports, publishing; a single
+        // submitted version's files; what is published, for readers.
+        ("/omgangar/{id}/rapport", get(compiled::preview)),
+        (
+            "/omgangar/{id}/rapport/installningar",
+            post(compiled::save_settings),
+        ),
+        (
+            "/omgangar/{id}/rapport/sammanfattning/{number}",
+            get(compiled::summary_form).post(compiled::save_summary),
+        ),
+        ("/omgangar/{id}/rapport/publicera", post(compiled::publish)),
+        ("/omgangar/{id}/rapport/{format}", get(compiled::export)),
+        (
+            "/rapporter/{id}/versioner/{number}/{format}",
+            get(compiled::submission_file),
+        ),
+        ("/publicerat", get(compiled::published)),
+        ("/publicerat/{id}/{number}", get(compiled::publication)),
+        (
+            "/publicerat/{id}/{number}/{format}",
+            get(compiled::publication_file),
         ),
     ]
 }

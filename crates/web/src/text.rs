@@ -236,8 +236,6 @@ pub fn field_label(field: &Field) -> &'static str {
 
 pub const NOT_APPLICABLE: &str = "Ej aktuellt";
 pub const COMPARE_AND_SAVE_AGAIN: &str = "Jämför och spara igen.";
-pub const PUBLISHED_TITLE: &str = "Publicerade rapporter";
-pub const NOTHING_PUBLISHED: &str = "Inga rapporter är publicerade än.";
 /// Who runs Tertial, in the accessibility statement, when the organisation is not named.
 pub const UNNAMED_ORGANISATION: &str = "Den organisation som använder Tertial";
 pub const FULLY_COMPLIANT: &str = "helt förenlig";
@@ -410,6 +408,11 @@ pub fn audit_action(action: AuditAction) -> &'static str {
         AuditAction::QuestionChanged => "Fråga ändrad",
         AuditAction::QuestionRetired => "Fråga avvecklad",
         AuditAction::QuestionRestored => "Fråga återinförd",
+        AuditAction::CompilationChanged => "Sammanställningens inställningar ändrade",
+        AuditAction::SummarySaved => "Sammanfattning sparad",
+        AuditAction::CompilationExported => "Laddade ned sammanställningen",
+        AuditAction::CompilationPublished => "Publicerade sammanställningen",
+        AuditAction::PublicationDownloaded => "Laddade ned en publicerad version",
     }
 }
 
@@ -425,6 +428,7 @@ pub fn audit_subject(subject: AuditSubject) -> &'static str {
         AuditSubject::Bodies => "Organen",
         AuditSubject::People => "Personerna",
         AuditSubject::FollowUps => "Uppföljningarna",
+        AuditSubject::Published => "Publicerade rapporter",
         AuditSubject::Body(_)
         | AuditSubject::FollowUp(_)
         | AuditSubject::Report(_)
@@ -784,6 +788,32 @@ pub fn edit_problem(problem: &tertial_app::EditProblem) -> &'static str {
             "Någon annan har ändrat frågan sedan du öppnade den. Dina ändringar är inte sparade. \
              Jämför med frågan som den är nu; spara igen för att ersätta den med din version."
         }
+    }
+}
+
+// The compiled report, its exports and publishing.
+pub const COMPILATION_SAVED: &str = "Ändringen är sparad.";
+pub const COMPILATION_PUBLISHED: &str =
+    "Sammanställningen är publicerad. Läsarna ser den under Publicerade rapporter.";
+pub const COMPILATION_TITLE_MISSING: &str = "Skriv en rubrik för sammanställningen.";
+
+/// A newer version of a summary was saved since the form was opened.
+pub fn summary_stale(latest: i64) -> String {
+    format!(
+        "Någon annan sparade version {latest} av sammanfattningen medan du skrev. Din text är \
+         inte sparad: jämför med den nya versionen nedan, ändra och spara igen."
+    )
+}
+
+/// A file format as the download links name it.
+pub fn format_name(format: tertial_documents::Format) -> &'static str {
+    use tertial_documents::Format;
+    match format {
+        Format::Docx => "Word",
+        Format::Pdf => "PDF",
+        Format::Xlsx => "Excel",
+        Format::Markdown => "Markdown (textfil)",
+        Format::Json => "JSON",
     }
 }
 

@@ -68,22 +68,6 @@ pub async fn my_reports(
 }
 
 #[derive(Template)]
-#[template(path = "message.html")]
-pub struct Message {
-    pub chrome: Chrome,
-    pub title: &'static str,
-    pub paragraphs: Vec<&'static str>,
-}
-
-pub async fn published(signed: Signed) -> Result<Response, WebError> {
-    ok(&Message {
-        chrome: Chrome::of(&signed),
-        title: text::PUBLISHED_TITLE,
-        paragraphs: vec![text::NOTHING_PUBLISHED],
-    })
-}
-
-#[derive(Template)]
 #[template(path = "accessibility.html")]
 struct AccessibilityStatement {
     chrome: Chrome,

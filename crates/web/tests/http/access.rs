@@ -132,6 +132,12 @@ fn expand(path: &str, reports: &[i64], fields: &[&str]) -> Vec<String> {
     fill("{file}", vec!["tertial.js".into(), "tertial.css".into()]);
     fill("{token}", vec!["0".repeat(64), "nonsense".into()]);
     fill("{key}", vec![QUESTIONS[0].into(), "okand".into()]);
+    fill(
+        "{format}",
+        ["docx", "pdf", "xlsx", "md", "json", "markdown", "okand"]
+            .map(str::to_owned)
+            .to_vec(),
+    );
     assert!(
         paths.iter().all(|p| !p.contains('{')),
         "a path parameter this test does not know: {path}"

@@ -12,5 +12,5 @@ pub(crate) use kept::review_kept;
 pub use posting::{autosave, post_form};
 pub use preview::preview_follow_up;
 pub use review::{approve_report, ask_to_reopen, decide_reopen, reopen_page, return_report};
-pub use versions::{submission, submission_markdown};
+pub use versions::submission;
 pub use view::show;

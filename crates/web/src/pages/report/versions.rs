@@ -1,9 +1,9 @@
-//! Submitted versions: the page, the receipt and the Markdown download.
+//! Submitted versions: the page and the receipt (their files: `pages::compiled`).
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use serde::Deserialize;
 use tertial_domain::ReportId;
 
@@ -28,6 +28,7 @@ pub(super) struct SubmissionTemplate {
     sections: Vec<SectionView>,
     contact: Vec<FieldView>,
     other_information: String,
+    downloads: Vec<super::super::compiled::Download>,
 }
 
 #[derive(Deserialize)]
@@ -60,30 +61,7 @@ pub async fn submission(
         sections,
         contact,
         other_information: content.other_information.clone(),
+        downloads: super::super::compiled::submission_downloads(),
     };
     render(StatusCode::OK, &view)
-}
-
-/// A submitted version as a Markdown file, to keep or to paste into a compiled report.
-pub async fn submission_markdown(
-    State(state): State<AppState>,
-    Path((id, number)): Path<(String, String)>,
-    signed: Signed,
-) -> Result<Response, WebError> {
-    let (id, number): (ReportId, i64) = (path_id(&id)?, path_id(&number)?);
-    let file = state
-        .app
-        .submission_file(signed.actor(), id, number)
-        .await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, file.media_type.to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{}\"", file.filename),
-            ),
-        ],
-        file.bytes,
-    )
-        .into_response())
 }
