@@ -6,6 +6,7 @@
 pub mod access;
 pub mod audit;
 pub mod body;
+pub mod compare;
 pub mod compiled;
 pub mod followup;
 pub mod ids;
@@ -18,7 +19,9 @@ pub mod throttle;
 pub mod validate;
 pub mod workflow;
 
-pub use access::{Actor, DraftAccess, ReviewAccess, Role, Session, SubmissionAccess};
+pub use access::{
+    Actor, ComparisonAccess, DraftAccess, ReviewAccess, Role, Session, SubmissionAccess,
+};
 pub use audit::{AuditAction, AuditSubject, NewAuditEntry};
 pub use body::{Body, BodyKind};
 pub use followup::{FocusArea, FollowUp, FollowUpText, Question, QuestionDraft, QuestionKey};

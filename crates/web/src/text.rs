@@ -410,6 +410,7 @@ pub fn audit_action(action: AuditAction) -> &'static str {
         AuditAction::QuestionChanged => "Fråga ändrad",
         AuditAction::QuestionRetired => "Fråga avvecklad",
         AuditAction::QuestionRestored => "Fråga återinförd",
+        AuditAction::RoundsCompared => "Jämförde omgångar",
     }
 }
 
