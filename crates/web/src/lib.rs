@@ -89,7 +89,7 @@ pub fn router(app: App, settings: WebSettings) -> Router {
 /// and nothing else, and the access test tries every path in it, with every method, as
 /// every role: a route is tested the day it is added, without anyone writing a test for it.
 fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
-    use pages::{auth, followups, home, outbox, people, report, rounds, running};
+    use pages::{auth, compare, followups, home, outbox, people, report, rounds, running};
     vec![
         ("/", get(home::home)),
         ("/logga-in", get(auth::sign_in_page).post(auth::sign_in)),
@@ -183,6 +183,10 @@ fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             "/uppfoljningar/{id}/forhandsgranska",
             get(report::preview_follow_up),
         ),
+        // Rounds compared: a body's answers, and every body's answer to one question.
+        ("/omgangar/{id}/jamfor", get(compare::body)),
+        ("/omgangar/{id}/fragor", get(compare::questions)),
+        ("/omgangar/{id}/fragor/{key}/jamfor", get(compare::question)),
     ]
 }
 

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod compare;
 pub mod followups;
 pub mod home;
 pub mod outbox;
