@@ -566,6 +566,7 @@ story!(reporter_answers_and_submits);
 
 mod access;
 mod audit_log;
+mod compare;
 mod followups;
 mod form;
 mod look;
