@@ -292,6 +292,13 @@ async fn only_coordinators_and_the_bodys_own_reporters_compare(app: TestApp) {
     let r = three_bodies_across_two_rounds(&app).await;
     let skarholmen = body_id(&app, r.t2, "Skärholmen").await;
     let own = app.signed_in("skarholmen@example.se").await;
+    let mine = own.get("/rapporter").await;
+    let link = format!("/omgangar/{}/jamfor?organ={skarholmen}", r.t2);
+    assert!(mine.text.contains(&link), "{}", mine.text);
+    assert!(
+        !mine.text.contains(&format!("/omgangar/{}/jamfor", r.t1)),
+        "T1 is the first"
+    );
     let page = own.get(&format!("/omgangar/{}/jamfor", r.t2)).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.text);
     assert!(
