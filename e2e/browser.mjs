@@ -92,7 +92,7 @@ export async function coordinatorReportId(page, roundName, body) {
   await page.getByRole('link', { name: roundName, exact: true }).click();
   await page.waitForURL(/\/omgangar\/\d+$/);
   const row = page.locator('tbody tr', { has: page.locator('th', { hasText: body }) });
-  const href = await row.getByRole('link').getAttribute('href');
+  const href = await row.locator('th').getByRole('link').getAttribute('href');
   return Number(href.split('/').pop());
 }
 

@@ -352,7 +352,7 @@ test('(d) submitting: errors first, then a complete report, a receipt and a read
   assert.equal(id, reportId);
   const row = coordinator.page.locator('tbody tr', { has: coordinator.page.locator('th', { hasText: 'Skärholmen' }) });
   await expectText(row.locator('.tag'), 'Inskickad');
-  await row.getByRole('link', { name: /Skärholmen/ }).click();
+  await row.locator('th').getByRole('link', { name: /Skärholmen/ }).click();
   await coordinator.page.waitForURL(`**${formPath}`);
   await coordinator.page.getByRole('link', { name: 'Version 1' }).click();
   await coordinator.page.waitForURL(`**${formPath}/versioner/1`);

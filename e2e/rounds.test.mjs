@@ -77,7 +77,7 @@ test('the dashboard filters and sorts with plain GET forms, also without JavaScr
   // Skärholmen starts a draft in the new round.
   const reporter = await signedInPage(browser, demo.baseURL, ACCOUNTS.skarholmen);
   await reporter.page.goto('/rapporter');
-  await reporter.page.getByRole('link', { name: 'Verksamhetsberättelse 2022' }).click();
+  await reporter.page.getByRole('link', { name: 'Verksamhetsberättelse 2022', exact: true }).click();
   await reporter.page.getByRole('button', { name: 'Spara' }).waitFor();
   const first = reporter.page.locator('textarea').first();
   await first.fill('Ett första utkast.');

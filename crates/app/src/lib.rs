@@ -5,6 +5,7 @@
 mod audit_log;
 pub mod auth;
 mod clock;
+mod compare;
 mod compiled;
 pub mod demo;
 mod documents;
@@ -33,6 +34,10 @@ use tertial_store::{RoundSnapshot, Store};
 pub use audit_log::{AUDIT_PAGE, AuditChoices, AuditLine, AuditLog, AuditQuery, Subject};
 pub use auth::SessionEnds;
 pub use clock::Clock;
+pub use compare::{
+    BodyComparison, BodyRow, ComparedAnswer, ComparedRounds, QuestionComparison, RoundQuestions,
+    Side,
+};
 pub use compiled::{Compilation, ExportFile, SettingsProblem, SummaryProblem, SummaryState};
 pub use error::{AppError, chain};
 pub use followups::{EditProblem, FollowUpEditor};

@@ -27,6 +27,8 @@ pub struct RoundOverview {
     pub reports: Vec<ReportOverview>,
     /// The Swedish date today, which overdue reports are counted by.
     pub today: Date,
+    /// The follow-up's round before this one, which its answers are compared with.
+    pub previous: Option<Round>,
 }
 
 impl App {
@@ -71,7 +73,9 @@ impl App {
             .await?
             .ok_or(AppError::NotFound)?;
         let reports = self.store.round_overview(id).await?;
+        let previous = self.previous_round(&round).await?;
         Ok(RoundOverview {
+            previous,
             round,
             follow_up,
             reports,

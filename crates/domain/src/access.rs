@@ -199,6 +199,37 @@ impl RoundReadAccess {
     }
 }
 
+/// Proof that someone may read the latest submitted versions of a round's bodies, to compare
+/// rounds: of every body (coordinators and administrators, [`Actor::comparison_access`]) or of
+/// one body (also its own reporters, [`Actor::body_comparison_access`]). Only submitted
+/// versions are ever read with it, never a draft.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ComparisonAccess {
+    body: Option<BodyId>,
+}
+
+impl ComparisonAccess {
+    /// The one body it covers; `None`: every body.
+    pub fn body(&self) -> Option<BodyId> {
+        self.body
+    }
+}
+
+impl Actor {
+    /// The right to compare every body's submitted answers across rounds.
+    pub fn comparison_access(&self) -> Option<ComparisonAccess> {
+        self.follows_rounds()
+            .then_some(ComparisonAccess { body: None })
+    }
+
+    /// The right to compare one body's submitted answers across rounds: whoever reads what
+    /// it submits (coordinators, administrators and its own reporters).
+    pub fn body_comparison_access(&self, body: BodyId) -> Option<ComparisonAccess> {
+        self.reads_submissions_of(body)
+            .then_some(ComparisonAccess { body: Some(body) })
+    }
+}
+
 /// A live sign-in session and who it belongs to.
 #[derive(Debug, Clone)]
 pub struct Session {
@@ -295,6 +326,27 @@ mod tests {
         }
         assert!(actor(Role::Reader, vec![]).reads_published());
         assert!(!actor(Role::Reporter, vec![BodyId(1)]).reads_published());
+    }
+
+    #[test]
+    fn comparing_rounds_reads_every_body_only_for_coordinators() {
+        for role in [Role::Coordinator, Role::Admin] {
+            let who = actor(role, vec![]);
+            assert_eq!(who.comparison_access().and_then(|a| a.body()), None);
+            assert!(who.comparison_access().is_some());
+            let one = who.body_comparison_access(BodyId(2)).expect("one body");
+            assert_eq!(one.body(), Some(BodyId(2)));
+        }
+        let reporter = actor(Role::Reporter, vec![BodyId(1)]);
+        assert!(reporter.comparison_access().is_none());
+        assert_eq!(
+            reporter.body_comparison_access(BodyId(1)).map(|a| a.body()),
+            Some(Some(BodyId(1)))
+        );
+        assert!(reporter.body_comparison_access(BodyId(2)).is_none());
+        let reader = actor(Role::Reader, vec![]);
+        assert!(reader.comparison_access().is_none());
+        assert!(reader.body_comparison_access(BodyId(1)).is_none());
     }
 
     #[test]

@@ -74,11 +74,13 @@ pub enum AuditAction {
     CompilationPublished,
     /// A published version's file downloaded.
     PublicationDownloaded,
+    /// Submitted answers of two rounds compared (one body's, or every body's to one question).
+    RoundsCompared,
 }
 
 impl AuditAction {
     /// Every action, in the order the audit log's filter lists them.
-    pub const ALL: [AuditAction; 44] = [
+    pub const ALL: [AuditAction; 45] = [
         AuditAction::SignedIn,
         AuditAction::SignInFailed,
         AuditAction::SignedOut,
@@ -123,6 +125,7 @@ impl AuditAction {
         AuditAction::CompilationExported,
         AuditAction::CompilationPublished,
         AuditAction::PublicationDownloaded,
+        AuditAction::RoundsCompared,
     ];
 
     pub fn from_code(code: &str) -> Option<AuditAction> {
@@ -175,6 +178,7 @@ impl AuditAction {
             AuditAction::CompilationExported => "compilation_exported",
             AuditAction::CompilationPublished => "compilation_published",
             AuditAction::PublicationDownloaded => "publication_downloaded",
+            AuditAction::RoundsCompared => "rounds_compared",
         }
     }
 }

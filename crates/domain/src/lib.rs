@@ -6,6 +6,7 @@
 pub mod access;
 pub mod audit;
 pub mod body;
+pub mod compare;
 pub mod compiled;
 pub mod followup;
 pub mod ids;
@@ -19,7 +20,8 @@ pub mod validate;
 pub mod workflow;
 
 pub use access::{
-    Actor, DraftAccess, ReviewAccess, Role, RoundReadAccess, Session, SubmissionAccess,
+    Actor, ComparisonAccess, DraftAccess, ReviewAccess, Role, RoundReadAccess, Session,
+    SubmissionAccess,
 };
 pub use audit::{AuditAction, AuditSubject, NewAuditEntry};
 pub use body::{Body, BodyKind};

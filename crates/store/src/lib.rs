@@ -19,6 +19,7 @@
 //! writes both in one transaction: the action and its record land together or not at all.
 
 mod audit;
+mod compare;
 mod compiled;
 mod connect;
 mod editing;
@@ -45,6 +46,7 @@ use sqlx::AnyPool;
 use tertial_domain::{NewAuditEntry, Timestamp};
 
 pub use audit::{AuditFilter, AuditRecord};
+pub use compare::RoundSubmission;
 pub use compiled::{CompileRow, LatestSubmission};
 pub use editing::{Edit, EditableQuestion};
 pub use outbox::{ClaimedMail, MailRecord, PendingReporter};

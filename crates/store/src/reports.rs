@@ -247,7 +247,7 @@ pub(crate) fn field_from_row(row: &AnyRow) -> Result<StoredField> {
     })
 }
 
-fn submission_from_row(row: &AnyRow) -> Result<Submission> {
+pub(crate) fn submission_from_row(row: &AnyRow) -> Result<Submission> {
     let content: String = row.try_get("content")?;
     Ok(Submission {
         report_id: ReportId(row.try_get("report_id")?),

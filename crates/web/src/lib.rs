@@ -89,7 +89,9 @@ pub fn router(app: App, settings: WebSettings) -> Router {
 /// and nothing else, and the access test tries every path in it, with every method, as
 /// every role: a route is tested the day it is added, without anyone writing a test for it.
 fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
-    use pages::{auth, compiled, followups, home, outbox, people, report, rounds, running};
+    use pages::{
+        auth, compare, compiled, followups, home, outbox, people, report, rounds, running,
+    };
     vec![
         ("/", get(home::home)),
         ("/logga-in", get(auth::sign_in_page).post(auth::sign_in)),
@@ -201,6 +203,10 @@ fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             "/publicerat/{id}/{number}/{format}",
             get(compiled::publication_file),
         ),
+        // Rounds compared: a body's answers, and every body's answer to one question.
+        ("/omgangar/{id}/jamfor", get(compare::body)),
+        ("/omgangar/{id}/fragor", get(compare::questions)),
+        ("/omgangar/{id}/fragor/{key}/jamfor", get(compare::question)),
     ]
 }
 

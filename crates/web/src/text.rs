@@ -413,6 +413,7 @@ pub fn audit_action(action: AuditAction) -> &'static str {
         AuditAction::CompilationExported => "Laddade ned sammanställningen",
         AuditAction::CompilationPublished => "Publicerade sammanställningen",
         AuditAction::PublicationDownloaded => "Laddade ned en publicerad version",
+        AuditAction::RoundsCompared => "Jämförde omgångar",
     }
 }
 
@@ -815,6 +816,32 @@ pub fn format_name(format: tertial_documents::Format) -> &'static str {
         Format::Markdown => "Markdown (textfil)",
         Format::Json => "JSON",
     }
+}
+
+// Comparing rounds.
+
+/// A body with a report in the round that never submitted it.
+pub const NOT_RECEIVED: &str = "Ej inkommit";
+/// A body without a report in the round.
+pub const COMPARE_NOT_IN_ROUND: &str = "Ingår inte i omgången";
+/// A submitted version that holds no answer to the question (it was not asked then).
+pub const COMPARE_NO_ANSWER: &str = "Inget svar";
+
+/// The mark of an answer compared between two rounds.
+pub fn answer_change(change: tertial_domain::compare::AnswerChange) -> &'static str {
+    use tertial_domain::compare::AnswerChange;
+    match change {
+        AnswerChange::Unchanged => "Oförändrad",
+        AnswerChange::Changed => "Ändrad",
+        AnswerChange::New => "Ny",
+        AnswerChange::Gone => "Utgått",
+        AnswerChange::Neither => "Inget svar",
+    }
+}
+
+/// A body's version in a compared round.
+pub fn compared_version(number: i64, at: &str) -> String {
+    format!("Version {number}, inskickad {at}")
 }
 
 #[cfg(test)]

@@ -28,6 +28,8 @@ pub struct ReportRow {
     pub status_code: &'static str,
     pub deadline: String,
     pub updated: String,
+    /// The page comparing the body's answers with its round before, when it had one.
+    pub compare: Option<String>,
 }
 
 #[derive(Template)]
@@ -41,15 +43,24 @@ pub async fn my_reports(
     State(state): State<AppState>,
     signed: Signed,
 ) -> Result<Response, WebError> {
-    let rows = state
-        .app
-        .my_reports(signed.actor())
-        .await?
-        .into_iter()
+    let listing = state.app.my_reports(signed.actor()).await?;
+    // A report can be compared when the body has one in an earlier round of the follow-up.
+    let compare = |o: &tertial_app::ReportOverview, r: &tertial_domain::Round| {
+        listing
+            .iter()
+            .any(|(earlier, e)| {
+                earlier.body.id == o.body.id
+                    && e.follow_up_id == r.follow_up_id
+                    && (e.year, e.period) < (r.year, r.period)
+            })
+            .then(|| format!("/omgangar/{}/jamfor?organ={}", r.id.0, o.body.id.0))
+    };
+    let rows = listing
+        .iter()
         .map(|(overview, round)| ReportRow {
             id: overview.report.id.0,
-            round: text::round_name(&round),
-            body: overview.body.name,
+            round: text::round_name(round),
+            body: overview.body.name.clone(),
             status: text::report_status(overview.report.status, round.status),
             status_code: overview.report.status.code(),
             // The body's own deadline, if it was given one.
@@ -59,6 +70,7 @@ pub async fn my_reports(
                 .updated_at
                 .map(time::date_time)
                 .unwrap_or_else(|| "–".into()),
+            compare: compare(overview, round),
         })
         .collect();
     ok(&MyReports {

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod compare;
 pub mod compiled;
 pub mod followups;
 pub mod home;

@@ -51,6 +51,7 @@ pub async fn list(State(state): State<AppState>, signed: Signed) -> Result<Respo
 
 pub struct BodyRow {
     pub id: i64,
+    pub body_id: i64,
     pub body: String,
     pub status: &'static str,
     pub status_code: &'static str,
@@ -96,6 +97,8 @@ struct RoundPage {
     sort: &'static str,
     notice: Option<&'static str>,
     rows: Vec<BodyRow>,
+    /// The follow-up's round before this one, which each body's answers are compared with.
+    previous: Option<String>,
 }
 
 /// The dashboard's plain GET parameters.
@@ -176,6 +179,7 @@ pub async fn overview(
         .iter()
         .map(|o| BodyRow {
             id: o.report.id.0,
+            body_id: o.body.id.0,
             body: o.body.name.clone(),
             status: text::report_status(o.report.status, overview.round.status),
             status_code: o.report.status.code(),
@@ -251,5 +255,6 @@ pub async fn overview(
         sort,
         notice,
         rows,
+        previous: overview.previous.as_ref().map(text::round_name),
     })
 }

@@ -577,6 +577,7 @@ story!(reporter_answers_and_submits);
 
 mod access;
 mod audit_log;
+mod compare;
 mod compiled;
 mod demo_bodies;
 mod followups;
