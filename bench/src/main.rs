@@ -545,11 +545,14 @@ async fn add_reporter(args: &Args, n: usize, district: &str) -> Result<()> {
     Ok(())
 }
 
-/// Bodies enough for a round of 500 (the demo has 13), added through the command line.
+/// Bodies enough for a round of 500, added through the command line.
 const DASHBOARD_BODIES: usize = 500;
 
+/// The demo's bodies: the 13 districts, three specialist committees and a company board.
+const DEMO_BODIES: usize = 17;
+
 async fn add_dashboard_bodies(args: &Args) -> Result<()> {
-    let names: Vec<String> = (1..=DASHBOARD_BODIES - DISTRICTS.len())
+    let names: Vec<String> = (1..=DASHBOARD_BODIES - DEMO_BODIES)
         .map(|i| format!("Bänknämnd {i:03}"))
         .collect();
     let output = tokio::time::timeout(
