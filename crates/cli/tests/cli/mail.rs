@@ -360,7 +360,16 @@ async fn receipt_through(
     submit_skarholmen(&server.base, &url).await;
     let received = smtp.wait_for(1, within).await;
     let store = Store::connect(&url).await.expect("store");
-    let (mut mails, _) = store.mails(0, 10).await.expect("mails");
+    // The worker marks a mail sent just after the server accepted it: wait for that mark.
+    let marked = tokio::time::Instant::now() + Duration::from_secs(10);
+    let mut mails = loop {
+        let (mails, _) = store.mails(0, 10).await.expect("mails");
+        let sent = mails.first().is_some_and(|m| m.sent_at.is_some());
+        if sent || received.is_empty() || tokio::time::Instant::now() > marked {
+            break mails;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
     store.close().await;
     terminate(&mut server);
     (received, mails.remove(0))
