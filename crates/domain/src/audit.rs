@@ -64,11 +64,13 @@ pub enum AuditAction {
     QuestionChanged,
     QuestionRetired,
     QuestionRestored,
+    /// A synthetic follow-up generated at a scale (`tertial generate`), nobody's action.
+    DataGenerated,
 }
 
 impl AuditAction {
     /// Every action, in the order the audit log's filter lists them.
-    pub const ALL: [AuditAction; 39] = [
+    pub const ALL: [AuditAction; 40] = [
         AuditAction::SignedIn,
         AuditAction::SignInFailed,
         AuditAction::SignedOut,
@@ -108,6 +110,7 @@ impl AuditAction {
         AuditAction::QuestionChanged,
         AuditAction::QuestionRetired,
         AuditAction::QuestionRestored,
+        AuditAction::DataGenerated,
     ];
 
     pub fn from_code(code: &str) -> Option<AuditAction> {
@@ -155,6 +158,7 @@ impl AuditAction {
             AuditAction::QuestionChanged => "question_changed",
             AuditAction::QuestionRetired => "question_retired",
             AuditAction::QuestionRestored => "question_restored",
+            AuditAction::DataGenerated => "data_generated",
         }
     }
 }

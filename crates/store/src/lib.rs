@@ -19,6 +19,7 @@
 //! writes both in one transaction: the action and its record land together or not at all.
 
 mod audit;
+mod bulk;
 mod connect;
 mod editing;
 mod followups;
@@ -44,6 +45,7 @@ use sqlx::AnyPool;
 use tertial_domain::{NewAuditEntry, Timestamp};
 
 pub use audit::{AuditFilter, AuditRecord};
+pub use bulk::{BulkAnswer, BulkBody, BulkLoad, BulkReport, BulkReview, BulkSubmission, BulkUser};
 pub use editing::{Edit, EditableQuestion};
 pub use outbox::{ClaimedMail, MailRecord, PendingReporter};
 pub use people::{BodyListing, InOpenRound, NewInvitation, Person};
