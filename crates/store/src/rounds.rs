@@ -489,7 +489,7 @@ async fn open_in(
 }
 
 /// Freezes the follow-up's focus areas, questions (not the retired ones) and introduction
-/// into `round`, inside the caller's transaction. Returns the questions frozen.
+/// into `round`, inside the caller's transaction. Returns the questions frozen, in form order.
 pub(crate) async fn freeze(
     conn: &mut AnyConnection,
     round: RoundId,
@@ -521,8 +521,10 @@ pub(crate) async fn freeze(
     .bind(follow_up)
     .execute(&mut *conn)
     .await?;
+    // In form order, as a round's snapshot reads them.
     sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {QUESTION_COLUMNS} FROM round_questions WHERE round_id = $1"
+        "SELECT {QUESTION_COLUMNS} FROM round_questions WHERE round_id = $1
+         ORDER BY focus_area, position, key"
     )))
     .bind(round.0)
     .fetch_all(&mut *conn)

@@ -5,6 +5,7 @@
 //! shows what start-up says about a database it cannot open.
 
 mod faults;
+mod generate;
 mod mail;
 mod postgres_restart;
 mod shutdown;
