@@ -725,11 +725,11 @@ impl Plan {
             let addition = self
                 .writer(&mut Rng::new(&[rng.next()]), question, index)
                 .completion();
-            if let Some(value) = fields.get_mut(&Field::Answer(question.key.clone())) {
-                if !value.not_applicable {
-                    value.text.push_str("\n\n");
-                    value.text.push_str(&addition);
-                }
+            if let Some(value) = fields.get_mut(&Field::Answer(question.key.clone()))
+                && !value.not_applicable
+            {
+                value.text.push_str("\n\n");
+                value.text.push_str(&addition);
             }
         }
     }
