@@ -7,13 +7,22 @@
 use std::collections::BTreeMap;
 use std::process::{Command, Output};
 
+use tertial_app::generate::reporter_email;
 use tertial_domain::validate::clean_text;
 use tertial_domain::{ReportStatus, RoundStatus, Submission};
 use tertial_store::{Backend, Store};
 
 use crate::support::{BIN, REQUIRE_POSTGRES, Server, Session, get_text, skip, temp_dir};
 
-const SCALE: [&str; 6] = ["--bodies", "12", "--questions", "6", "--rounds", "3"];
+const SCALE: [&str; 7] = [
+    "--bodies",
+    "12",
+    "--questions",
+    "6",
+    "--rounds",
+    "3",
+    "--accounts",
+];
 
 fn generate(url: &str, seed: &str) -> Output {
     Command::new(BIN)
@@ -165,14 +174,51 @@ fn check_answers_change_a_little(versions: &Versions) {
     assert!((1_200..=1_900).contains(&average), "average {average}");
 }
 
-/// The coordinator's page of each round counts what the generator made.
+/// The coordinator's page of each round counts what the generator made; the coordinator
+/// reads a submitted report, and its body's reporter opens it.
 async fn check_dashboard(url: &str, stdout: &str) {
     let server = Server::start(&["serve", "--database-url", url]);
     let coordinator = Session::sign_in(&server.base, "samordnare@example.se").await;
     let store = Store::connect(url).await.expect("store");
     let mut rounds = store.rounds().await.expect("rounds");
     rounds.reverse();
+    let bodies = store.bodies().await.expect("bodies");
+    let overview = store.round_overview(rounds[2].id).await.expect("overview");
+    let handed_in = overview
+        .iter()
+        .find(|o| o.report.status == ReportStatus::Submitted)
+        .expect("a submitted report in the open round");
+    let latest = store
+        .stored_submissions(handed_in.report.id)
+        .await
+        .expect("versions")
+        .pop()
+        .expect("a version");
     store.close().await;
+    let answer = latest
+        .content
+        .answers
+        .iter()
+        .find(|a| !a.not_applicable)
+        .expect("an answer");
+    let first_line = answer.text.lines().next().expect("a line");
+    let page_of = |session: &Session| {
+        let url = format!("{}/rapporter/{}", server.base, handed_in.report.id.0);
+        let client = session.client.clone();
+        async move { get_text(&client, &url).await }
+    };
+    let page = page_of(&coordinator).await;
+    assert!(
+        page.contains(first_line),
+        "{first_line} missing from:\n{page}"
+    );
+    let index = bodies
+        .iter()
+        .position(|b| b.id == handed_in.body.id)
+        .expect("body");
+    let reporter = Session::sign_in(&server.base, &reporter_email(index)).await;
+    let page = page_of(&reporter).await;
+    assert!(page.contains(&handed_in.body.name), "{page}");
     for (round, figures) in rounds.iter().zip(printed_rounds(stdout)) {
         let page = get_text(
             &coordinator.client,
