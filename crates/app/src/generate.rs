@@ -504,21 +504,19 @@ impl Plan {
         let mut start = 0;
         while start < bodies.len() {
             let end = (start + BODIES_PER_COMMIT).min(bodies.len());
-            let mut rows = Rows::default();
+            let mut made = Vec::with_capacity(end - start);
             for i in start..end {
-                let report = self.report(i, index, fates[i], &asked, reporters[i], coordinator)?;
+                let answering = (bodies[i], reporters[i]);
+                let report = self.report(i, index, fates[i], &asked, answering, coordinator)?;
                 figures.count(&report);
-                rows.reports.push(BulkReport {
-                    body: bodies[i],
-                    ..report.report
-                });
-                rows.reports_of.push(report);
+                made.push(report);
             }
-            let ids = load.reports(id, &rows.reports).await?;
+            let reports: Vec<BulkReport> = made.iter().map(|r| r.report.clone()).collect();
+            let ids = load.reports(id, &reports).await?;
             let mut answers = Vec::new();
             let mut submissions = Vec::new();
             let mut reviews = Vec::new();
-            for (report, id) in rows.reports_of.into_iter().zip(ids) {
+            for (report, id) in made.into_iter().zip(ids) {
                 answers.extend(
                     report
                         .answers
@@ -547,21 +545,21 @@ impl Plan {
         Ok(figures)
     }
 
-    /// The rows of the `i`th body's report in round `index` (its own id still unknown).
+    /// The rows of the `i`th body's report in round `index` (the report's id still unknown).
     fn report(
         &self,
         i: usize,
         index: usize,
         fate: Fate,
         questions: &[&Question],
-        reporter: UserId,
+        (body, reporter): (BodyId, UserId),
         coordinator: UserId,
     ) -> Result<ReportRows> {
         let deadline = Plan::deadline(index);
         let mut rng = Rng::new(&[self.seed, Draw::Timing as u64, index as u64, i as u64]);
         let mut rows = ReportRows {
             report: BulkReport {
-                body: BodyId(0),
+                body,
                 status: ReportStatus::NotStarted,
                 updated_at: None,
                 submitted_at: None,
@@ -807,12 +805,6 @@ impl ReportRows {
             });
         }
     }
-}
-
-#[derive(Default)]
-struct Rows {
-    reports: Vec<BulkReport>,
-    reports_of: Vec<ReportRows>,
 }
 
 impl RoundFigures {
