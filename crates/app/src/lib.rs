@@ -11,6 +11,7 @@ pub mod demo;
 mod documents;
 mod error;
 mod followups;
+pub mod generate;
 mod mail;
 mod people;
 mod presession;

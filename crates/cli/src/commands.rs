@@ -10,7 +10,8 @@ use tertial_web::{Brand, Logo, ServeLimits, WebSettings};
 
 use crate::mail::Worker;
 use crate::{
-    BodyAddArgs, BodyCommand, Command, DatabaseArgs, ServerArgs, UserAddArgs, UserCommand,
+    BodyAddArgs, BodyCommand, Command, DatabaseArgs, GenerateArgs, ServerArgs, UserAddArgs,
+    UserCommand,
 };
 
 /// The demo's data: a file, not code.
@@ -38,6 +39,7 @@ pub async fn run(command: Command) -> Result<(), String> {
         }
         Command::User(UserCommand::Add(args)) => add_user(args).await,
         Command::Body(BodyCommand::Add(args)) => add_bodies(args).await,
+        Command::Generate(args) => generate(args).await,
         Command::Check(args) => {
             let store = connect(&args).await?;
             let problems = store
@@ -234,6 +236,84 @@ async fn add_user(args: UserAddArgs) -> Result<(), String> {
         .await
         .map_err(|e| chain(&e))?;
     println!("Added user {id}: {}", args.email.trim().to_lowercase());
+    Ok(())
+}
+
+/// The password of generated accounts when TERTIAL_PASSWORD gives none.
+const GENERATED_PASSWORD: &str = "tertial-demo";
+
+async fn generate(args: GenerateArgs) -> Result<(), String> {
+    use tertial_app::generate::{self, COORDINATOR, READER, Scale};
+    let scale = Scale {
+        bodies: args.bodies,
+        questions: args.questions,
+        rounds: args.rounds,
+        answer_chars: args.answer_chars,
+        seed: args.seed,
+        accounts: args.accounts,
+    };
+    let password =
+        std::env::var("TERTIAL_PASSWORD").unwrap_or_else(|_| GENERATED_PASSWORD.to_owned());
+    let store = connect(&args.database).await?;
+    let started = std::time::Instant::now();
+    let generated = generate::generate(&store, &scale, &password)
+        .await
+        .map_err(|e| chain(&e))?
+        .map_err(|refused| refused.to_string())?;
+    let seconds = started.elapsed().as_secs_f64();
+    store.close().await;
+    println!(
+        "Generated {:?} at {} in {seconds:.1} s (seed {}).",
+        generated.title, args.database.database_url, scale.seed
+    );
+    let kinds: Vec<String> = generated
+        .bodies
+        .iter()
+        .map(|(kind, n)| format!("{n} {}", kind.code()))
+        .collect();
+    println!(
+        "{} bodies ({}), {} questions in 4 focus areas, answers of about {} characters.",
+        scale.bodies,
+        kinds.join(", "),
+        scale.questions,
+        scale.answer_chars
+    );
+    for round in &generated.rounds {
+        println!(
+            "Round {} {} ({}): {} reports, {} handed in, {} versions ({} second versions), \
+             {} approved, {} returned, {} missing ({} not started, {} drafts), \
+             {} not applicable answers, {} late.",
+            round.period.code(),
+            round.year,
+            round.status.code(),
+            round.reports,
+            round.handed_in,
+            round.versions,
+            round.second_versions,
+            round.approved,
+            round.returned,
+            round.missing(),
+            round.not_started,
+            round.drafts,
+            round.not_applicable,
+            round.late
+        );
+    }
+    let password_source = if std::env::var("TERTIAL_PASSWORD").is_ok() {
+        "from TERTIAL_PASSWORD".to_owned()
+    } else {
+        format!("{GENERATED_PASSWORD:?}")
+    };
+    println!(
+        "Sign in as {COORDINATOR} (coordinator) or {READER} (reader), password {password_source}."
+    );
+    if scale.accounts {
+        println!(
+            "Reporters {} … {} sign in with the same password.",
+            generate::reporter_email(0),
+            generate::reporter_email(scale.bodies - 1)
+        );
+    }
     Ok(())
 }
 

@@ -36,6 +36,11 @@ enum Command {
     /// Manage reporting bodies (committees, company boards).
     #[command(subcommand)]
     Body(BodyCommand),
+    /// Fill an empty database with a synthetic follow-up at a given scale (bodies,
+    /// questions, rounds, answer lengths), for benchmarks and for trying Tertial at scale.
+    /// The coordinator samordnare@example.se and the reader lasare@example.se sign in with
+    /// the password in TERTIAL_PASSWORD (default: tertial-demo).
+    Generate(GenerateArgs),
     /// Check the database's integrity (SQLite's integrity_check) and exit non-zero on
     /// problems.
     Check(DatabaseArgs),
@@ -131,6 +136,32 @@ struct DemoArgs {
     database_wait_seconds: u64,
     #[command(flatten)]
     server: ServerArgs,
+}
+
+#[derive(Debug, Args)]
+struct GenerateArgs {
+    #[command(flatten)]
+    database: DatabaseArgs,
+    /// How many bodies answer (seven in ten district committees, two specialist
+    /// committees, one company board).
+    #[arg(long, default_value_t = 50)]
+    bodies: usize,
+    /// How many questions, spread over the four focus areas.
+    #[arg(long, default_value_t = 10)]
+    questions: usize,
+    /// How many rounds (T1, T2, VB of consecutive years from 2024): all closed but the last.
+    #[arg(long, default_value_t = 2)]
+    rounds: usize,
+    /// About how long an answer is, in characters (each varies by ±30 %).
+    #[arg(long, default_value_t = 1500)]
+    answer_chars: usize,
+    /// The same seed and numbers give the same database.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Let every body's reporter (rapportor-00001@example.se, …) sign in with the password
+    /// too; otherwise they exist only as the ones who submitted.
+    #[arg(long)]
+    accounts: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -76,11 +76,13 @@ pub enum AuditAction {
     PublicationDownloaded,
     /// Submitted answers of two rounds compared (one body's, or every body's to one question).
     RoundsCompared,
+    /// A synthetic follow-up generated at a scale (`tertial generate`), nobody's action.
+    DataGenerated,
 }
 
 impl AuditAction {
     /// Every action, in the order the audit log's filter lists them.
-    pub const ALL: [AuditAction; 45] = [
+    pub const ALL: [AuditAction; 46] = [
         AuditAction::SignedIn,
         AuditAction::SignInFailed,
         AuditAction::SignedOut,
@@ -126,6 +128,7 @@ impl AuditAction {
         AuditAction::CompilationPublished,
         AuditAction::PublicationDownloaded,
         AuditAction::RoundsCompared,
+        AuditAction::DataGenerated,
     ];
 
     pub fn from_code(code: &str) -> Option<AuditAction> {
@@ -179,6 +182,7 @@ impl AuditAction {
             AuditAction::CompilationPublished => "compilation_published",
             AuditAction::PublicationDownloaded => "publication_downloaded",
             AuditAction::RoundsCompared => "rounds_compared",
+            AuditAction::DataGenerated => "data_generated",
         }
     }
 }

@@ -19,6 +19,7 @@
 //! writes both in one transaction: the action and its record land together or not at all.
 
 mod audit;
+mod bulk;
 mod compare;
 mod compiled;
 mod connect;
@@ -46,6 +47,7 @@ use sqlx::AnyPool;
 use tertial_domain::{NewAuditEntry, Timestamp};
 
 pub use audit::{AuditFilter, AuditRecord};
+pub use bulk::{BulkAnswer, BulkBody, BulkLoad, BulkReport, BulkReview, BulkSubmission, BulkUser};
 pub use compare::RoundSubmission;
 pub use compiled::{CompileRow, LatestSubmission};
 pub use editing::{Edit, EditableQuestion};

@@ -434,40 +434,7 @@ async fn open_in(
     let follow_up: i64 = row.try_get("follow_up_id")?;
     let period = Period::from_code(row.try_get("period")?).map_err(corrupt)?;
     let year = i32::try_from(row.try_get::<i64, _>("year")?).map_err(corrupt)?;
-    sqlx::query(
-        "INSERT INTO round_focus_areas (round_id, number, official_name, label)
-         SELECT $1, number, official_name, label FROM focus_areas WHERE follow_up_id = $2",
-    )
-    .bind(round.0)
-    .bind(follow_up)
-    .execute(&mut *conn)
-    .await?;
-    // Retired questions are not asked again; the rounds that asked them keep their copies.
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "INSERT INTO round_questions (round_id, {QUESTION_COLUMNS})
-         SELECT $1, {QUESTION_COLUMNS} FROM questions WHERE follow_up_id = $2 AND retired = 0"
-    )))
-    .bind(round.0)
-    .bind(follow_up)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query(
-        "UPDATE rounds SET introduction = (SELECT introduction FROM follow_ups WHERE id = $2)
-         WHERE id = $1",
-    )
-    .bind(round.0)
-    .bind(follow_up)
-    .execute(&mut *conn)
-    .await?;
-    let questions = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {QUESTION_COLUMNS} FROM round_questions WHERE round_id = $1"
-    )))
-    .bind(round.0)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(question_from_row)
-    .collect::<Result<Vec<_>>>()?;
+    let questions = freeze(conn, round, FollowUpId(follow_up)).await?;
     let active = sqlx::query(
         "SELECT id, name, short_name, kind, active FROM bodies WHERE active = 1 ORDER BY id",
     )
@@ -522,6 +489,52 @@ async fn open_in(
         .await?;
     }
     Ok(Ok(reports.len()))
+}
+
+/// Freezes the follow-up's focus areas, questions (not the retired ones) and introduction
+/// into `round`, inside the caller's transaction. Returns the questions frozen, in form order.
+pub(crate) async fn freeze(
+    conn: &mut AnyConnection,
+    round: RoundId,
+    follow_up: FollowUpId,
+) -> Result<Vec<Question>> {
+    let follow_up = follow_up.0;
+    sqlx::query(
+        "INSERT INTO round_focus_areas (round_id, number, official_name, label)
+         SELECT $1, number, official_name, label FROM focus_areas WHERE follow_up_id = $2",
+    )
+    .bind(round.0)
+    .bind(follow_up)
+    .execute(&mut *conn)
+    .await?;
+    // Retired questions are not asked again; the rounds that asked them keep their copies.
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO round_questions (round_id, {QUESTION_COLUMNS})
+         SELECT $1, {QUESTION_COLUMNS} FROM questions WHERE follow_up_id = $2 AND retired = 0"
+    )))
+    .bind(round.0)
+    .bind(follow_up)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "UPDATE rounds SET introduction = (SELECT introduction FROM follow_ups WHERE id = $2)
+         WHERE id = $1",
+    )
+    .bind(round.0)
+    .bind(follow_up)
+    .execute(&mut *conn)
+    .await?;
+    // In form order, as a round's snapshot reads them.
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {QUESTION_COLUMNS} FROM round_questions WHERE round_id = $1
+         ORDER BY focus_area, position, key"
+    )))
+    .bind(round.0)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(question_from_row)
+    .collect()
 }
 
 /// Copies into each new report the answers of the body's latest submission in the round of

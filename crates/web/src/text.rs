@@ -384,6 +384,7 @@ pub fn audit_action(action: AuditAction) -> &'static str {
         AuditAction::RoundClosed => "Omgång stängd",
         AuditAction::DeadlineChanged => "Sista svarsdag ändrad",
         AuditAction::DemoLoaded => "Demodata inlästa",
+        AuditAction::DataGenerated => "Syntetiska data genererade",
         AuditAction::ReportReturned => "Återsände rapporten",
         AuditAction::ReportApproved => "Godkände rapporten",
         AuditAction::ReopenRequested => "Bad att få öppna rapporten igen",

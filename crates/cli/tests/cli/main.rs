@@ -5,6 +5,7 @@
 //! shows what start-up says about a database it cannot open.
 
 mod faults;
+mod generate;
 mod mail;
 mod postgres_restart;
 mod shutdown;
@@ -21,7 +22,7 @@ use tertial_store::Store;
 #[test]
 fn help_documents_every_command_and_option() {
     let help = String::from_utf8(tertial(&["--help"]).stdout).expect("utf-8");
-    for command in ["serve", "demo", "user", "check"] {
+    for command in ["serve", "demo", "user", "check", "generate"] {
         assert!(help.contains(command), "{command} missing from:\n{help}");
     }
     for command in ["serve", "demo"] {
