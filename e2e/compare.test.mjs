@@ -60,7 +60,8 @@ test('from the dashboard to one body across two rounds, and to one question acro
   await page.getByRole('link', { name: 'Jämför svaren fråga för fråga med Tertialrapport 1 2022' }).click();
   await page.waitForURL(/\/fragor$/);
   await page.getByRole('heading', { name: 'Frågor i Tertialrapport 2 2022', level: 1 }).waitFor();
-  assert.equal(await page.locator('tbody tr').count(), 8);
+  // The districts' eight questions and the six example questions for committees and boards.
+  assert.equal(await page.locator('tbody tr').count(), 14);
   await expectNoAxeViolations(page, 'the round\'s questions');
 });
 
