@@ -53,6 +53,15 @@ async fn no_route_shows_a_draft_to_anyone_but_its_body(app: TestApp) {
         .await
         .expect("admin");
 
+    // `{id}` stands for reports, rounds, bodies, people and publications alike: try the
+    // draft's, the submitted report's and the other body's report ids, and every round's id
+    // (the draft's round among them).
+    let mut ids = vec![draft, submitted, other];
+    for round in app.store.rounds().await.expect("rounds") {
+        if !ids.contains(&round.id.0) {
+            ids.push(round.id.0);
+        }
+    }
     // Sign-out last: it ends the session the rest use.
     let mut paths = tertial_web::route_paths();
     paths.sort_by_key(|p| *p == "/logga-ut");
@@ -69,7 +78,7 @@ async fn no_route_shows_a_draft_to_anyone_but_its_body(app: TestApp) {
             None => app.visitor(),
         };
         for path in &paths {
-            for concrete in expand(path, &[draft, submitted, other], &fields) {
+            for concrete in expand(path, &ids, &fields) {
                 for post in [false, true] {
                     let url = format!("{}{concrete}", client.base);
                     let request = if post {
@@ -114,8 +123,8 @@ async fn no_route_shows_a_draft_to_anyone_but_its_body(app: TestApp) {
 }
 story!(no_route_shows_a_draft_to_anyone_but_its_body);
 
-/// A route's path with its parameters filled in every way that matters: each report, each
-/// field, version 1, a static file.
+/// A route's path with its parameters filled in every way that matters: each id, each
+/// field, versions 1 and 2, the static files, tokens, question keys and file formats.
 fn expand(path: &str, reports: &[i64], fields: &[&str]) -> Vec<String> {
     let mut paths = vec![path.to_owned()];
     let mut fill = |name: &str, values: Vec<String>| {
