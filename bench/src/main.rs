@@ -24,6 +24,8 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
 use tokio::time::Instant;
 
+mod exports;
+
 type Error = Box<dyn std::error::Error + Send + Sync>;
 type Result<T> = std::result::Result<T, Error>;
 
@@ -71,7 +73,7 @@ const ANSWER_CHARS: usize = 1000;
 /// Any single setup request (not the load) must be answered within this.
 const SETUP_TIMEOUT: Duration = Duration::from_secs(30);
 
-#[derive(Debug, Parser)]
+#[derive(Debug, Clone, Parser)]
 #[command(
     name = "tertial-bench",
     about = "Load benchmark for Tertial (spawns the server on 127.0.0.1)"
@@ -104,6 +106,14 @@ struct Args {
     /// Append the server's output to this file (default: discard it).
     #[arg(long)]
     server_log: Option<PathBuf>,
+    /// Instead of the load: the exports benchmark (a generated round's compiled report in
+    /// every format, and its publishing) at city scale. The database URL says where: SQLite
+    /// files beside its path, or databases of their own on its PostgreSQL cluster.
+    #[arg(long)]
+    exports: bool,
+    /// With --exports: the national scale (15,000 bodies) too; it takes minutes.
+    #[arg(long, requires = "exports")]
+    national: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -178,6 +188,9 @@ async fn interrupted() {
 }
 
 async fn run(args: Args) -> Result<()> {
+    if args.exports {
+        return exports::run(&args).await;
+    }
     let max_users = args.users.iter().copied().max().unwrap_or(0);
     if max_users == 0 || max_users > 144 || args.users.contains(&0) {
         return Err("--users: each between 1 and 144".into());
