@@ -90,7 +90,7 @@ struct Watch {
     peak_rss_kib: u64,
     /// VmHWM at the end, reset just before the request when the kernel allows it.
     hwm_kib: u64,
-    /// The server's CPU time (user + system) over the request, in clock ticks.
+    /// The server's CPU time (user + system) over the requests, in clock ticks.
     cpu_ticks: u64,
 }
 
@@ -224,8 +224,6 @@ async fn measure_scale(scale: &Scale, server: &Server) -> Result<Vec<Row>> {
             }
         }
         times.sort_unstable();
-        // CPU per download, like the times.
-        watch.cpu_ticks /= scale.runs as u64;
         println!(
             "  {format:<5} {} × {:.0} ms median, {} B",
             scale.runs,
@@ -553,7 +551,8 @@ fn print_table(rows: &[Row]) {
             } else {
                 "-".to_owned()
             },
-            row.watch.cpu_ticks as f64 / TICKS_PER_SECOND * 1000.0,
+            // Per request.
+            row.watch.cpu_ticks as f64 / TICKS_PER_SECOND * 1000.0 / row.times.len() as f64,
             mib(row.watch.peak_rss_kib),
             mib(row.watch.hwm_kib)
         );
