@@ -18,8 +18,8 @@ use hyper::{Method, Request, StatusCode};
 use tokio::time::Instant;
 
 use super::{
-    Args, Conn, PASSWORD, Result, Server, free_port, mib, ms, proc_status, process_ticks, redact,
-    sign_in, snippet, urlencode,
+    Args, Conn, Result, Server, free_port, mib, ms, proc_status, process_ticks, redact,
+    run_tertial, sign_in, snippet, urlencode,
 };
 
 const COORDINATOR: &str = "samordnare@example.se";
@@ -377,35 +377,33 @@ impl Database {
 /// `tertial generate` into the empty database, bounded in time.
 async fn generate(args: &Args, scale: &Scale, url: &str) -> Result<()> {
     let began = Instant::now();
-    let limit = Duration::from_secs(900);
-    let output = tokio::time::timeout(
-        limit,
-        tokio::process::Command::new(&args.tertial)
-            .args(["generate", "--database-url", url])
-            .args(["--bodies", &scale.bodies.to_string()])
-            .args(["--questions", &scale.questions.to_string()])
-            .args(["--rounds", &scale.rounds.to_string()])
-            .args(["--answer-chars", &scale.answer_chars.to_string()])
-            .args(["--seed", "1"])
-            .env("TERTIAL_PASSWORD", PASSWORD)
-            .env_remove("RUST_LOG")
-            .stdin(std::process::Stdio::null())
-            .kill_on_drop(true)
-            .output(),
-    )
-    .await
-    .map_err(|_| format!("tertial generate took over {limit:?}"))??;
-    if !output.status.success() {
-        return Err(format!(
-            "tertial generate failed: {}",
-            String::from_utf8_lossy(&output.stderr).trim()
-        )
-        .into());
-    }
+    let numbers = [
+        scale.bodies,
+        scale.questions,
+        scale.rounds,
+        scale.answer_chars,
+    ]
+    .map(|n| n.to_string());
+    let command = [
+        "generate",
+        "--database-url",
+        url,
+        "--bodies",
+        &numbers[0],
+        "--questions",
+        &numbers[1],
+        "--rounds",
+        &numbers[2],
+        "--answer-chars",
+        &numbers[3],
+        "--seed",
+        "1",
+    ];
+    let output = run_tertial(args, &command, Duration::from_secs(900)).await?;
     println!(
         "  generated in {:.1} s; the open round: {}",
         began.elapsed().as_secs_f64(),
-        String::from_utf8_lossy(&output.stdout)
+        output
             .lines()
             .rfind(|l| l.starts_with("Round "))
             .unwrap_or("?")
