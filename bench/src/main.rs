@@ -24,6 +24,8 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
 use tokio::time::Instant;
 
+mod exports;
+
 type Error = Box<dyn std::error::Error + Send + Sync>;
 type Result<T> = std::result::Result<T, Error>;
 
@@ -71,7 +73,7 @@ const ANSWER_CHARS: usize = 1000;
 /// Any single setup request (not the load) must be answered within this.
 const SETUP_TIMEOUT: Duration = Duration::from_secs(30);
 
-#[derive(Debug, Parser)]
+#[derive(Debug, Clone, Parser)]
 #[command(
     name = "tertial-bench",
     about = "Load benchmark for Tertial (spawns the server on 127.0.0.1)"
@@ -104,6 +106,14 @@ struct Args {
     /// Append the server's output to this file (default: discard it).
     #[arg(long)]
     server_log: Option<PathBuf>,
+    /// Instead of the load: the exports benchmark (a generated round's compiled report in
+    /// every format, and its publishing) at city scale. The database URL says where: SQLite
+    /// files beside its path, or databases of their own on its PostgreSQL cluster.
+    #[arg(long)]
+    exports: bool,
+    /// With --exports: the national scale (15,000 bodies) too; it takes minutes.
+    #[arg(long, requires = "exports")]
+    national: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -178,6 +188,9 @@ async fn interrupted() {
 }
 
 async fn run(args: Args) -> Result<()> {
+    if args.exports {
+        return exports::run(&args).await;
+    }
     let max_users = args.users.iter().copied().max().unwrap_or(0);
     if max_users == 0 || max_users > 144 || args.users.contains(&0) {
         return Err("--users: each between 1 and 144".into());
@@ -520,13 +533,33 @@ impl Server {
 }
 
 async fn add_reporter(args: &Args, n: usize, district: &str) -> Result<()> {
+    let email = format!("r{n}@example.se");
+    let name = format!("Rapportör {n}");
+    let command = [
+        "user",
+        "add",
+        "--database-url",
+        &args.database_url,
+        "--email",
+        &email,
+        "--name",
+        &name,
+        "--role",
+        "reporter",
+        "--body",
+        district,
+    ];
+    run_tertial(args, &command, Duration::from_secs(60)).await?;
+    Ok(())
+}
+
+/// Runs a `tertial` command (with the benchmark's password) to its end within `limit`;
+/// returns its standard output.
+async fn run_tertial(args: &Args, command: &[&str], limit: Duration) -> Result<String> {
     let output = tokio::time::timeout(
-        Duration::from_secs(60),
+        limit,
         tokio::process::Command::new(&args.tertial)
-            .args(["user", "add", "--database-url", &args.database_url])
-            .args(["--email", &format!("r{n}@example.se")])
-            .args(["--name", &format!("Rapportör {n}")])
-            .args(["--role", "reporter", "--body", district])
+            .args(command)
             .env("TERTIAL_PASSWORD", PASSWORD)
             .env_remove("RUST_LOG")
             .stdin(Stdio::null())
@@ -534,15 +567,16 @@ async fn add_reporter(args: &Args, n: usize, district: &str) -> Result<()> {
             .output(),
     )
     .await
-    .map_err(|_| "tertial user add took over 60 s")??;
+    .map_err(|_| format!("tertial {} took over {limit:?}", command.join(" ")))??;
     if !output.status.success() {
         return Err(format!(
-            "tertial user add for {district} failed: {}",
+            "tertial {} failed: {}",
+            command.first().unwrap_or(&""),
             String::from_utf8_lossy(&output.stderr).trim()
         )
         .into());
     }
-    Ok(())
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
 /// Bodies enough for a round of 500, added through the command line.
@@ -555,26 +589,16 @@ async fn add_dashboard_bodies(args: &Args) -> Result<()> {
     let names: Vec<String> = (1..=DASHBOARD_BODIES - DEMO_BODIES)
         .map(|i| format!("Bänknämnd {i:03}"))
         .collect();
-    let output = tokio::time::timeout(
-        Duration::from_secs(120),
-        tokio::process::Command::new(&args.tertial)
-            .args(["body", "add", "--database-url", &args.database_url])
-            .args(["--kind", "district_committee"])
-            .args(&names)
-            .env_remove("RUST_LOG")
-            .stdin(Stdio::null())
-            .kill_on_drop(true)
-            .output(),
-    )
-    .await
-    .map_err(|_| "tertial body add took over 120 s")??;
-    if !output.status.success() {
-        return Err(format!(
-            "tertial body add failed: {}",
-            String::from_utf8_lossy(&output.stderr).trim()
-        )
-        .into());
-    }
+    let mut command = vec![
+        "body",
+        "add",
+        "--database-url",
+        &args.database_url,
+        "--kind",
+        "district_committee",
+    ];
+    command.extend(names.iter().map(String::as_str));
+    run_tertial(args, &command, Duration::from_secs(120)).await?;
     Ok(())
 }
 
