@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::io::{Seek, SeekFrom};
 use std::sync::Arc;
 
-use tertial_documents::{DocumentFile, Format, swedish};
+use tertial_documents::{Format, swedish};
 use tertial_domain::compiled::{
     CompilationSettings, CompiledAnswer, CompiledBody, CompiledContact, CompiledFocusArea,
     CompiledQuestion, CompiledReport, MAX_SUMMARY_CHARS, MAX_TITLE_CHARS, NotApplicable,
@@ -423,10 +423,16 @@ impl App {
         let settings = self.settings_of(&c).await?;
         let summaries = self.store.summaries(round).await?;
         let report = self.compile(&c, &settings, &summaries).await?;
-        let files = tokio::task::spawn_blocking(move || {
+        // Each format into a temporary file of its own, so no file is ever held in memory.
+        let mut files = tokio::task::spawn_blocking(move || {
             Format::ALL
                 .into_iter()
-                .map(|format| Ok((format.code(), format.bytes(&report)?)))
+                .map(|format| {
+                    let mut file = tempfile::tempfile()?;
+                    format.write(&report, &mut file)?;
+                    file.seek(SeekFrom::Start(0))?;
+                    Ok((format.code(), file))
+                })
                 .collect::<std::io::Result<Vec<_>>>()
         })
         .await
@@ -442,7 +448,7 @@ impl App {
         };
         Ok(self
             .store
-            .publish(&c.access, &settings.title, &files, &entry, self.now())
+            .publish(&c.access, &settings.title, &mut files, &entry, self.now())
             .await?)
     }
 
@@ -463,11 +469,14 @@ impl App {
         number: i64,
     ) -> Result<(Publication, CompiledReport)> {
         let publication = self.find_publication(actor, round, number).await?;
-        let json = self
+        let mut json = Vec::new();
+        if !self
             .store
-            .publication_file(round, number, Format::Json.code())
+            .publication_file(round, number, Format::Json.code(), &mut json)
             .await?
-            .ok_or(AppError::NotFound)?;
+        {
+            return Err(AppError::NotFound);
+        }
         let report = serde_json::from_slice(&json)
             .map_err(|e| AppError::Internal(format!("a published version's JSON: {e}")))?;
         Ok((publication, report))
@@ -480,13 +489,22 @@ impl App {
         round: RoundId,
         number: i64,
         format: Format,
-    ) -> Result<DocumentFile> {
+    ) -> Result<ExportFile> {
         let publication = self.find_publication(actor, round, number).await?;
-        let bytes = self
+        let mut file = tempfile::tempfile()
+            .map_err(|e| AppError::Internal(format!("a temporary file: {e}")))?;
+        if !self
             .store
-            .publication_file(round, number, format.code())
+            .publication_file(round, number, format.code(), &mut file)
             .await?
-            .ok_or(AppError::NotFound)?;
+        {
+            return Err(AppError::NotFound);
+        }
+        let len = file
+            .seek(SeekFrom::Start(0))
+            .and_then(|_| file.metadata())
+            .map_err(|e| AppError::Internal(format!("a published file: {e}")))?
+            .len();
         let entry = NewAuditEntry::new(
             Some(actor.id),
             AuditAction::PublicationDownloaded,
@@ -494,10 +512,11 @@ impl App {
         )
         .with_detail(format!("publication={number} format={}", format.code()));
         self.store.append_audit(&entry, self.now()).await?;
-        Ok(DocumentFile {
+        Ok(ExportFile {
             filename: file_name(&publication.title, Some(number), format),
             media_type: format.media_type(),
-            bytes,
+            file,
+            len,
         })
     }
 

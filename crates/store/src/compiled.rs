@@ -11,7 +11,7 @@ use tertial_domain::{
 };
 
 use crate::followups::body_with_id_column;
-use crate::{Result, Store, audit, corrupt, millis, timestamp};
+use crate::{Result, Store, StoreError, audit, corrupt, millis, timestamp};
 
 /// One body's report in a round, as the compiled report reads it.
 #[derive(Debug, Clone)]
@@ -207,13 +207,14 @@ impl Store {
     }
 
     /// Publishes the round's compiled report as its next numbered version, with every
-    /// format's file as produced now and the audit entry `entry` makes of the number, in one
-    /// transaction. Returns the number.
+    /// format's file as produced now (`files`: the format's code and the file, read from its
+    /// start) and the audit entry `entry` makes of the number, in one transaction. Each file
+    /// is stored in chunks of [`CHUNK`] bytes, read one at a time. Returns the number.
     pub async fn publish(
         &self,
         access: &RoundReadAccess,
         title: &str,
-        files: &[(&str, Vec<u8>)],
+        files: &mut [(&str, std::fs::File)],
         entry: &(dyn Fn(i64) -> NewAuditEntry + Sync),
         at: Timestamp,
     ) -> Result<i64> {
@@ -240,17 +241,36 @@ impl Store {
         .bind(access.by().0)
         .execute(&mut *tx)
         .await?;
-        for (format, bytes) in files {
+        for (format, file) in files.iter_mut() {
+            let size = file.metadata().map_err(StoreError::File)?.len();
             sqlx::query(
-                "INSERT INTO publication_files (round_id, number, format, bytes)
+                "INSERT INTO publication_files (round_id, number, format, size)
                  VALUES ($1, $2, $3, $4)",
             )
             .bind(round)
             .bind(number)
             .bind(*format)
-            .bind(bytes.as_slice())
+            .bind(i64::try_from(size).map_err(corrupt)?)
             .execute(&mut *tx)
             .await?;
+            let mut chunk = vec![0; CHUNK];
+            for seq in 0.. {
+                let filled = fill(file, &mut chunk).map_err(StoreError::File)?;
+                if filled == 0 {
+                    break;
+                }
+                sqlx::query(
+                    "INSERT INTO publication_chunks (round_id, number, format, seq, bytes)
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(round)
+                .bind(number)
+                .bind(*format)
+                .bind(seq)
+                .bind(&chunk[..filled])
+                .execute(&mut *tx)
+                .await?;
+            }
         }
         audit::append(&mut tx, &entry(number), at).await?;
         tx.commit().await?;
@@ -282,21 +302,59 @@ impl Store {
             .collect()
     }
 
-    /// A published version's file in `format` (a code such as "docx"), byte for byte.
+    /// A published version's file in `format` (a code such as "docx"), byte for byte,
+    /// written chunk by chunk into `out`. Returns whether there is such a file.
     pub async fn publication_file(
         &self,
         round: RoundId,
         number: i64,
         format: &str,
-    ) -> Result<Option<Vec<u8>>> {
-        Ok(sqlx::query_scalar(
-            "SELECT bytes FROM publication_files
-             WHERE round_id = $1 AND number = $2 AND format = $3",
+        out: &mut (dyn std::io::Write + Send),
+    ) -> Result<bool> {
+        let chunks: Option<i64> = sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM publication_chunks c
+                     WHERE c.round_id = f.round_id AND c.number = f.number
+                       AND c.format = f.format)
+             FROM publication_files f
+             WHERE f.round_id = $1 AND f.number = $2 AND f.format = $3",
         )
         .bind(round.0)
         .bind(number)
         .bind(format)
         .fetch_optional(&self.read)
-        .await?)
+        .await?;
+        let Some(chunks) = chunks else {
+            return Ok(false);
+        };
+        for seq in 0..chunks {
+            let bytes: Vec<u8> = sqlx::query_scalar(
+                "SELECT bytes FROM publication_chunks
+                 WHERE round_id = $1 AND number = $2 AND format = $3 AND seq = $4",
+            )
+            .bind(round.0)
+            .bind(number)
+            .bind(format)
+            .bind(seq)
+            .fetch_one(&self.read)
+            .await?;
+            out.write_all(&bytes).map_err(StoreError::File)?;
+        }
+        Ok(true)
     }
+}
+
+/// How much of a published file one row holds.
+pub const CHUNK: usize = 4 << 20;
+
+/// Reads from `file` until `buf` is full or the file ends; returns how much was read.
+fn fill(file: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
+    use std::io::Read;
+    let mut filled = 0;
+    while filled < buf.len() {
+        match file.read(&mut buf[filled..])? {
+            0 => break,
+            n => filled += n,
+        }
+    }
+    Ok(filled)
 }

@@ -49,7 +49,7 @@ use tertial_domain::{NewAuditEntry, Timestamp};
 pub use audit::{AuditFilter, AuditRecord};
 pub use bulk::{BulkAnswer, BulkBody, BulkLoad, BulkReport, BulkReview, BulkSubmission, BulkUser};
 pub use compare::RoundSubmission;
-pub use compiled::{CompileRow, LatestSubmission};
+pub use compiled::{CHUNK, CompileRow, LatestSubmission};
 pub use editing::{Edit, EditableQuestion};
 pub use outbox::{ClaimedMail, MailRecord, PendingReporter};
 pub use people::{BodyListing, InOpenRound, NewInvitation, Person};
@@ -94,6 +94,9 @@ pub enum StoreError {
     Duplicate(&'static str),
     #[error("the store is closed")]
     Closed,
+    /// A file being stored or read back (a published file) failed on this machine's disk.
+    #[error("file error")]
+    File(#[source] std::io::Error),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -2003,3 +2003,78 @@ fn empty_content() -> tertial_domain::SubmittedContent {
         other_information: String::new(),
     }
 }
+
+// ---- Published files ----
+
+/// A published file larger than a chunk is stored in several rows and read back byte for
+/// byte; a file of no bytes too; an unknown file is none; published files cannot be changed.
+async fn published_files_come_back_byte_for_byte(store: Store, url: String) {
+    use std::io::Write;
+    let w = world(&store).await;
+    let coordinator = coordinator_of(a_coordinator(&store).await);
+    let access = coordinator.compile_access(w.round).expect("compiles");
+    // Two and a half chunks of bytes that differ from place to place.
+    let big: Vec<u8> = (0..tertial_store::CHUNK * 5 / 2)
+        .map(|i| (i % 251) as u8)
+        .collect();
+    let mut pdf = tempfile::tempfile().expect("temp");
+    pdf.write_all(&big).expect("write");
+    let mut files = vec![("pdf", pdf), ("md", tempfile::tempfile().expect("temp"))];
+    for (_, file) in &mut files {
+        std::io::Seek::rewind(file).expect("rewind");
+    }
+    let entry = |number: i64| {
+        NewAuditEntry::new(
+            Some(coordinator.id),
+            tertial_domain::AuditAction::CompilationPublished,
+            AuditSubject::Round(w.round),
+        )
+        .with_detail(format!("publication={number}"))
+    };
+    let number = store
+        .publish(&access, "Näringslivsrapport", &mut files, &entry, now())
+        .await
+        .expect("publish");
+    assert_eq!(number, 1);
+    let mut read = Vec::new();
+    assert!(
+        store
+            .publication_file(w.round, 1, "pdf", &mut read)
+            .await
+            .expect("read")
+    );
+    assert!(
+        read == big,
+        "the same bytes ({} of {})",
+        read.len(),
+        big.len()
+    );
+    let mut empty = Vec::new();
+    assert!(
+        store
+            .publication_file(w.round, 1, "md", &mut empty)
+            .await
+            .expect("read")
+    );
+    assert!(empty.is_empty());
+    assert!(
+        !store
+            .publication_file(w.round, 1, "docx", &mut Vec::new())
+            .await
+            .expect("read"),
+        "never published in Word"
+    );
+    let pool = AnyPool::connect(&url).await.expect("connect");
+    for statement in [
+        "UPDATE publication_chunks SET bytes = bytes",
+        "DELETE FROM publication_chunks",
+        "DELETE FROM publication_files",
+    ] {
+        assert!(
+            sqlx::query(statement).execute(&pool).await.is_err(),
+            "{statement} was allowed"
+        );
+    }
+    pool.close().await;
+}
+conformance!(publications, published_files_come_back_byte_for_byte);

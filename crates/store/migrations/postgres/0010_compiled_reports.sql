@@ -30,13 +30,25 @@ CREATE TABLE publications (
     PRIMARY KEY (round_id, number)
 );
 
+-- A published file is kept in chunks of a few MiB: a national report's PDF runs to hundreds
+-- of MB, more than one value should hold, and publishing then never holds a file in memory.
 CREATE TABLE publication_files (
     round_id BIGINT NOT NULL,
     number   BIGINT NOT NULL,
     format   TEXT   NOT NULL CHECK (format IN ('docx', 'pdf', 'xlsx', 'md', 'json')),
-    bytes    BYTEA  NOT NULL,
+    size     BIGINT NOT NULL,
     PRIMARY KEY (round_id, number, format),
     FOREIGN KEY (round_id, number) REFERENCES publications (round_id, number)
+);
+
+CREATE TABLE publication_chunks (
+    round_id BIGINT NOT NULL,
+    number   BIGINT NOT NULL,
+    format   TEXT   NOT NULL,
+    seq      BIGINT NOT NULL,
+    bytes    BYTEA  NOT NULL,
+    PRIMARY KEY (round_id, number, format, seq),
+    FOREIGN KEY (round_id, number, format) REFERENCES publication_files (round_id, number, format)
 );
 
 CREATE TRIGGER summaries_append_only BEFORE UPDATE OR DELETE ON summaries
@@ -44,4 +56,6 @@ CREATE TRIGGER summaries_append_only BEFORE UPDATE OR DELETE ON summaries
 CREATE TRIGGER publications_immutable BEFORE UPDATE OR DELETE ON publications
     FOR EACH ROW EXECUTE FUNCTION tertial_refuse_change();
 CREATE TRIGGER publication_files_immutable BEFORE UPDATE OR DELETE ON publication_files
+    FOR EACH ROW EXECUTE FUNCTION tertial_refuse_change();
+CREATE TRIGGER publication_chunks_immutable BEFORE UPDATE OR DELETE ON publication_chunks
     FOR EACH ROW EXECUTE FUNCTION tertial_refuse_change();

@@ -30,13 +30,25 @@ CREATE TABLE publications (
     PRIMARY KEY (round_id, number)
 ) STRICT;
 
+-- A published file is kept in chunks of a few MiB: a national report's PDF runs to hundreds
+-- of MB, more than one value should hold, and publishing then never holds a file in memory.
 CREATE TABLE publication_files (
     round_id INTEGER NOT NULL,
     number   INTEGER NOT NULL,
     format   TEXT    NOT NULL CHECK (format IN ('docx', 'pdf', 'xlsx', 'md', 'json')),
-    bytes    BLOB    NOT NULL,
+    size     INTEGER NOT NULL,
     PRIMARY KEY (round_id, number, format),
     FOREIGN KEY (round_id, number) REFERENCES publications (round_id, number)
+) STRICT;
+
+CREATE TABLE publication_chunks (
+    round_id INTEGER NOT NULL,
+    number   INTEGER NOT NULL,
+    format   TEXT    NOT NULL,
+    seq      INTEGER NOT NULL,
+    bytes    BLOB    NOT NULL,
+    PRIMARY KEY (round_id, number, format, seq),
+    FOREIGN KEY (round_id, number, format) REFERENCES publication_files (round_id, number, format)
 ) STRICT;
 
 CREATE TRIGGER summaries_no_update BEFORE UPDATE ON summaries
@@ -50,4 +62,8 @@ BEGIN SELECT RAISE(ABORT, 'publications are immutable'); END;
 CREATE TRIGGER publication_files_no_update BEFORE UPDATE ON publication_files
 BEGIN SELECT RAISE(ABORT, 'published files are immutable'); END;
 CREATE TRIGGER publication_files_no_delete BEFORE DELETE ON publication_files
+BEGIN SELECT RAISE(ABORT, 'published files are immutable'); END;
+CREATE TRIGGER publication_chunks_no_update BEFORE UPDATE ON publication_chunks
+BEGIN SELECT RAISE(ABORT, 'published files are immutable'); END;
+CREATE TRIGGER publication_chunks_no_delete BEFORE DELETE ON publication_chunks
 BEGIN SELECT RAISE(ABORT, 'published files are immutable'); END;

@@ -483,7 +483,7 @@ pub async fn publication_file(
         .app
         .publication_file(signed.actor(), id, number, format)
         .await?;
-    Ok(download(file))
+    Ok(streamed(file))
 }
 
 /// A submitted version as a file in any format (`markdown` too, as older links say).
