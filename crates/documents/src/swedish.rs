@@ -13,7 +13,8 @@ pub fn round_name(round: &Round) -> String {
     format!("{period} {}", round.year)
 }
 
-const MONTHS: [&str; 12] = [
+/// The months' names, January first.
+pub const MONTHS: [&str; 12] = [
     "januari",
     "februari",
     "mars",

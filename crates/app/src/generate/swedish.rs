@@ -2,6 +2,8 @@
 //! fragments combined at random (from a seed), in paragraphs and "- " bullet lists, so that
 //! search, comparisons and exports have realistic material to work on.
 
+use tertial_documents::swedish::MONTHS;
+
 /// A deterministic pseudo-random sequence (SplitMix64), made from a seed and the parts
 /// that name what it generates, so the same parts always give the same text whatever order
 /// things are generated in.
@@ -199,21 +201,6 @@ const CHALLENGES: &[&str] = &[
     "ledtiderna i bygglovsprocessen är långa",
     "många lokaler står tomma",
     "företagen efterfrågar snabbare besked",
-];
-
-const MONTHS: [&str; 12] = [
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
 ];
 
 const SENTENCES: &[&str] = &[
