@@ -34,21 +34,11 @@ macro_rules! conformance {
     };
 }
 
-fn question(k: &str, position: u32, kinds: &[BodyKind]) -> Question {
-    Question {
-        key: QuestionKey::parse(k).expect("key"),
-        focus_area: 1,
-        position,
-        text: format!("Fråga {k}"),
-        help: None,
-        applies_to: kinds.to_vec(),
-        bodies: Vec::new(),
-        not_applicable_allowed: true,
-    }
-}
+use super::{audit as entry, question as question_in};
 
-fn entry(action: AuditAction) -> NewAuditEntry {
-    NewAuditEntry::new(None, action, AuditSubject::Rounds)
+/// A question of focus area 1.
+fn question(k: &str, position: u32, kinds: &[BodyKind]) -> Question {
+    question_in(k, 1, position, kinds)
 }
 
 struct World {

@@ -330,7 +330,7 @@ pub async fn return_report(
         answers: answer_comments.into_iter().collect(),
         error: Default::default(),
     };
-    done_or_shown_again(&state, &signed, id, returned, posted).await
+    done_or_shown_again(&state, &signed, id, returned, "atersand", posted).await
 }
 
 /// After a review action: back to the report with its notice, or, when the text was
@@ -339,27 +339,19 @@ async fn done_or_shown_again(
     state: &AppState,
     signed: &Signed,
     id: ReportId,
-    done: tertial_app::Result<()>,
+    outcome: tertial_app::Result<()>,
+    done: &str,
     mut posted: PostedReview,
 ) -> Result<Response, WebError> {
-    let form = posted.form;
-    let error = match done {
-        Ok(()) => return Ok(back(id, if form == "atersand" { form } else { "godkand" })),
-        Err(AppError::ReviewIncomplete(problem)) => (
-            format!("{form}-kommentar"),
-            text::review_problem(problem).to_owned(),
-        ),
-        Err(AppError::InvalidText { field, error }) => {
-            let area = if field == "comment" {
-                format!("{form}-kommentar")
-            } else {
-                format!("kommentar-{field}")
-            };
-            (area, text::invalid_text(&error))
-        }
-        Err(e) => return Err(e.into()),
+    let Err(error) = outcome else {
+        return Ok(back(id, done));
     };
-    posted.error = error;
+    let (field, message) = refused_text(error)?;
+    let area = match field {
+        Some(code) if code != "comment" => format!("kommentar-{code}"),
+        _ => format!("{}-kommentar", posted.form),
+    };
+    posted.error = (area, message);
     let page = state.app.report_page(signed.actor(), id).await?;
     let mut view = super::view::report_view(page, signed, Default::default(), &state.app);
     view.problems_title = text::REVIEW_NOT_DONE;
@@ -387,7 +379,7 @@ pub async fn approve_report(
         comment: comment.to_owned(),
         ..PostedReview::default()
     };
-    done_or_shown_again(&state, &signed, id, approved, posted).await
+    done_or_shown_again(&state, &signed, id, approved, "godkand", posted).await
 }
 
 #[derive(askama::Template)]
@@ -463,13 +455,21 @@ pub async fn ask_to_reopen(
         .app
         .ask_to_reopen(signed.actor(), id, number(&form, "version")?, reason)
         .await;
-    let error = match asked {
-        Ok(()) => return Ok(back(id, "begard")),
-        Err(AppError::ReviewIncomplete(problem)) => text::review_problem(problem).to_owned(),
-        Err(AppError::InvalidText { error, .. }) => text::invalid_text(&error),
-        Err(e) => return Err(e.into()),
+    let Err(error) = asked else {
+        return Ok(back(id, "begard"));
     };
-    reopen_form(&state, &signed, id, reason.to_owned(), Some(error)).await
+    let (_, message) = refused_text(error)?;
+    reopen_form(&state, &signed, id, reason.to_owned(), Some(message)).await
+}
+
+/// A review form's text refused: the field it is in (`None`: the required text is missing)
+/// and why. Any other error is passed on.
+fn refused_text(error: AppError) -> Result<(Option<String>, String), WebError> {
+    match error {
+        AppError::ReviewIncomplete(problem) => Ok((None, text::review_problem(problem).into())),
+        AppError::InvalidText { field, error } => Ok((Some(field), text::invalid_text(&error))),
+        e => Err(e.into()),
+    }
 }
 
 /// The coordinator answers a request to reopen: `request`, `decision` (`bevilja` or
