@@ -155,7 +155,13 @@ fn document(w: &mut impl Write, form: &FormDocument) -> io::Result<()> {
                 "" => question.text.clone(),
                 n => format!("{n} {}", question.text),
             };
-            marked(w, "Heading2", &format!("{BOOKMARK_QUESTION}{number}"), &heading, &mut ids)?;
+            marked(
+                w,
+                "Heading2",
+                &format!("{BOOKMARK_QUESTION}{number}"),
+                &heading,
+                &mut ids,
+            )?;
             if !question.help.trim().is_empty() {
                 let bookmark = format!("{BOOKMARK_HELP}{number}");
                 note(w, &question.help, Some((&bookmark, &mut ids)))?;
@@ -164,7 +170,14 @@ fn document(w: &mut impl Write, form: &FormDocument) -> io::Result<()> {
                 not_applicable(w, number, question, &mut ids)?;
             }
             let alias = format!("Svar {}", question.number);
-            field(w, Field::Text, &format!("tertial:answer:{}", question.key), &alias, &question.answer, &mut ids)?;
+            field(
+                w,
+                Field::Text,
+                &format!("tertial:answer:{}", question.key),
+                &alias,
+                &question.answer,
+                &mut ids,
+            )?;
         }
     }
     paragraph(w, Some("Heading1"), &[CONTACT_HEADING])?;
@@ -177,12 +190,26 @@ fn document(w: &mut impl Write, form: &FormDocument) -> io::Result<()> {
         w.write_all(b"<w:tr><w:tc><w:tcPr><w:tcW w:w=\"2500\" w:type=\"dxa\"/></w:tcPr><w:p><w:r><w:rPr><w:b/></w:rPr>")?;
         text_element(w, label)?;
         w.write_all(b"</w:r></w:p></w:tc><w:tc>")?;
-        field(w, Field::Line, &format!("tertial:{tag}"), label, value, &mut ids)?;
+        field(
+            w,
+            Field::Line,
+            &format!("tertial:{tag}"),
+            label,
+            value,
+            &mut ids,
+        )?;
         w.write_all(b"</w:tc></w:tr>")?;
     }
     w.write_all(b"</w:tbl>")?;
     paragraph(w, Some("Heading1"), &[OTHER_INFORMATION])?;
-    field(w, Field::Text, "tertial:other-information", OTHER_INFORMATION, &form.other_information, &mut ids)?;
+    field(
+        w,
+        Field::Text,
+        "tertial:other-information",
+        OTHER_INFORMATION,
+        &form.other_information,
+        &mut ids,
+    )?;
     w.write_all(DOCUMENT_END.as_bytes())
 }
 
@@ -228,8 +255,15 @@ fn not_applicable(
     question: &FormQuestion,
     ids: &mut impl Iterator<Item = u32>,
 ) -> io::Result<()> {
-    let (bookmark, sdt) = (ids.next().unwrap_or_default(), ids.next().unwrap_or_default());
-    let (checked, glyph) = if question.not_applicable { (1, "☒") } else { (0, "☐") };
+    let (bookmark, sdt) = (
+        ids.next().unwrap_or_default(),
+        ids.next().unwrap_or_default(),
+    );
+    let (checked, glyph) = if question.not_applicable {
+        (1, "☒")
+    } else {
+        (0, "☐")
+    };
     write!(
         w,
         "<w:p><w:bookmarkStart w:id=\"{bookmark}\" w:name=\"{BOOKMARK_NOT_APPLICABLE}{number}\"/>\
@@ -263,7 +297,11 @@ fn field(
     escape(w, alias.trim())?;
     w.write_all(b"\"/><w:tag w:val=\"")?;
     escape(w, tag)?;
-    write!(w, "\"/><w:id w:val=\"{}\"/>", ids.next().unwrap_or_default())?;
+    write!(
+        w,
+        "\"/><w:id w:val=\"{}\"/>",
+        ids.next().unwrap_or_default()
+    )?;
     if empty {
         w.write_all(b"<w:showingPlcHdr/>")?;
     }
@@ -312,11 +350,21 @@ fn core_properties(form: &FormDocument) -> String {
 
 fn custom_properties(form: &FormDocument) -> String {
     let mut properties = vec![
-        (PROPERTY_FOLLOW_UP.to_owned(), form.identity.follow_up_id.to_string()),
-        (PROPERTY_ROUND.to_owned(), form.identity.round_id.to_string()),
+        (
+            PROPERTY_FOLLOW_UP.to_owned(),
+            form.identity.follow_up_id.to_string(),
+        ),
+        (
+            PROPERTY_ROUND.to_owned(),
+            form.identity.round_id.to_string(),
+        ),
         (PROPERTY_BODY.to_owned(), form.identity.body_id.to_string()),
     ];
-    let keys = form.sections.iter().flat_map(|s| &s.questions).map(|q| &q.key);
+    let keys = form
+        .sections
+        .iter()
+        .flat_map(|s| &s.questions)
+        .map(|q| &q.key);
     for (i, key) in keys.enumerate() {
         properties.push((format!("{PROPERTY_QUESTION}{}", i + 1), key.clone()));
     }

@@ -72,13 +72,21 @@ fn label(text: &str) -> Option<(Label, &str)> {
         Some((head, value)) => (head, value.trim()),
         None => (text, ""),
     };
-    let head = head.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let head = head
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
     let label = match head.as_str() {
         "kontaktperson" | "kontaktperson för eventuella frågor" | "namn" => Label::Name,
         "telefon" | "telefonnummer" | "tel" | "tel." => Label::Phone,
         "e-post" | "epost" | "e-postadress" | "e-mail" | "mejl" => Label::Email,
-        "nämnd" | "nämnd/bolagsstyrelse" | "nämnd/bolag" | "nämnd eller bolagsstyrelse"
-        | "nämnd eller bolag" | "bolagsstyrelse" => Label::Body,
+        "nämnd"
+        | "nämnd/bolagsstyrelse"
+        | "nämnd/bolag"
+        | "nämnd eller bolagsstyrelse"
+        | "nämnd eller bolag"
+        | "bolagsstyrelse" => Label::Body,
         "övriga upplysningar" | "övrigt" => Label::Other,
         "kontaktuppgifter" => Label::Contact,
         _ => return None,
@@ -115,7 +123,13 @@ pub fn extract(
     let wrapped = source != Source::OwnExport && hard_wrapped(&doc.units, &texts);
     let mut roles: Vec<Role> = texts
         .iter()
-        .map(|t| if t.trim().is_empty() { Role::Empty } else { Role::Content })
+        .map(|t| {
+            if t.trim().is_empty() {
+                Role::Empty
+            } else {
+                Role::Content
+            }
+        })
         .collect();
     let mut matched: Vec<Option<Match>> = vec![None; questions.len()];
     tagged(doc, questions, &mut roles, &mut matched);
@@ -244,7 +258,11 @@ pub fn extract(
         .into_iter()
         .map(|(question, units)| {
             let answer = text_of(&units);
-            if answer.is_empty() { question } else { format!("{question}\n\n{answer}") }
+            if answer.is_empty() {
+                question
+            } else {
+                format!("{question}\n\n{answer}")
+            }
         })
         .collect();
     if form.body_name.as_deref() == Some("") {
@@ -298,9 +316,15 @@ fn tagged(
     roles: &mut [Role],
     matched: &mut [Option<Match>],
 ) {
-    let index: HashMap<&str, usize> = questions.iter().enumerate().map(|(i, q)| (q.key, i)).collect();
+    let index: HashMap<&str, usize> = questions
+        .iter()
+        .enumerate()
+        .map(|(i, q)| (q.key, i))
+        .collect();
     let question_of = |number: &str| {
-        let key = doc.properties.get(&format!("{PROPERTY_QUESTION}{number}"))?;
+        let key = doc
+            .properties
+            .get(&format!("{PROPERTY_QUESTION}{number}"))?;
         index.get(key.as_str()).copied()
     };
     for (i, unit) in doc.units.iter().enumerate() {
@@ -389,10 +413,17 @@ fn by_text(
         matched[q] = Some(if score == 100 {
             Match::Exact
         } else {
-            let found = texts[i..i + span].iter().map(|t| t.trim()).collect::<Vec<_>>();
+            let found = texts[i..i + span]
+                .iter()
+                .map(|t| t.trim())
+                .collect::<Vec<_>>();
             Match::Similar {
                 percent: score,
-                found: found.join(" ").split_whitespace().collect::<Vec<_>>().join(" "),
+                found: found
+                    .join(" ")
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" "),
             }
         });
         open[q] = false;
@@ -406,7 +437,10 @@ fn focus_area(texts: &[String], i: usize, wrapped: bool) -> bool {
     let text = texts[i].trim();
     let stripped = matching::strip_marker(text);
     let numbered = stripped.len() < text.len() && text.starts_with(|c: char| c.is_ascii_digit());
-    let alone = |j: Option<usize>| j.and_then(|j| texts.get(j)).is_none_or(|t| t.trim().is_empty());
+    let alone = |j: Option<usize>| {
+        j.and_then(|j| texts.get(j))
+            .is_none_or(|t| t.trim().is_empty())
+    };
     numbered
         && stripped.split_whitespace().count() <= 12
         && !text.ends_with(['.', '?', '!', ':', ';', ','])
@@ -469,7 +503,9 @@ fn not_applicable_phrase(text: &str) -> Option<String> {
             .then_some(after)
     })?;
     // Anything but punctuation after the phrase is justification ("N/A. Inga sådana områden").
-    let justification = after.trim_start_matches(['.', ',', ':', ';', '–', '-', '!']).trim();
+    let justification = after
+        .trim_start_matches(['.', ',', ':', ';', '–', '-', '!'])
+        .trim();
     if !justification.is_empty() && !after.starts_with(['.', ',', ':', ';', '–', '-', '!']) {
         return None;
     }
@@ -485,13 +521,23 @@ fn not_applicable_phrase(text: &str) -> Option<String> {
 /// Units as typed text: paragraphs separated by a blank line, list items as "- " lines. In
 /// wrapped text a paragraph's lines are joined (but for a line that ends a sentence well
 /// short of the width, and numbered lines); spaces are collapsed when `collapse`.
-fn typed_text(doc: &Document, texts: &[String], units: &[usize], wrapped: bool, collapse: bool) -> String {
+fn typed_text(
+    doc: &Document,
+    texts: &[String],
+    units: &[usize],
+    wrapped: bool,
+    collapse: bool,
+) -> String {
     #[derive(PartialEq)]
     enum Kind {
         Paragraph,
         List,
     }
-    let width = units.iter().map(|&i| texts[i].trim().chars().count()).max().unwrap_or(0);
+    let width = units
+        .iter()
+        .map(|&i| texts[i].trim().chars().count())
+        .max()
+        .unwrap_or(0);
     let mut blocks: Vec<(Kind, Vec<String>)> = Vec::new();
     let mut gap = true;
     for &i in units {
@@ -556,7 +602,11 @@ fn typed_text(doc: &Document, texts: &[String], units: &[usize], wrapped: bool, 
         .iter()
         .map(|(kind, lines)| match kind {
             Kind::Paragraph => lines.join("\n"),
-            Kind::List => lines.iter().map(|l| format!("- {l}")).collect::<Vec<_>>().join("\n"),
+            Kind::List => lines
+                .iter()
+                .map(|l| format!("- {l}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
         })
         .collect::<Vec<_>>()
         .join("\n\n")

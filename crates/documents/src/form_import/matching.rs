@@ -68,7 +68,8 @@ pub fn strip_marker(text: &str) -> &str {
     let groups_short = number.split('.').all(|g| g.len() <= 2);
     if number.starts_with(|c: char| c.is_ascii_digit())
         && groups_short
-        && (number.contains('.') && after.starts_with(char::is_whitespace) || after.starts_with(')'))
+        && (number.contains('.') && after.starts_with(char::is_whitespace)
+            || after.starts_with(')'))
     {
         return after.trim_start_matches(')').trim_start();
     }
@@ -77,7 +78,9 @@ pub fn strip_marker(text: &str) -> &str {
         (Some((_, l)), Some((i, ')')), Some((_, s))) if l.is_alphabetic() && s.is_whitespace() => {
             rest[i + 1..].trim_start()
         }
-        (Some((_, '(')), Some((_, l)), Some((i, ')'))) if l.is_alphabetic() => rest[i + 1..].trim_start(),
+        (Some((_, '(')), Some((_, l)), Some((i, ')'))) if l.is_alphabetic() => {
+            rest[i + 1..].trim_start()
+        }
         _ => rest,
     }
 }
@@ -178,12 +181,14 @@ mod tests {
 
     #[test]
     fn words_leave_out_numbering_bullets_and_punctuation() {
-        assert_eq!(words("1.2  Beskriv nämndens\n arbete med ”Växla upp”?"), [
-            "beskriv", "nämndens", "arbete", "med", "växla", "upp"
-        ]);
-        assert_eq!(words("a) Stockholm Business Region AB:s roll"), [
-            "stockholm", "business", "region", "abs", "roll"
-        ]);
+        assert_eq!(
+            words("1.2  Beskriv nämndens\n arbete med ”Växla upp”?"),
+            ["beskriv", "nämndens", "arbete", "med", "växla", "upp"]
+        );
+        assert_eq!(
+            words("a) Stockholm Business Region AB:s roll"),
+            ["stockholm", "business", "region", "abs", "roll"]
+        );
         assert_eq!(words("• 3. Tre"), ["tre"]);
         assert_eq!(words("2022 var året"), ["2022", "var", "året"]);
         assert_eq!(words("2040. Detta"), ["2040", "detta"]);

@@ -148,7 +148,11 @@ pub fn read_form(
                     .units
                     .iter()
                     .any(|u| u.bookmarks.iter().any(|b| b.starts_with(BOOKMARK_QUESTION)));
-            let source = if own { Source::OwnExport } else { Source::WordTemplate };
+            let source = if own {
+                Source::OwnExport
+            } else {
+                Source::WordTemplate
+            };
             (document, source)
         }
         package::Kind::Text(text) => (text::document(&text), Source::PlainText),
@@ -156,7 +160,11 @@ pub fn read_form(
     let mut form = layout::extract(&document, questions, source)?;
     if source == Source::OwnExport {
         let id = |name: &str| document.properties.get(name)?.parse().ok();
-        form.identity = match (id(PROPERTY_FOLLOW_UP), id(PROPERTY_ROUND), id(PROPERTY_BODY)) {
+        form.identity = match (
+            id(PROPERTY_FOLLOW_UP),
+            id(PROPERTY_ROUND),
+            id(PROPERTY_BODY),
+        ) {
             (Some(follow_up_id), Some(round_id), Some(body_id)) => Some(FormIdentity {
                 follow_up_id,
                 round_id,

@@ -36,7 +36,10 @@ pub fn sniff(bytes: &[u8], file_name: &str) -> Result<Kind, ImportError> {
     if bytes.starts_with(&OLE_SIGNATURE) {
         // An encrypted .docx is an OLE compound file holding "EncryptionInfo" (its
         // directory's names are UTF-16); without it the file is an old .doc.
-        let name: Vec<u8> = "EncryptionInfo".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let name: Vec<u8> = "EncryptionInfo"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
         return Err(if bytes.windows(name.len()).any(|w| w == name) {
             ImportError::Encrypted
         } else {
@@ -66,13 +69,16 @@ pub fn open_docx(bytes: &[u8], file_name: &str) -> Result<Document, ImportError>
     let lower = file_name.to_lowercase();
     if lower.ends_with(".docm")
         || lower.ends_with(".dotm")
-        || names.iter().any(|n| n.to_lowercase().ends_with("vbaproject.bin"))
+        || names
+            .iter()
+            .any(|n| n.to_lowercase().ends_with("vbaproject.bin"))
     {
         return Err(ImportError::Macros);
     }
     let content_types = with_part(&mut zip, "[Content_Types].xml", |r| {
         let mut text = String::new();
-        r.read_to_string(&mut text).map_err(|_| ImportError::BrokenXml)?;
+        r.read_to_string(&mut text)
+            .map_err(|_| ImportError::BrokenXml)?;
         Ok(text)
     })?
     .ok_or(ImportError::NotWordFile)?;
@@ -82,7 +88,11 @@ pub fn open_docx(bytes: &[u8], file_name: &str) -> Result<Document, ImportError>
     let numbering = with_part(&mut zip, "word/numbering.xml", wordml::numbering)?;
     let properties = with_part(&mut zip, "docProps/custom.xml", wordml::custom_properties)?;
     with_part(&mut zip, "word/document.xml", |r| {
-        wordml::document(r, &numbering.unwrap_or_default(), properties.unwrap_or_default())
+        wordml::document(
+            r,
+            &numbering.unwrap_or_default(),
+            properties.unwrap_or_default(),
+        )
     })?
     .ok_or(ImportError::NotWordFile)
 }

@@ -91,7 +91,10 @@ mod tests {
         assert_eq!(decode(b"\xEF\xBB\xBFN\xC3\xA4mnd"), Ok("Nämnd".into()));
         assert_eq!(decode(b"\xFF\xFEN\0\xE4\0"), Ok("Nä".into()));
         assert_eq!(decode(b"N\xE4mnd \x96 \x95"), Ok("Nämnd – •".into()));
-        assert_eq!(decode(b"\x00\x01\x02\x03binary"), Err(ImportError::NotWordFile));
+        assert_eq!(
+            decode(b"\x00\x01\x02\x03binary"),
+            Err(ImportError::NotWordFile)
+        );
         assert_eq!(decode(b" \n "), Err(ImportError::Empty));
     }
 
@@ -100,7 +103,12 @@ mod tests {
         for line in ["3", " 3 (12) ", "Sida 3 av 12", "- 3 -"] {
             assert!(is_page_number(line), "{line}");
         }
-        for line in ["", "2022 var ett bra år", "1. Följa upp", "08-000 00 00 ring"] {
+        for line in [
+            "",
+            "2022 var ett bra år",
+            "1. Följa upp",
+            "08-000 00 00 ring",
+        ] {
             assert!(!is_page_number(line), "{line}");
         }
     }

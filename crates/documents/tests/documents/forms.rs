@@ -4,7 +4,9 @@
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
-use tertial_documents::form_docx::{FormDocument, FormIdentity, FormQuestion, FormSection, write_form};
+use tertial_documents::form_docx::{
+    FormDocument, FormIdentity, FormQuestion, FormSection, write_form,
+};
 use tertial_documents::form_import::{
     ExpectedQuestion, ImportError, ImportedForm, Match, Source, canonical, read_form,
 };
@@ -15,7 +17,10 @@ const FIXTURE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../../shared/fixtures/uppfoljning-naringsliv-sdn-2022.txt"
 );
-const DEMO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../cli/demo/naringsliv-2022.toml");
+const DEMO: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../cli/demo/naringsliv-2022.toml"
+);
 
 /// The demo's district-committee questions (key, text) and Skärholmen's T1 answers.
 struct Demo {
@@ -62,7 +67,10 @@ fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn answer<'a>(form: &'a ImportedForm, key: &str) -> &'a tertial_documents::form_import::ImportedAnswer {
+fn answer<'a>(
+    form: &'a ImportedForm,
+    key: &str,
+) -> &'a tertial_documents::form_import::ImportedAnswer {
     form.answers
         .iter()
         .find(|a| a.key == key)
@@ -86,7 +94,10 @@ fn assert_is_the_fixture(form: &ImportedForm, demo: &Demo) {
     }
     assert_eq!(form.contact_name.as_deref(), Some("Kontaktperson Exempel"));
     assert_eq!(form.contact_phone.as_deref(), Some("08-000 00 00"));
-    assert_eq!(form.contact_email.as_deref(), Some("kontaktperson@example.se"));
+    assert_eq!(
+        form.contact_email.as_deref(),
+        Some("kontaktperson@example.se")
+    );
     assert_eq!(form.other_information.as_deref(), Some(""));
     assert_eq!(form.body_name.as_deref(), Some("Stadsdelsnämnderna"));
     assert!(form.unmatched.is_empty(), "{:?}", form.unmatched);
@@ -94,9 +105,18 @@ fn assert_is_the_fixture(form: &ImportedForm, demo: &Demo) {
     let vaxla = &answer(form, "vaxla-upp-stockholm").text;
     assert!(vaxla.contains("\n\n- …\n- …\n- …\n\n"), "{vaxla}");
     assert!(vaxla.starts_with("Stadsdelsförvaltningen ser Växla upp som ett övergripande uppdrag att intensifiera ett samordnat arbete"), "{vaxla}");
-    assert!(vaxla.contains("budget och Vision 2040. Detta i syfte"), "{vaxla}");
-    assert!(vaxla.ends_with(":\n1. Följa upp att arbetet bedrivs enligt plan, mot de gemensamma målen.\n2. Säkerställa att arbetet bedrivs samordnat."), "{vaxla}");
-    assert_eq!(answer(form, "samverkan-lokalt-naringsliv").text.matches("\n").count(), 2);
+    assert!(
+        vaxla.contains("budget och Vision 2040. Detta i syfte"),
+        "{vaxla}"
+    );
+    assert!(vaxla.ends_with("i syfte att:\n\n1. Följa upp att arbetet bedrivs enligt plan, mot de gemensamma målen.\n2. Säkerställa att arbetet bedrivs samordnat."), "{vaxla}");
+    assert_eq!(
+        answer(form, "samverkan-lokalt-naringsliv")
+            .text
+            .matches("\n")
+            .count(),
+        2
+    );
 }
 
 #[test]
@@ -108,6 +128,15 @@ fn the_old_templates_text_imports_every_answer_in_its_place() {
     assert_eq!(form.identity, None);
     eprintln!("{form:#?}");
     assert_is_the_fixture(&form, &demo);
-    let exact = form.answers.iter().filter(|a| a.matched == Match::Exact).count();
-    assert_eq!(exact, 8, "{:?}", form.answers.iter().map(|a| &a.matched).collect::<Vec<_>>());
+    let exact = form
+        .answers
+        .iter()
+        .filter(|a| a.matched == Match::Exact)
+        .count();
+    assert_eq!(
+        exact,
+        8,
+        "{:?}",
+        form.answers.iter().map(|a| &a.matched).collect::<Vec<_>>()
+    );
 }
