@@ -386,10 +386,10 @@ fn by_text(
             if words.len() > max_words {
                 break;
             }
-            if let Some((q, score)) = index.best(&words, open) {
-                if best.is_none_or(|(_, s, _)| score > s) {
-                    best = Some((q, score, k));
-                }
+            if let Some((q, score)) = index.best(&words, open)
+                && best.is_none_or(|(_, s, _)| score > s)
+            {
+                best = Some((q, score, k));
             }
         }
         best
@@ -475,10 +475,10 @@ fn unknown_question(texts: &[String], i: usize, wrapped: bool) -> Option<usize> 
 /// A label's value: after its colon, else the next unit with text (unless that is a label
 /// or heading itself), which is then taken.
 fn field_value(texts: &[String], roles: &mut [Role], i: usize) -> String {
-    if let Some((_, inline)) = label(texts[i].trim()) {
-        if !inline.is_empty() {
-            return inline.to_owned();
-        }
+    if let Some((_, inline)) = label(texts[i].trim())
+        && !inline.is_empty()
+    {
+        return inline.to_owned();
     }
     let next = (i + 1..texts.len()).find(|&j| roles[j] != Role::Empty);
     match next {
