@@ -295,6 +295,7 @@ fn hard_wrapped(units: &[Unit], texts: &[String]) -> bool {
     }
     lengths.sort_unstable();
     let p90 = lengths[lengths.len() * 9 / 10];
+    // A line that breaks off mid-sentence and goes on in lower case on the next one.
     let running_on = texts
         .windows(2)
         .zip(units)
@@ -302,11 +303,11 @@ fn hard_wrapped(units: &[Unit], texts: &[String]) -> bool {
             let this = pair[0].trim_end();
             unit.list.is_none()
                 && !this.is_empty()
-                && !pair[1].trim().is_empty()
                 && !this.ends_with(['.', '!', '?', ':'])
+                && pair[1].trim_start().starts_with(char::is_lowercase)
         })
         .count();
-    (30..=120).contains(&p90) && running_on * 10 > lengths.len() * 3
+    (30..=120).contains(&p90) && running_on * 4 > lengths.len()
 }
 
 /// Headings found by our own export's bookmarks, and the units around them.

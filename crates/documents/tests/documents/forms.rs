@@ -445,7 +445,7 @@ fn malformed_files_are_refused_each_with_its_own_message() {
     encrypted.extend("EncryptionInfo".encode_utf16().flat_map(u16::to_le_bytes));
     let bomb = zip_of(&[
         ("[Content_Types].xml", CONTENT_TYPES),
-        ("word/document.xml", &vec![b' '; 80 * 1024 * 1024]),
+        ("word/document.xml", &vec![b' '; 12 * 1024 * 1024]),
     ]);
     let deep = format!(
         "<w:document xmlns:w=\"w\">{}</w:document>",
@@ -527,4 +527,136 @@ fn malformed_files_are_refused_each_with_its_own_message() {
         messages.insert(message);
     }
     assert_eq!(messages.len(), 9, "each error its own message");
+}
+
+/// A Word file in the old template's style: questions as bold paragraphs, answers in
+/// content controls (Word's placeholder where empty) or as plain paragraphs, real bullet
+/// lists, "N/A", the contact in a table, a page break.
+fn template_docx(questions: &[(String, String)]) -> Vec<u8> {
+    fn p(text: &str) -> String {
+        format!("<w:p><w:r><w:t xml:space=\"preserve\">{text}</w:t></w:r></w:p>")
+    }
+    fn bold(text: &str) -> String {
+        format!(
+            "<w:p><w:r><w:rPr><w:b/></w:rPr><w:t xml:space=\"preserve\">{text}</w:t></w:r></w:p>"
+        )
+    }
+    fn bullet(text: &str) -> String {
+        format!(
+            "<w:p><w:pPr><w:pStyle w:val=\"Liststycke\"/><w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"7\"/></w:numPr></w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>"
+        )
+    }
+    fn control(content: &str) -> String {
+        format!(
+            "<w:sdt><w:sdtPr><w:id w:val=\"1\"/></w:sdtPr><w:sdtContent>{content}</w:sdtContent></w:sdt>"
+        )
+    }
+    fn row(label: &str, value: &str) -> String {
+        format!(
+            "<w:tr><w:tc>{}</w:tc><w:tc>{}</w:tc></w:tr>",
+            p(label),
+            control(&p(value))
+        )
+    }
+    let placeholder = "<w:p><w:sdt><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent><w:r><w:rPr><w:rStyle w:val=\"Platshllartext\"/></w:rPr><w:t>Klicka här för att ange text.</w:t></w:r></w:sdtContent></w:sdt></w:p>";
+    let question = |i: usize| bold(&questions[i].1.replace('”', "&quot;"));
+    let body = [
+        p("UPPFÖLJNINGSRAPPORT NÄRINGSLIV"),
+        p("För att nå resultat och sammanhållet kunna kommunicera hur arbetet med att stötta näringslivet fortskrider."),
+        format!("<w:tbl>{}{}{}{}</w:tbl>", row("Nämnd", "Skärholmens stadsdelsnämnd"), row("Kontaktperson", "Eva Ek"), row("Telefon", "08-508 000 00"), row("E-post", "eva.ek@example.se")),
+        p("Beskrivning (mål och syfte)"),
+        p("Besvara följande frågor nedan i textrutorna (klicka här för att ange text)."),
+        bold("1. Stimulera tillväxt och företagsamhet"),
+        question(0),
+        control(&format!("{}{}{}{}", p("Vi träffas varje vecka."), p("Så här:"), bullet("platssamverkan"), bullet("företagarföreningen"))),
+        question(1),
+        p("Arbetet har startat.<w:br/>Mer följer i höst."),
+        "<w:p><w:r><w:br w:type=\"page\"/></w:r></w:p>".into(),
+        bold("2. Förbättra service, tillgänglighet och myndighetsutövning"),
+        question(2),
+        placeholder.into(),
+        question(3),
+        control(&p("N/A")),
+        bold("Övriga upplysningar"),
+        placeholder.into(),
+    ]
+    .concat();
+    let document = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>{body}<w:sectPr/></w:body></w:document>"#
+    );
+    let numbering = r#"<?xml version="1.0" encoding="UTF-8"?><w:numbering xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:abstractNum w:abstractNumId="3"><w:lvl w:ilvl="0"><w:numFmt w:val="bullet"/><w:lvlText w:val=""/></w:lvl></w:abstractNum><w:num w:numId="7"><w:abstractNumId w:val="3"/></w:num></w:numbering>"#;
+    let content_types = r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/numbering.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"/></Types>"#;
+    let rels = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#;
+    let document_rels = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" Target="numbering.xml"/></Relationships>"#;
+    zip_of(&[
+        ("[Content_Types].xml", content_types.as_bytes()),
+        ("_rels/.rels", rels.as_bytes()),
+        ("word/_rels/document.xml.rels", document_rels.as_bytes()),
+        ("word/document.xml", document.as_bytes()),
+        ("word/numbering.xml", numbering.as_bytes()),
+    ])
+}
+
+#[test]
+fn a_word_template_with_content_controls_and_real_lists_imports() {
+    let demo = demo();
+    let questions = &demo.questions[..4];
+    let form =
+        read_form(&template_docx(questions), "mall.docx", &expected(questions)).expect("read");
+    assert_eq!(form.source, Source::WordTemplate);
+    let got: Vec<(&str, &str, bool)> = form
+        .answers
+        .iter()
+        .map(|a| (a.key.as_str(), a.text.as_str(), a.not_applicable))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "samverkan-lokalt-naringsliv",
+                "Vi träffas varje vecka.\n\nSå här:\n\n- platssamverkan\n- företagarföreningen",
+                false
+            ),
+            (
+                "vaxla-upp-stockholm",
+                "Arbetet har startat.\nMer följer i höst.",
+                false
+            ),
+            ("svart-ekonomi-samverkan", "", false),
+            ("renodlade-verksamhetsomraden", "", true),
+        ]
+    );
+    assert!(form.answers.iter().all(|a| a.matched == Match::Exact));
+    assert_eq!(
+        form.body_name.as_deref(),
+        Some("Skärholmens stadsdelsnämnd")
+    );
+    assert_eq!(form.contact_name.as_deref(), Some("Eva Ek"));
+    assert_eq!(form.contact_phone.as_deref(), Some("08-508 000 00"));
+    assert_eq!(form.contact_email.as_deref(), Some("eva.ek@example.se"));
+    assert_eq!(form.other_information.as_deref(), Some(""));
+    assert!(form.unmatched.is_empty(), "{:?}", form.unmatched);
+}
+
+#[test]
+fn the_fixture_opened_in_libreoffice_and_saved_as_word_imports_the_same() {
+    if !have("soffice") {
+        return;
+    }
+    let demo = demo();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("uppfoljning.txt");
+    std::fs::copy(FIXTURE, &path).expect("copy");
+    let docx = soffice(dir.path(), &path, "docx:MS Word 2007 XML", "docx");
+    let bytes = std::fs::read(&docx).expect("docx");
+    let form = read_form(&bytes, "uppfoljning.docx", &expected(&demo.questions)).expect("read");
+    assert_eq!(form.source, Source::WordTemplate);
+    assert_is_the_fixture(&form, &demo);
+    let text = read_form(
+        &std::fs::read(FIXTURE).expect("fixture"),
+        "u.txt",
+        &expected(&demo.questions),
+    )
+    .expect("read");
+    assert_eq!(form.answers, text.answers);
 }
