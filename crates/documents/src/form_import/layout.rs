@@ -491,33 +491,35 @@ fn field_value(texts: &[String], roles: &mut [Role], i: usize) -> String {
     }
 }
 
-/// "Ej aktuellt" (or the like) at the start of an answer: the justification that follows it.
+/// "Ej aktuellt" (or the like) at the start of an answer: the justification that follows it
+/// (after punctuation, or in the paragraphs below), if any.
 fn not_applicable_phrase(text: &str) -> Option<String> {
     let (first, rest) = match text.split_once('\n') {
-        Some((first, rest)) => (first, rest.trim_start_matches('\n')),
-        None => (text, ""),
+        Some((first, rest)) => (first.trim(), rest.trim_start_matches('\n')),
+        None => (text.trim(), ""),
     };
-    let lower = first.trim().to_lowercase();
     let after = NOT_APPLICABLE.iter().find_map(|phrase| {
-        let after = lower.strip_prefix(phrase)?;
-        (after.is_empty() || after.starts_with(['.', ',', ':', ';', ' ', '–', '-', '!']))
+        let end = first
+            .char_indices()
+            .nth(phrase.chars().count())
+            .map_or(first.len(), |(i, _)| i);
+        let (head, after) = first.split_at(end);
+        (head.to_lowercase() == *phrase && (after.is_empty() || after.starts_with(SEPARATORS)))
             .then_some(after)
     })?;
-    // Anything but punctuation after the phrase is justification ("N/A. Inga sådana områden").
-    let justification = after
-        .trim_start_matches(['.', ',', ':', ';', '–', '-', '!'])
-        .trim();
-    if !justification.is_empty() && !after.starts_with(['.', ',', ':', ';', '–', '-', '!']) {
+    let own = after.trim_start_matches(SEPARATORS).trim();
+    // "Ej aktuellt för oss" is a sentence, not the choice.
+    if !own.is_empty() && after.starts_with(' ') && !after.trim_start().starts_with(SEPARATORS) {
         return None;
     }
-    let start = first.trim().len() - justification.len();
-    let own = first.trim()[start..].trim();
     Some(match (own.is_empty(), rest.is_empty()) {
         (true, _) => rest.to_owned(),
         (false, true) => own.to_owned(),
         (false, false) => format!("{own}\n\n{rest}"),
     })
 }
+
+const SEPARATORS: [char; 8] = ['.', ',', ':', ';', '–', '-', '!', ' '];
 
 /// Units as typed text: paragraphs separated by a blank line, list items as "- " lines. In
 /// wrapped text a paragraph's lines are joined (but for a line that ends a sentence well
@@ -611,4 +613,39 @@ fn typed_text(
         })
         .collect::<Vec<_>>()
         .join("\n\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn not_applicable_and_its_justification() {
+        let na = |text: &str| not_applicable_phrase(text);
+        assert_eq!(na("N/A"), Some(String::new()));
+        assert_eq!(na("Ej aktuellt."), Some(String::new()));
+        assert_eq!(na("ej aktuella"), Some(String::new()));
+        assert_eq!(na("Inte aktuellt – se ovan"), Some("se ovan".into()));
+        assert_eq!(
+            na("N/A. Inga sådana områden\n\nMer."),
+            Some("Inga sådana områden\n\nMer.".into())
+        );
+        assert_eq!(
+            na("Ej aktuellt\n\nNämnden har inget sådant uppdrag."),
+            Some("Nämnden har inget sådant uppdrag.".into())
+        );
+        assert_eq!(na("Ej aktuellt för oss i år, men nästa år."), None);
+        assert_eq!(na("Nationellt arbete"), None);
+        assert_eq!(na("İİ"), None);
+    }
+
+    #[test]
+    fn bullets_are_glyphs_followed_by_text() {
+        assert_eq!(bullet("• en"), Some("en"));
+        assert_eq!(bullet("\u{f0b7}\ttvå"), Some("två"));
+        assert_eq!(bullet("- tre"), Some("tre"));
+        assert_eq!(bullet("o fyra"), Some("fyra"));
+        assert_eq!(bullet("och fem"), None);
+        assert_eq!(bullet("-1 grad"), None);
+    }
 }
