@@ -87,7 +87,7 @@ fn label(text: &str) -> Option<(Label, &str)> {
         | "nämnd eller bolagsstyrelse"
         | "nämnd eller bolag"
         | "bolagsstyrelse" => Label::Body,
-        "övriga upplysningar" | "övrigt" => Label::Other,
+        "övriga upplysningar" => Label::Other,
         "kontaktuppgifter" => Label::Contact,
         _ => return None,
     };
@@ -137,14 +137,22 @@ pub fn extract(
     if matched.iter().all(Option::is_none) {
         return Err(ImportError::NoQuestionsFound);
     }
+    // In our export the labels are headings and the contact table's first column (after
+    // its heading), so an answer's line "Telefon: …" stays the answer's.
+    let own = source == Source::OwnExport;
+    let mut contact_table = false;
     for (i, text) in texts.iter().enumerate() {
         if roles[i] != Role::Content {
             continue;
         }
-        if let Some((l, _)) = label(text.trim()) {
-            roles[i] = Role::Label(l);
-        } else if doc.units[i].heading || focus_area(&texts, i, wrapped) {
-            roles[i] = Role::Boundary;
+        let heading = doc.units[i].heading;
+        match label(text.trim()) {
+            Some((l, _)) if !own || heading || contact_table => {
+                contact_table |= l == Label::Contact;
+                roles[i] = Role::Label(l);
+            }
+            _ if heading || (!own && focus_area(&texts, i, wrapped)) => roles[i] = Role::Boundary,
+            _ => {}
         }
     }
 

@@ -192,7 +192,7 @@ fn form() -> FormDocument {
         "renodlade",
         "2.1",
         "Beskriv arbetet med renodlade verksamhetsområden?",
-        "Inga sådana områden finns i stadsdelen.",
+        "Inga sådana områden finns i stadsdelen.\nTelefon: 08-000 00 00\n\n2. Inte en rubrik",
     );
     third.not_applicable = true;
     FormDocument {
