@@ -208,14 +208,8 @@ pub fn extract(
                 };
                 slot.get_or_insert(value);
             }
-            Role::Empty => match state {
-                State::Answer(q) => answers[q].push(i),
-                State::Other => other.get_or_insert_default().push(i),
-                State::Unmatched => unmatched.last_mut().into_iter().for_each(|u| u.1.push(i)),
-                State::Skip => {}
-            },
-            Role::Content => {
-                let question = (seen_question && source != Source::OwnExport)
+            Role::Empty | Role::Content => {
+                let question = (roles[i] == Role::Content && seen_question && !own)
                     .then(|| unknown_question(&texts, i, wrapped))
                     .flatten();
                 if let Some(span) = question {
@@ -236,8 +230,7 @@ pub fn extract(
         i += 1;
     }
 
-    let collapse = source != Source::OwnExport;
-    let text_of = |units: &[usize]| typed_text(doc, &texts, units, wrapped, collapse);
+    let text_of = |units: &[usize]| typed_text(doc, &texts, units, wrapped, !own);
     for (q, question) in questions.iter().enumerate() {
         let Some(how) = matched[q].take() else {
             continue;
@@ -245,7 +238,7 @@ pub fn extract(
         let mut text = text_of(&answers[q]);
         let ticked = match not_applicable[q] {
             Some(ticked) => ticked,
-            None if source == Source::OwnExport => false,
+            None if own => false,
             None => match not_applicable_phrase(&text) {
                 Some(rest) => {
                     text = rest;

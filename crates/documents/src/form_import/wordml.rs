@@ -72,11 +72,11 @@ fn walk(
             }
             Event::Empty(e) => {
                 on(XmlEvent::Start(&e))?;
-                on(XmlEvent::End(local(e.local_name().as_ref())))?;
+                on(XmlEvent::End(e.local_name().as_ref()))?;
             }
             Event::End(e) => {
                 depth = depth.saturating_sub(1);
-                on(XmlEvent::End(local(e.local_name().as_ref())))?;
+                on(XmlEvent::End(e.local_name().as_ref()))?;
             }
             Event::Text(t) => on(XmlEvent::Text(&t.xml10_content()))?,
             Event::CData(t) => on(XmlEvent::Text(&t.xml_content(XmlVersion::Implicit1_0)))?,
@@ -112,10 +112,6 @@ enum XmlEvent<'a> {
     Text(&'a str),
 }
 
-fn local(name: &str) -> &str {
-    name
-}
-
 /// An attribute's value by its local name (`w:val` is "val").
 fn attribute(e: &BytesStart<'_>, name: &str) -> Option<String> {
     e.attributes()
@@ -135,7 +131,7 @@ pub fn numbering(input: &mut dyn BufRead) -> Result<Numbering, ImportError> {
     let (mut abstract_id, mut level, mut num_id) = (String::new(), String::new(), String::new());
     walk(input, |event| {
         if let XmlEvent::Start(e) = event {
-            match local(e.local_name().as_ref()) {
+            match e.local_name().as_ref() {
                 "abstractNum" => abstract_id = attribute(e, "abstractNumId").unwrap_or_default(),
                 "lvl" => level = attribute(e, "ilvl").unwrap_or_default(),
                 "numFmt" => {
@@ -168,7 +164,7 @@ pub fn custom_properties(input: &mut dyn BufRead) -> Result<HashMap<String, Stri
     let mut current: Option<(String, String)> = None;
     walk(input, |event| {
         match event {
-            XmlEvent::Start(e) if local(e.local_name().as_ref()) == "property" => {
+            XmlEvent::Start(e) if e.local_name().as_ref() == "property" => {
                 current = Some((attribute(e, "name").unwrap_or_default(), String::new()));
             }
             XmlEvent::Text(t) => {
@@ -206,7 +202,7 @@ pub fn document(
         match event {
             XmlEvent::Start(e) => {
                 let local_name = e.local_name();
-                let name = local(local_name.as_ref());
+                let name = local_name.as_ref();
                 if skip > 0 || name == "Fallback" {
                     skip += 1;
                     return Ok(());
