@@ -170,6 +170,8 @@ pub fn extract(
     let mut answers: Vec<Vec<usize>> = vec![Vec::new(); questions.len()];
     let mut not_applicable: Vec<Option<bool>> = vec![None; questions.len()];
     let mut other: Option<Vec<usize>> = None;
+    // "Övriga upplysningar: Inga." has its text on the label's line.
+    let mut other_inline: Option<String> = None;
     let mut unmatched: Vec<(String, Vec<usize>)> = Vec::new();
     #[derive(Clone, Copy)]
     enum State {
@@ -195,6 +197,7 @@ pub fn extract(
             Role::Label(Label::Other) => {
                 state = State::Other;
                 other = Some(Vec::new());
+                other_inline = label(texts[i].trim()).map(|(_, value)| value.to_owned());
             }
             Role::Label(Label::Contact) => state = State::Skip,
             Role::Label(l) => {
@@ -254,7 +257,16 @@ pub fn extract(
             matched: how,
         });
     }
-    form.other_information = other.map(|units| text_of(&units));
+    form.other_information = other.map(|units| {
+        let below = text_of(&units);
+        match other_inline.as_deref() {
+            Some(inline) if !inline.is_empty() && !below.is_empty() => {
+                format!("{inline}\n\n{below}")
+            }
+            Some(inline) if !inline.is_empty() => inline.to_owned(),
+            _ => below,
+        }
+    });
     form.unmatched = unmatched
         .into_iter()
         .map(|(question, units)| {

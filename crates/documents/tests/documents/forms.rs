@@ -379,8 +379,10 @@ fn reworded_numbered_and_wrapped_questions_still_match() {
     let form = read_text(
         "1.1  Beskriv samverkan med det lokala näringslivet inom nämndens geografiska\n   område.\nVi ses varje vecka.\n\n\
          a) Hur samverkar nämnden för att underlätta för närvaron av  kultur i det\noffentliga rummet?\n• konserter\n• utställningar i\nparklekar\n\n\
-         Hur samverkar och utvecklar nämnden arbetet med platssamverkan och platsaktivering på prioriterade platser?\nEj aktuell.\n",
+         Hur samverkar och utvecklar nämnden arbetet med platssamverkan och platsaktivering på prioriterade platser?\nEj aktuell.\n\n\
+         Övriga upplysningar: Inga.\n",
     );
+    assert_eq!(form.other_information.as_deref(), Some("Inga."));
     let [lokalt, kultur, plats] = &form.answers[..] else {
         panic!("{form:#?}")
     };
