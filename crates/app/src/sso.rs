@@ -133,12 +133,15 @@ impl App {
                 .sso_refused(SsoRefusal::ProviderError, &format!("error={error}"))
                 .await);
         }
-        let (Some(state), Some(browser)) = (callback.state.as_deref(), browser_secret) else {
+        let Some(state) = callback.state.as_deref() else {
             return Err(self.sso_refused(SsoRefusal::StateMissing, "").await);
         };
+        // Without the cookie nothing matches, but a replayed state is still told as such.
+        let browser = browser_secret.unwrap_or_default();
+        let browser_hash = browser_secret.map(token_hash).unwrap_or_default();
         let claim = self
             .store
-            .claim_sso_login(&token_hash(state), &token_hash(browser), self.now())
+            .claim_sso_login(&token_hash(state), &browser_hash, self.now())
             .await?;
         let (nonce_hash, next) = match claim {
             SsoLoginClaim::Claimed {
@@ -150,6 +153,9 @@ impl App {
             }
             SsoLoginClaim::Replayed => {
                 return Err(self.sso_refused(SsoRefusal::StateReplayed, "").await);
+            }
+            SsoLoginClaim::ForeignBrowser if browser_secret.is_none() => {
+                return Err(self.sso_refused(SsoRefusal::StateMissing, "").await);
             }
             SsoLoginClaim::ForeignBrowser => {
                 return Err(self.sso_refused(SsoRefusal::StateForeign, "").await);

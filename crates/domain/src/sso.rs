@@ -48,7 +48,7 @@ pub fn role_from_groups(
 ) -> Option<(Role, Vec<String>)> {
     let matched: Vec<&GroupMapping> = mappings
         .iter()
-        .filter(|m| groups.iter().any(|g| *g == m.group))
+        .filter(|m| groups.contains(&m.group))
         .collect();
     let role = matched.iter().map(|m| m.role).max_by_key(|r| rank(*r))?;
     let mut bodies: Vec<String> = matched

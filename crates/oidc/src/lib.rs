@@ -12,6 +12,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use base64::Engine;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Bytes;
+use hyper::{Method, Request, StatusCode, header};
+use hyper_util::client::legacy::Client as HttpClient;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde::Deserialize;
@@ -112,7 +118,7 @@ pub struct IdToken {
 /// The provider as we know it: its discovery document and keys, cached.
 pub struct Client {
     config: Config,
-    http: reqwest::Client,
+    http: HttpClient<hyper_rustls::HttpsConnector<HttpConnector>, Full<Bytes>>,
     metadata: Mutex<Option<(Arc<Metadata>, Instant)>>,
     keys: Mutex<Keys>,
 }
@@ -128,14 +134,24 @@ const METADATA_TTL: Duration = Duration::from_secs(3600);
 
 impl Client {
     pub fn new(config: Config) -> Result<Client, Error> {
-        // rustls's ring provider, as the rest of Tertial uses; already installed is fine.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let http = reqwest::Client::builder()
-            .timeout(config.timeout)
-            .connect_timeout(config.timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| Error::Provider(format!("HTTP client: {e}")))?;
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let builder = hyper_rustls::HttpsConnectorBuilder::new();
+        let builder = match builder.with_provider_and_native_roots(provider.clone()) {
+            Ok(builder) => builder,
+            Err(e) => {
+                // No trusted authorities on this machine: a provider over plain HTTP still
+                // works (tests), one over HTTPS fails with a clear error when asked.
+                tracing::warn!(error = %e, "no trusted certificate authorities found");
+                let tls = rustls::ClientConfig::builder_with_provider(provider)
+                    .with_safe_default_protocol_versions()
+                    .map_err(|e| Error::Provider(format!("TLS: {e}")))?
+                    .with_root_certificates(rustls::RootCertStore::empty())
+                    .with_no_client_auth();
+                hyper_rustls::HttpsConnectorBuilder::new().with_tls_config(tls)
+            }
+        };
+        let connector = builder.https_or_http().enable_http1().build();
+        let http = HttpClient::builder(TokioExecutor::new()).build(connector);
         Ok(Client {
             config,
             http,
@@ -151,7 +167,7 @@ impl Client {
     /// The issuer's origin (`https://idp.example`), which forms may post to: signing out
     /// goes on to the provider.
     pub fn origin(&self) -> Option<String> {
-        let url = reqwest::Url::parse(&self.config.issuer).ok()?;
+        let url = url::Url::parse(&self.config.issuer).ok()?;
         Some(url.origin().ascii_serialization())
     }
 
@@ -224,24 +240,28 @@ impl Client {
             error: Option<String>,
         }
         let metadata = self.metadata().await?;
-        let response = self
-            .http
-            .post(&metadata.token_endpoint)
-            .basic_auth(
-                form_encode(&self.config.client_id),
-                Some(form_encode(&self.config.client_secret)),
-            )
-            .form(&[
-                ("grant_type", "authorization_code"),
-                ("code", code),
-                ("redirect_uri", self.config.redirect_uri.as_str()),
-                ("code_verifier", pkce_verifier),
-            ])
-            .send()
-            .await
-            .map_err(|e| Error::Provider(format!("token endpoint: {e}")))?;
-        let status = response.status();
-        let answer: TokenAnswer = self.read_json(response).await?;
+        let body: String = form_urlencoded::Serializer::new(String::new())
+            .append_pair("grant_type", "authorization_code")
+            .append_pair("code", code)
+            .append_pair("redirect_uri", &self.config.redirect_uri)
+            .append_pair("code_verifier", pkce_verifier)
+            .finish();
+        let credentials = format!(
+            "{}:{}",
+            form_encode(&self.config.client_id),
+            form_encode(&self.config.client_secret)
+        );
+        let basic = base64::engine::general_purpose::STANDARD.encode(credentials);
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri(&metadata.token_endpoint)
+            .header(header::AUTHORIZATION, format!("Basic {basic}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json")
+            .body(Full::new(Bytes::from(body)))
+            .map_err(|e| Error::Provider(format!("token request: {e}")))?;
+        let (status, body) = self.send(request).await?;
+        let answer: TokenAnswer = json(&body)?;
         let id_token = match (status.is_success(), answer.id_token) {
             (true, Some(token)) => token,
             (_, _) => {
@@ -350,45 +370,46 @@ impl Client {
     }
 
     async fn get_json<T: DeserializeOwned>(&self, url: &str) -> Result<T, Error> {
-        let response = self
-            .http
-            .get(url)
-            .send()
-            .await
+        let request = Request::builder()
+            .uri(url)
+            .header(header::ACCEPT, "application/json")
+            .body(Full::default())
             .map_err(|e| Error::Provider(format!("{url}: {e}")))?;
-        if !response.status().is_success() {
-            return Err(Error::Provider(format!(
-                "{url} answered {}",
-                response.status()
-            )));
+        let (status, body) = self.send(request).await?;
+        if !status.is_success() {
+            return Err(Error::Provider(format!("{url} answered {status}")));
         }
-        self.read_json(response).await
+        json(&body)
     }
 
-    /// Reads a JSON answer of at most `max_response_bytes`.
-    async fn read_json<T: DeserializeOwned>(
-        &self,
-        mut response: reqwest::Response,
-    ) -> Result<T, Error> {
+    /// Sends a request and reads its answer, within the timeout and the size bound.
+    async fn send(&self, request: Request<Full<Bytes>>) -> Result<(StatusCode, Bytes), Error> {
+        let url = request.uri().to_string();
         let max = self.config.max_response_bytes;
-        let too_large = || Error::Provider(format!("answer larger than {max} bytes"));
-        if response.content_length().is_some_and(|n| n > max as u64) {
-            return Err(too_large());
-        }
-        let mut body = Vec::new();
-        while let Some(chunk) = response
-            .chunk()
+        let exchange = async {
+            let response = self
+                .http
+                .request(request)
+                .await
+                .map_err(|e| Error::Provider(format!("{url}: {e}")))?;
+            let status = response.status();
+            let body = Limited::new(response.into_body(), max)
+                .collect()
+                .await
+                .map_err(|e| Error::Provider(format!("{url}: reading the answer: {e}")))?
+                .to_bytes();
+            Ok((status, body))
+        };
+        tokio::time::timeout(self.config.timeout, exchange)
             .await
-            .map_err(|e| Error::Provider(format!("reading an answer: {e}")))?
-        {
-            if body.len() + chunk.len() > max {
-                return Err(too_large());
-            }
-            body.extend_from_slice(&chunk);
-        }
-        serde_json::from_slice(&body)
-            .map_err(|e| Error::Provider(format!("unreadable answer: {e}")))
+            .map_err(|_| {
+                Error::Provider(format!("{url}: no answer within {:?}", self.config.timeout))
+            })?
     }
+}
+
+fn json<T: DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
+    serde_json::from_slice(body).map_err(|e| Error::Provider(format!("unreadable answer: {e}")))
 }
 
 impl Keys {
@@ -465,16 +486,13 @@ pub fn pkce_challenge(verifier: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
 }
 
-fn parse_url(url: &str) -> Result<reqwest::Url, Error> {
-    reqwest::Url::parse(url).map_err(|e| Error::Provider(format!("bad URL {url:?}: {e}")))
+fn parse_url(url: &str) -> Result<url::Url, Error> {
+    url::Url::parse(url).map_err(|e| Error::Provider(format!("bad URL {url:?}: {e}")))
 }
 
 /// Client credentials in HTTP Basic are form-encoded first (RFC 6749 2.3.1).
 fn form_encode(s: &str) -> String {
-    reqwest::Url::parse_with_params("x:", &[("v", s)])
-        .ok()
-        .and_then(|u| u.query().map(|q| q.trim_start_matches("v=").to_owned()))
-        .unwrap_or_else(|| s.to_owned())
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
 #[cfg(test)]
@@ -484,7 +502,7 @@ mod tests {
     #[test]
     fn pkce_challenge_is_rfc_7636s_example() {
         assert_eq!(
-            pkce_challenge("dBjftJeZ4CVP-mJ0kD8GAiFA5rx8lh3ZmZbwK6ioHGk"),
+            pkce_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
             "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
         );
     }
