@@ -192,7 +192,9 @@ impl App {
         }
         let groups = strings(token.claims.get(&sso.groups_claim));
         let Some((role, body_names)) = role_from_groups(&groups, &sso.groups) else {
-            let detail = format!("{who} groups={}", groups.join(","));
+            // At most a few of them: some directories send hundreds.
+            let shown: Vec<&str> = groups.iter().take(20).map(String::as_str).collect();
+            let detail = format!("{who} groups={}", shown.join(","));
             return Err(self.sso_refused(SsoRefusal::NoMappedGroup, &detail).await);
         };
         let bodies = self.sso_bodies(&body_names).await?;

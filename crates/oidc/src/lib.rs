@@ -396,7 +396,13 @@ impl Client {
             let body = Limited::new(response.into_body(), max)
                 .collect()
                 .await
-                .map_err(|e| Error::Provider(format!("{url}: reading the answer: {e}")))?
+                .map_err(|e| {
+                    if e.is::<http_body_util::LengthLimitError>() {
+                        Error::Provider(format!("{url}: answer larger than {max} bytes"))
+                    } else {
+                        Error::Provider(format!("{url}: reading the answer: {e}"))
+                    }
+                })?
                 .to_bytes();
             Ok((status, body))
         };

@@ -737,3 +737,30 @@ async fn local_passwords_only_for_the_break_glass_account(backend: Backend) {
     assert_eq!(admin.get("/omgangar").await.status, StatusCode::OK);
 }
 sso_story!(local_passwords_only_for_the_break_glass_account);
+
+/// Tertial reads at most `max_response_bytes` of any answer from the provider: a discovery
+/// document larger than that is refused as the provider failing, on the sign-in page and in
+/// the audit log. (So is a provider that cannot be reached at all.)
+async fn the_providers_answers_are_bounded(backend: Backend) {
+    let Some((app, _idp)) = start(backend, |config, _| config.max_response_bytes = 100).await
+    else {
+        return;
+    };
+    let browser = app.visitor();
+    let refused = browser.get("/logga-in/sso").await;
+    assert_eq!(refused.status, StatusCode::BAD_GATEWAY);
+    assert!(
+        refused.text.contains("svarar inte just nu"),
+        "{}",
+        refused.text
+    );
+    assert!(
+        refusals(&app)
+            .await
+            .iter()
+            .any(|r| r.starts_with("reason=provider_unavailable") && r.contains("larger")),
+        "{:?}",
+        refusals(&app).await
+    );
+}
+sso_story!(the_providers_answers_are_bounded);
