@@ -12,6 +12,7 @@
 // what the token endpoint answers from then on:
 //   normal       as issued
 //   audience     the ID token issued for another client (re-signed with the real key)
+//   issuer       the ID token naming another issuer (re-signed with the real key)
 //   expired      the ID token expired an hour ago (re-signed with the real key)
 //   tamper       one byte of the signature changed
 //   unknown-kid  signed with a key the provider does not publish
@@ -80,6 +81,7 @@ function misbehave(idToken) {
   const now = Math.floor(Date.now() / 1000);
   switch (mode) {
     case 'audience': return signed({ ...payload, aud: 'another-client' }, current);
+    case 'issuer': return signed({ ...payload, iss: 'http://127.0.0.1:1' }, current);
     case 'expired': return signed({ ...payload, iat: now - 7200, exp: now - 3600 }, current);
     case 'tamper': {
       const bytes = Buffer.from(signature, 'base64url');

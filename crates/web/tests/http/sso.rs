@@ -523,6 +523,7 @@ async fn bad_tokens_are_refused_and_create_nothing(backend: Backend) {
     };
     let cases = [
         ("audience", "wrong_audience", "utfärdat för en annan tjänst"),
+        ("issuer", "wrong_issuer", "utfärdat för en annan tjänst"),
         ("expired", "token_expired", "hade gått ut"),
         ("tamper", "bad_signature", "kunde inte kontrolleras"),
         ("unknown-kid", "unknown_key", "kunde inte kontrolleras"),
