@@ -21,7 +21,7 @@ export const ACCOUNTS = {
   reader: 'lasare@example.se',
 };
 
-function freePort() {
+export function freePort() {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
     server.unref();
@@ -60,12 +60,13 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
  * lost server would look to the browser), and `serveAgain()` starts `tertial serve` on the
  * same database and port.
  */
-export async function startDemo({ timeoutMs = 60_000, args = [] } = {}) {
+export async function startDemo({ timeoutMs = 60_000, args = [], port: wantedPort } = {}) {
   const bin = process.env.TERTIAL_BIN
     ? resolve(process.env.TERTIAL_BIN)
     : join(repoRoot, 'target', 'debug', 'tertial');
   const dir = await mkdtemp(join(tmpdir(), 'tertial-e2e-'));
-  const port = await freePort();
+  // `port`: a port chosen beforehand (the single sign-on test registers it at its provider).
+  const port = wantedPort ?? (await freePort());
   const baseURL = `http://127.0.0.1:${port}`;
   // `args`: more flags for the server, such as short session limits.
   const database = ['--bind', `127.0.0.1:${port}`, '--database-url', `sqlite:${join(dir, 'demo.db')}`, ...args];

@@ -43,6 +43,9 @@ impl App {
         client: Option<IpAddr>,
     ) -> Result<(NewSession, String)> {
         let email = email.trim().to_lowercase();
+        if !self.settings.local_passwords.allows(&email) {
+            return Err(AppError::PasswordSignInOff);
+        }
         // Only a plausible address is looked up or logged: the log is append-only, and
         // people do type passwords into the wrong box.
         let plausible = is_valid_email(&email);
@@ -183,7 +186,7 @@ impl App {
 
     /// When a session used now ends: after the idle time, but never later than its lifetime
     /// allows.
-    fn expiry(
+    pub(crate) fn expiry(
         &self,
         created_at: tertial_domain::Timestamp,
         now: tertial_domain::Timestamp,

@@ -12,6 +12,12 @@ pub enum AppError {
     /// Wrong e-mail or password, or an inactive account.
     #[error("wrong e-mail or password")]
     BadCredentials,
+    /// Signing in with a password is turned off for this account (single sign-on only).
+    #[error("password sign-in is off")]
+    PasswordSignInOff,
+    /// A sign-in through the identity provider refused, for this reason.
+    #[error("single sign-on refused: {0:?}")]
+    SsoRefused(tertial_domain::sso::SsoRefusal),
     /// Too many failed sign-ins: try again after this long.
     #[error("too many failed sign-ins; wait {0:?}")]
     Throttled(jiff::SignedDuration),

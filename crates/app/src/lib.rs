@@ -19,6 +19,7 @@ mod recent;
 mod reports;
 mod review;
 mod rounds;
+mod sso;
 pub mod users;
 
 use std::collections::HashMap;
@@ -52,6 +53,8 @@ pub use reports::{
 pub use rounds::{
     DeadlineProblem, RoundChoices, RoundListing, RoundOverview, RoundProblem, RoundRequest,
 };
+pub use sso::{Sso, SsoCallback, SsoStart};
+pub use tertial_oidc;
 pub use tertial_store::{ClaimedMail, EditableQuestion, MailRecord, PendingReporter};
 pub use tertial_store::{ReportOverview, ReviewRefusal, SubmitOutcome};
 
@@ -76,6 +79,9 @@ pub struct Settings {
     pub mail_retry_base: SignedDuration,
     /// The organisation's name, for mail that introduces Tertial (an invitation).
     pub organisation: Option<String>,
+    /// Who may sign in with a password (with single sign-on, perhaps no one, or only a
+    /// break-glass administrator).
+    pub local_passwords: tertial_domain::sso::LocalPasswords,
 }
 
 impl Default for Settings {
@@ -89,6 +95,7 @@ impl Default for Settings {
             reminder_interval: SignedDuration::from_mins(15),
             mail_retry_base: SignedDuration::from_secs(30),
             organisation: None,
+            local_passwords: tertial_domain::sso::LocalPasswords::On,
         }
     }
 }
@@ -112,6 +119,10 @@ pub struct App {
     /// The key that signs sign-in pre-sessions, read once from the database.
     sign_in_key: Arc<tokio::sync::OnceCell<Vec<u8>>>,
     clock: Clock,
+    /// The organisation's identity provider, when single sign-on is configured.
+    sso: Option<Arc<sso::Sso>>,
+    /// When each cheap single sign-on refusal was last written to the audit log.
+    sso_refusals: sso::SsoRefusalLog,
 }
 
 impl App {
@@ -126,6 +137,8 @@ impl App {
             recent_audit_choices: Arc::new(Recent::new(RECENT, 1)),
             sign_in_key: Arc::default(),
             clock: Clock::default(),
+            sso: None,
+            sso_refusals: Arc::default(),
         }
     }
 

@@ -114,6 +114,7 @@ async fn serve(store: Store, args: &ServerArgs) -> Result<(), String> {
             i64::try_from(args.mail.mail_retry_ms).unwrap_or(i64::MAX),
         ),
         organisation: args.organisation.clone(),
+        local_passwords: args.sso.local_passwords.clone(),
     };
     let brand = Brand {
         organisation: args.organisation.clone(),
@@ -122,7 +123,11 @@ async fn serve(store: Store, args: &ServerArgs) -> Result<(), String> {
         accessibility_contact: args.accessibility_contact.clone(),
         statement_reviewed: args.accessibility_reviewed,
     };
+    let public_url = settings.public_url.clone();
     let app = App::new(store.clone(), settings);
+    let app = args
+        .sso
+        .apply(app, &public_url, args.organisation.as_deref())?;
     let (stop_mail, stopped) = tokio::sync::watch::channel(false);
     let worker = tokio::spawn(Worker::new(app.clone(), &args.mail, stopped)?.run());
     let router = tertial_web::router(

@@ -2,6 +2,7 @@
 
 mod commands;
 mod mail;
+mod sso;
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -114,6 +115,8 @@ struct ServerArgs {
     accessibility_reviewed: Option<jiff::civil::Date>,
     #[command(flatten)]
     mail: mail::MailArgs,
+    #[command(flatten)]
+    sso: sso::SsoArgs,
 }
 
 #[derive(Debug, Args)]

@@ -78,11 +78,16 @@ pub enum AuditAction {
     RoundsCompared,
     /// A synthetic follow-up generated at a scale (`tertial generate`), nobody's action.
     DataGenerated,
+    /// An account linked to a person at the identity provider (single sign-on), by its
+    /// verified e-mail address.
+    SsoLinked,
+    /// A sign-in through the identity provider refused, with its reason.
+    SsoRefused,
 }
 
 impl AuditAction {
     /// Every action, in the order the audit log's filter lists them.
-    pub const ALL: [AuditAction; 46] = [
+    pub const ALL: [AuditAction; 48] = [
         AuditAction::SignedIn,
         AuditAction::SignInFailed,
         AuditAction::SignedOut,
@@ -129,6 +134,8 @@ impl AuditAction {
         AuditAction::PublicationDownloaded,
         AuditAction::RoundsCompared,
         AuditAction::DataGenerated,
+        AuditAction::SsoLinked,
+        AuditAction::SsoRefused,
     ];
 
     pub fn from_code(code: &str) -> Option<AuditAction> {
@@ -183,6 +190,8 @@ impl AuditAction {
             AuditAction::PublicationDownloaded => "publication_downloaded",
             AuditAction::RoundsCompared => "rounds_compared",
             AuditAction::DataGenerated => "data_generated",
+            AuditAction::SsoLinked => "sso_linked",
+            AuditAction::SsoRefused => "sso_refused",
         }
     }
 }

@@ -33,6 +33,7 @@ mod reviews;
 mod rounds;
 mod saves;
 mod sessions;
+mod sso;
 mod submissions;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -57,6 +58,7 @@ pub use reports::ReportOverview;
 pub use reviews::{ReviewRefusal, Reviewed};
 pub use rounds::{NewRound, OpenRefusal, Opening, RoundSnapshot};
 pub use saves::{Refusable, Refusal};
+pub use sso::{NewSsoLogin, SsoAccount, SsoLoginClaim, SsoSignIn};
 pub use submissions::{Freeze, Receipt, SavedAndSubmitted, SubmitOutcome};
 pub use users::{NewUser, UserRecord};
 use write::Writer;

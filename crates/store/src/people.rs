@@ -412,7 +412,7 @@ async fn finish(mut tx: WriteTx, found: bool, entry: NewAuditEntry, at: Timestam
     Ok(true)
 }
 
-async fn insert_bodies(tx: &mut WriteTx, user: UserId, bodies: &[BodyId]) -> Result<()> {
+pub(crate) async fn insert_bodies(tx: &mut WriteTx, user: UserId, bodies: &[BodyId]) -> Result<()> {
     for body in bodies {
         sqlx::query("INSERT INTO user_bodies (user_id, body_id) VALUES ($1, $2)")
             .bind(user.0)

@@ -4,6 +4,7 @@
 use sqlx::Row;
 use tertial_domain::{Actor, BodyId, NewAuditEntry, Role, Session, Timestamp, UserId};
 
+use crate::write::WriteTx;
 use crate::{Result, Store, audit, corrupt, millis, timestamp};
 
 impl Store {
@@ -18,22 +19,7 @@ impl Store {
         audit: &NewAuditEntry,
     ) -> Result<()> {
         let mut tx = self.begin().await?;
-        sqlx::query(
-            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at)
-             VALUES ($1, $2, $3, $4, $4, $5)",
-        )
-        .bind(token_hash)
-        .bind(user.0)
-        .bind(csrf_token)
-        .bind(millis(now))
-        .bind(millis(expires_at))
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("UPDATE users SET last_sign_in_at = $1 WHERE id = $2")
-            .bind(millis(now))
-            .bind(user.0)
-            .execute(&mut *tx)
-            .await?;
+        insert_session(&mut tx, token_hash, user, csrf_token, now, expires_at).await?;
         audit::append(&mut tx, audit, now).await?;
         tx.commit().await?;
         Ok(())
@@ -189,4 +175,32 @@ impl Store {
             .await?;
         Ok(())
     }
+}
+
+/// Starts a session inside a transaction, noting when the account last signed in.
+pub(crate) async fn insert_session(
+    tx: &mut WriteTx,
+    token_hash: &str,
+    user: UserId,
+    csrf_token: &str,
+    now: Timestamp,
+    expires_at: Timestamp,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at)
+         VALUES ($1, $2, $3, $4, $4, $5)",
+    )
+    .bind(token_hash)
+    .bind(user.0)
+    .bind(csrf_token)
+    .bind(millis(now))
+    .bind(millis(expires_at))
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("UPDATE users SET last_sign_in_at = $1 WHERE id = $2")
+        .bind(millis(now))
+        .bind(user.0)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }

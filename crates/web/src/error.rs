@@ -44,6 +44,11 @@ pub fn status_of(error: &AppError) -> StatusCode {
     match error {
         AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
         AppError::BadCredentials => StatusCode::BAD_REQUEST,
+        AppError::PasswordSignInOff => StatusCode::FORBIDDEN,
+        AppError::SsoRefused(tertial_domain::sso::SsoRefusal::ProviderUnavailable) => {
+            StatusCode::BAD_GATEWAY
+        }
+        AppError::SsoRefused(_) => StatusCode::FORBIDDEN,
         AppError::Throttled(_) => StatusCode::TOO_MANY_REQUESTS,
         AppError::NotFound | AppError::Invalid(Invalid::Key(_) | Invalid::Code(_)) => {
             StatusCode::NOT_FOUND

@@ -66,6 +66,16 @@ pub struct AppState {
 
 /// The whole application's router.
 pub fn router(app: App, settings: WebSettings) -> Router {
+    // Signing out of a session begun at the identity provider posts on to it.
+    let form_action = app
+        .sso_origin()
+        .map(|o| format!(" {o}"))
+        .unwrap_or_default();
+    let csp: Arc<str> = format!(
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+         frame-ancestors 'none'; form-action 'self'{form_action}; base-uri 'none'"
+    )
+    .into();
     let state = AppState {
         app,
         settings: Arc::new(settings),
@@ -81,7 +91,9 @@ pub fn router(app: App, settings: WebSettings) -> Router {
         .layer(from_fn_with_state(state.clone(), same_origin_writes))
         .layer(from_fn_with_state(state.clone(), pages::error_page))
         // Outermost: every response gets them, error pages drawn by the layers above too.
-        .layer(map_response(security_headers))
+        .layer(map_response(move |response| {
+            security_headers(response, csp.clone())
+        }))
         .with_state(state)
 }
 
@@ -207,6 +219,9 @@ fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/omgangar/{id}/jamfor", get(compare::body)),
         ("/omgangar/{id}/fragor", get(compare::questions)),
         ("/omgangar/{id}/fragor/{key}/jamfor", get(compare::question)),
+        // Single sign-on: to the organisation's identity provider and back.
+        ("/logga-in/sso", get(pages::sso::begin)),
+        ("/logga-in/sso/klar", get(pages::sso::callback)),
     ]
 }
 
@@ -304,14 +319,15 @@ fn request_id() -> String {
 }
 
 /// Headers every response carries: no framing, no sniffing, scripts and styles only from
-/// ourselves.
-async fn security_headers(mut response: Response) -> Response {
-    const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
-                       img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; \
-                       base-uri 'none'";
+/// ourselves, forms posted only to ourselves (and with single sign-on, on to the provider).
+async fn security_headers(mut response: Response, csp: Arc<str>) -> Response {
     let headers = response.headers_mut();
+    if let Ok(csp) = HeaderValue::from_str(&csp) {
+        headers
+            .entry(header::CONTENT_SECURITY_POLICY)
+            .or_insert(csp);
+    }
     for (name, value) in [
-        (header::CONTENT_SECURITY_POLICY, CSP),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::REFERRER_POLICY, "same-origin"),
         (header::X_FRAME_OPTIONS, "DENY"),

@@ -28,6 +28,9 @@ pub enum Cookie {
     /// The sign-in form's pre-session, signed by the server (see `tertial_app`'s
     /// `presession`), before there is a session to bind a token to.
     SignIn,
+    /// The secret of a sign-in under way at the identity provider (single sign-on), which
+    /// binds its state to this browser.
+    Sso,
 }
 
 impl Cookie {
@@ -37,6 +40,8 @@ impl Cookie {
             (Cookie::Session, false) => "tertial_session",
             (Cookie::SignIn, true) => "__Host-tertial_login",
             (Cookie::SignIn, false) => "tertial_login",
+            (Cookie::Sso, true) => "__Host-tertial_sso",
+            (Cookie::Sso, false) => "tertial_sso",
         }
     }
 }
@@ -246,7 +251,7 @@ pub fn cookie(headers: &HeaderMap, which: Cookie, secure: bool) -> Option<String
 /// except under `__Host-`, which requires the whole site.
 pub fn set_cookie(which: Cookie, value: &str, secure: bool, max_age: Option<i64>) -> HeaderValue {
     let path = match which {
-        Cookie::SignIn if !secure => "/logga-in",
+        Cookie::SignIn | Cookie::Sso if !secure => "/logga-in",
         _ => "/",
     };
     let mut cookie = format!(

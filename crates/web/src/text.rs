@@ -141,6 +141,8 @@ pub fn error_message(error: &AppError) -> String {
         AppError::InvalidText { error, .. } => invalid_text(error),
         AppError::Unauthenticated => SIGNED_OUT.into(),
         AppError::BadCredentials => SIGN_IN_FAILED.into(),
+        AppError::PasswordSignInOff => PASSWORD_SIGN_IN_OFF.into(),
+        AppError::SsoRefused(refusal) => sso_refused(*refusal).into(),
         AppError::Throttled(wait) => format!(
             "För många misslyckade inloggningar. Vänta {} och försök igen.",
             duration(*wait)
@@ -385,6 +387,8 @@ pub fn audit_action(action: AuditAction) -> &'static str {
         AuditAction::DeadlineChanged => "Sista svarsdag ändrad",
         AuditAction::DemoLoaded => "Demodata inlästa",
         AuditAction::DataGenerated => "Syntetiska data genererade",
+        AuditAction::SsoLinked => "Kopplade konto till inloggningstjänsten",
+        AuditAction::SsoRefused => "Nekad inloggning via inloggningstjänsten",
         AuditAction::ReportReturned => "Återsände rapporten",
         AuditAction::ReportApproved => "Godkände rapporten",
         AuditAction::ReopenRequested => "Bad att få öppna rapporten igen",
@@ -843,6 +847,75 @@ pub fn answer_change(change: tertial_domain::compare::AnswerChange) -> &'static 
 /// A body's version in a compared round.
 pub fn compared_version(number: i64, at: &str) -> String {
     format!("Version {number}, inskickad {at}")
+}
+
+/// Single sign-on through the organisation's identity provider.
+pub const PASSWORD_SIGN_IN_OFF: &str = "Inloggning med lösenord är avstängd. Logga in med \
+     organisationens inloggning i stället.";
+
+/// Why a sign-in through the identity provider was refused, and what to do.
+pub fn sso_refused(refusal: tertial_domain::sso::SsoRefusal) -> &'static str {
+    use tertial_domain::sso::SsoRefusal as R;
+    match refusal {
+        R::ProviderError => {
+            "Inloggningen avbröts eller nekades hos inloggningstjänsten. Försök \
+             igen, eller kontakta din samordnare om det inte går."
+        }
+        R::ProviderUnavailable => {
+            "Inloggningstjänsten svarar inte just nu. Försök igen om en \
+             stund."
+        }
+        R::StateMissing | R::StateForeign => {
+            "Inloggningen påbörjades inte i den här \
+             webbläsaren, eller så tillåter webbläsaren inte kakor. Börja om genom att välja \
+             knappen för att logga in."
+        }
+        R::StateReplayed => {
+            "Inloggningen har redan använts en gång och kan inte användas \
+             igen. Börja om genom att välja knappen för att logga in."
+        }
+        R::StateExpired => {
+            "Inloggningen tog för lång tid eller är okänd. Börja om genom att \
+             välja knappen för att logga in."
+        }
+        R::WrongAudience | R::WrongIssuer => {
+            "Inloggningsbeviset var utfärdat för en annan \
+             tjänst och godtogs inte. Börja om, och kontakta din samordnare om det upprepas."
+        }
+        R::TokenExpired => {
+            "Inloggningsbeviset hade gått ut. Kontrollera att datorns klocka \
+             går rätt och börja om."
+        }
+        R::BadSignature | R::UnknownKey | R::MalformedToken => {
+            "Inloggningsbeviset kunde inte \
+             kontrolleras och godtogs inte. Börja om, och kontakta din samordnare om det \
+             upprepas."
+        }
+        R::NonceReplayed | R::NonceMismatch => {
+            "Inloggningsbeviset hörde till en annan \
+             inloggning och godtogs inte. Börja om genom att välja knappen för att logga in."
+        }
+        R::EmailMissing => {
+            "Inloggningstjänsten lämnade ingen e-postadress, så vi vet inte \
+             vem du är i Tertial. Kontakta din samordnare."
+        }
+        R::EmailNotVerified => {
+            "Din e-postadress är inte bekräftad hos inloggningstjänsten, \
+             så den kan inte kopplas till ett konto i Tertial. Kontakta din samordnare."
+        }
+        R::NoMappedGroup => {
+            "Du är inte med i någon grupp som har tillgång till Tertial. \
+             Kontakta din samordnare för att få tillgång."
+        }
+        R::UnknownBody => {
+            "Din grupp hos inloggningstjänsten hör till ett organ som inte finns \
+             i Tertial. Kontakta din samordnare."
+        }
+        R::AccountDeactivated => {
+            "Ditt konto i Tertial är inaktiverat. Kontakta din \
+             samordnare."
+        }
+    }
 }
 
 #[cfg(test)]

@@ -32,6 +32,8 @@ struct SignInPage {
     demo_accounts: Vec<(String, String)>,
     /// A form posted after the session ended, carried through signing in.
     resume: Vec<(String, String)>,
+    /// The organisation whose sign-in comes first, when single sign-on is configured.
+    sso: Option<String>,
 }
 
 impl SignInPage {
@@ -45,14 +47,14 @@ impl SignInPage {
 }
 
 /// What the sign-in form shows.
-struct SignInForm {
-    status: StatusCode,
-    next: String,
-    email: String,
-    errors: Vec<(&'static str, String)>,
-    resume: Vec<(String, String)>,
+pub(super) struct SignInForm {
+    pub(super) status: StatusCode,
+    pub(super) next: String,
+    pub(super) email: String,
+    pub(super) errors: Vec<(&'static str, String)>,
+    pub(super) resume: Vec<(String, String)>,
     /// The password was just set through an invitation.
-    password_set: bool,
+    pub(super) password_set: bool,
 }
 
 #[derive(Deserialize)]
@@ -62,7 +64,7 @@ pub struct SignInQuery {
     losenord: Option<String>,
 }
 
-async fn sign_in_form(
+pub(super) async fn sign_in_form(
     state: &AppState,
     headers: &HeaderMap,
     form: SignInForm,
@@ -105,6 +107,7 @@ async fn sign_in_form(
         demo_password,
         demo_accounts,
         resume,
+        sso: state.app.sso_organisation().map(str::to_owned),
     };
     let mut response = render(status, &page)?;
     response.headers_mut().append(
@@ -253,7 +256,9 @@ pub async fn sign_in(
             );
             Ok(response)
         }
-        Err(e @ (AppError::BadCredentials | AppError::Throttled(_))) => {
+        Err(
+            e @ (AppError::BadCredentials | AppError::Throttled(_) | AppError::PasswordSignInOff),
+        ) => {
             let form = SignInForm {
                 status: status_of(&e),
                 next,
@@ -274,8 +279,10 @@ pub async fn sign_out(
     form: FormData,
 ) -> Result<Response, WebError> {
     super::checked(&state, &signed, &form, tertial_domain::AuditSubject::SignIn).await?;
+    // Signed in through the organisation's identity provider: its session ends too.
+    let provider = state.app.sso_sign_out_url(&signed.token).await?;
     state.app.sign_out(&signed.token, &signed.session).await?;
-    let mut response = Redirect::to("/logga-in").into_response();
+    let mut response = Redirect::to(provider.as_deref().unwrap_or("/logga-in")).into_response();
     let secure = state.settings.secure_cookies;
     response.headers_mut().append(
         header::SET_COOKIE,

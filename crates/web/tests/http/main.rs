@@ -38,15 +38,25 @@ impl TestApp {
     }
 
     async fn start_with(backend: Backend, settings: Settings, web: WebSettings) -> Option<TestApp> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        Self::start_on(listener, backend, web, |store| App::new(store, settings)).await
+    }
+
+    /// Serves on `listener` the application `make` builds on a fresh demo's store.
+    async fn start_on(
+        listener: tokio::net::TcpListener,
+        backend: Backend,
+        web: WebSettings,
+        make: impl FnOnce(Store) -> App,
+    ) -> Option<TestApp> {
         let url = tertial_store::testing::fresh_database_url(backend).await?;
         let store = Store::connect(&url).await.expect("connect");
         let data = demo::DemoData::parse(DEMO).expect("demo data");
         demo::load(&store, &data).await.expect("load demo");
         let clock = Clock::default();
-        let app = App::new(store.clone(), settings).with_clock(clock.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
+        let app = make(store.clone()).with_clock(clock.clone());
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         // Served as `tertial serve` serves it: the product's own connection handling.
         let never = std::future::pending::<()>();
@@ -589,6 +599,7 @@ mod races;
 mod review;
 mod rounds;
 mod security;
+mod sso;
 
 /// Public-records law: a draft is the body's own until submitted.
 async fn coordinator_never_sees_a_draft(app: TestApp) {
