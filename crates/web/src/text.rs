@@ -415,6 +415,9 @@ pub fn audit_action(action: AuditAction) -> &'static str {
         AuditAction::CompilationPublished => "Publicerade sammanställningen",
         AuditAction::PublicationDownloaded => "Laddade ned en publicerad version",
         AuditAction::RoundsCompared => "Jämförde omgångar",
+        AuditAction::FormExported => "Laddade ned formuläret som Word-fil",
+        AuditAction::FormImported => "Hämtade svar från en fil",
+        AuditAction::VersionImported => "Importerade en historisk version",
     }
 }
 
