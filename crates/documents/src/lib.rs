@@ -10,6 +10,8 @@ use tertial_domain::compiled::{
 };
 
 pub mod docx;
+pub mod form_docx;
+pub mod form_import;
 pub mod mail;
 pub mod markdown;
 pub mod outline;

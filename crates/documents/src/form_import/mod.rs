@@ -1,0 +1,130 @@
+//! Reading a filled-in form back: our own export (matched by its tags), the old Word
+//! templates (.docx) and their plain-text versions (matched by the questions' texts).
+
+use crate::form_docx::FormIdentity;
+
+/// A question the round asks this body, in the form's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExpectedQuestion<'a> {
+    pub key: &'a str,
+    pub text: &'a str,
+}
+
+/// What kind of file the answers came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// A form Tertial exported (matched by its tags).
+    OwnExport,
+    /// An old Word template, filled in (matched by the questions' texts).
+    WordTemplate,
+    /// A plain-text version of a filled-in template.
+    PlainText,
+}
+
+/// The answers found in a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedForm {
+    pub source: Source,
+    /// Which form the file is, only from our own export.
+    pub identity: Option<FormIdentity>,
+    /// The template's "Nämnd" field, when filled in.
+    pub body_name: Option<String>,
+    /// The questions found, in the questions' order.
+    pub answers: Vec<ImportedAnswer>,
+    pub contact_name: Option<String>,
+    pub contact_phone: Option<String>,
+    pub contact_email: Option<String>,
+    pub other_information: Option<String>,
+    /// Text that matched no question, in document order.
+    pub unmatched: Vec<String>,
+}
+
+/// One question's answer as found in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedAnswer {
+    pub key: String,
+    /// Typed text: a blank line between paragraphs, "- " before a list item.
+    pub text: String,
+    /// "Ej aktuellt"; `text` is then its justification, if any.
+    pub not_applicable: bool,
+    pub matched: Match,
+}
+
+/// How a question was recognised in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Match {
+    /// By the tag our export put around the answer.
+    Tag,
+    /// By the question's text, the same but for spacing, numbering and punctuation.
+    Exact,
+    /// By a question text close enough; `found` is the text as the file had it.
+    Similar { percent: u8, found: String },
+}
+
+/// Why a file could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportError {
+    /// Nothing in the file.
+    Empty,
+    /// Larger than `MAX_FILE_BYTES`.
+    TooLarge,
+    /// Neither a Word file (.docx) nor text.
+    NotWordFile,
+    /// An old Word file (.doc), not Office Open XML.
+    OldWordFormat,
+    /// A macro-enabled document (.docm, vbaProject.bin).
+    Macros,
+    /// An encrypted (password-protected) document.
+    Encrypted,
+    /// Expands far beyond its size, or holds too many parts: a zip bomb or no document.
+    ZipBomb,
+    /// A part of the file is not well-formed XML.
+    BrokenXml,
+    /// None of this form's questions is in the file.
+    NoQuestionsFound,
+}
+
+impl ImportError {
+    /// A clear Swedish sentence naming the problem, for the person who chose the file.
+    pub fn message(&self) -> String {
+        match self {
+            ImportError::Empty => "Filen är tom.",
+            ImportError::TooLarge => "Filen är för stor. Den får vara högst 20 MB.",
+            ImportError::NotWordFile => {
+                "Filen är varken en Word-fil (.docx) eller en textfil. Spara den som .docx och försök igen."
+            }
+            ImportError::OldWordFormat => {
+                "Filen är i Words gamla format (.doc), som inte kan läsas. Öppna den i Word och spara den som .docx."
+            }
+            ImportError::Macros => {
+                "Filen innehåller makron (.docm) och läses inte av säkerhetsskäl. Spara den som vanligt Word-dokument (.docx)."
+            }
+            ImportError::Encrypted => {
+                "Filen är lösenordsskyddad (krypterad) och kan inte läsas. Ta bort lösenordet i Word och spara igen."
+            }
+            ImportError::ZipBomb => {
+                "Filen är inte ett giltigt Word-dokument: den packas upp till orimligt mycket data eller för många delar."
+            }
+            ImportError::BrokenXml => {
+                "Word-filen är skadad (dess innehåll går inte att tolka). Öppna och spara den i Word och försök igen."
+            }
+            ImportError::NoQuestionsFound => {
+                "Ingen av formulärets frågor hittades i filen. Kontrollera att det är rätt fil för den här rapporten."
+            }
+        }
+        .into()
+    }
+}
+
+/// Reads a form file: a .docx (our export or an old template) or plain text.
+pub fn read_form(
+    bytes: &[u8],
+    file_name: &str,
+    questions: &[ExpectedQuestion],
+) -> Result<ImportedForm, ImportError> {
+    let _ = (file_name, questions);
+    if bytes.is_empty() {
+        return Err(ImportError::Empty);
+    }
+    Err(ImportError::NoQuestionsFound)
+}
