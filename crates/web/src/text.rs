@@ -1,6 +1,6 @@
 //! The UI's Swedish, in one place, so that another language can follow.
 
-use tertial_app::AppError;
+use tertial_app::{AppError, ImportProblem};
 use tertial_domain::{
     AuditAction, AuditSubject, Field, Invalid, Problem, ReportStatus, Role, Round, RoundStatus,
 };
@@ -160,6 +160,7 @@ pub fn error_message(error: &AppError) -> String {
         AppError::Duplicate(_) => "Det finns redan.".into(),
         AppError::ReviewIncomplete(problem) => review_problem(*problem).into(),
         AppError::ReviewRefused(refusal) => review_refused(*refusal),
+        AppError::Import(problem) => import_problem(problem),
         e @ AppError::Store(_) if e.unavailable() => UNAVAILABLE.into(),
         AppError::Store(_) | AppError::Internal(_) => INTERNAL.into(),
     }
@@ -846,6 +847,46 @@ pub fn answer_change(change: tertial_domain::compare::AnswerChange) -> &'static 
 /// A body's version in a compared round.
 pub fn compared_version(number: i64, at: &str) -> String {
     format!("Version {number}, inskickad {at}")
+}
+
+// Forms as Word files: export, import into a draft, historic import.
+
+/// Why a form file was not taken in (nothing was changed).
+pub fn import_problem(problem: &ImportProblem) -> String {
+    match problem {
+        ImportProblem::File(error) => error.message(),
+        ImportProblem::NoFile => "Välj en fil att hämta svaren från.".into(),
+        ImportProblem::OtherFollowUp => {
+            "Filen är formuläret för en annan uppföljning. Välj formuläret för den här \
+             rapporten."
+                .into()
+        }
+        ImportProblem::OtherRound(round) => format!(
+            "Filen är formuläret för {round}, inte för den här omgången. Välj formuläret för \
+             den här rapporten."
+        ),
+        ImportProblem::OtherBody(body) => format!(
+            "Filen är formuläret för {body}, inte för den här rapportens organ. Välj rätt \
+             organs fil."
+        ),
+        ImportProblem::InvalidText {
+            field,
+            question,
+            error,
+        } => format!(
+            "Svaret på ”{}” i filen kan inte tas in: {}",
+            question.as_deref().unwrap_or(field_label(field)),
+            invalid_text(error)
+        ),
+        ImportProblem::RoundNotClosed => {
+            "Historiska formulär kan bara läsas in i en omgång som är stängd.".into()
+        }
+        ImportProblem::PreviewGone => {
+            "Förhandsgranskningen finns inte längre: den är redan använd, ersatt av en nyare \
+             fil eller för gammal. Välj filen igen."
+                .into()
+        }
+    }
 }
 
 #[cfg(test)]
