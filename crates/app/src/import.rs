@@ -12,17 +12,19 @@ use sha2::{Digest, Sha256};
 use tertial_documents::form_docx::{
     FormDocument, FormIdentity, FormQuestion, FormSection, write_form,
 };
-use tertial_documents::form_import::{ExpectedQuestion, ImportError, ImportedForm, Match, read_form};
+use tertial_documents::form_import::{
+    ExpectedQuestion, ImportError, ImportedForm, Match, read_form,
+};
 use tertial_documents::{DocumentFile, Format, swedish};
 use tertial_domain::import::{Change, ImportContent, ImportKind, ImportedField, Similar};
 use tertial_domain::report::{Fields, freeze};
 use tertial_domain::validate::{clean_line, clean_text};
 use tertial_domain::{
     Actor, AuditAction, AuditSubject, Body, BodyId, Field, FieldValue, HistoricImportAccess,
-    Invalid, NewAuditEntry, Question, ReportId, RoundId, RoundStatus, SaveOutcome, StoredField,
-    SubmittedContent,
+    Invalid, NewAuditEntry, Question, ReportId, Round, RoundId, RoundStatus, SaveOutcome,
+    StoredField, SubmittedContent,
 };
-use tertial_store::{NewPendingImport, PendingImport};
+use tertial_store::{ImportedVersion, NewPendingImport, PendingImport};
 
 use crate::reports::ReportContext;
 use crate::{App, AppError, Result};
@@ -94,13 +96,17 @@ pub struct ImportPreview {
     pub fixed: Vec<PreviewField>,
     /// Text that matched no question.
     pub unmatched: Vec<String>,
-    /// Whether confirming would change anything.
+    /// How many fields confirming would change.
     pub changes: usize,
+    /// For a historic import: the number the version would get.
+    pub next_version: i64,
 }
 
 /// What confirming an import into a draft did.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ImportApplied {
+    pub context: ReportContext,
+    pub file_name: String,
     /// Fields written.
     pub applied: usize,
     /// Fields someone saved since the preview: left as they are, with what is stored now
@@ -194,6 +200,31 @@ impl App {
             media_type: Format::Docx.media_type(),
             bytes,
         })
+    }
+
+    /// A submitted version (read as [`App::submission`] reads it), with where it came from
+    /// when it was imported from a file.
+    pub async fn submission_with_origin(
+        &self,
+        actor: &Actor,
+        id: ReportId,
+        number: i64,
+    ) -> Result<(
+        ReportContext,
+        tertial_domain::Submission,
+        Option<ImportedVersion>,
+    )> {
+        let (context, submission) = self.submission(actor, id, number).await?;
+        let access = actor
+            .submission_access(&context.report)
+            .ok_or(AppError::NotFound)?;
+        let origin = self
+            .store
+            .imported_versions(&access)
+            .await?
+            .into_iter()
+            .find(|v| v.number == number);
+        Ok((context, submission, origin))
     }
 
     /// The report an import of `kind` goes into, if the person may import into it now.
@@ -323,7 +354,9 @@ impl App {
             && let Some(body) = body_named(&bodies, named)
             && body.id != context.body.id
         {
-            return Err(AppError::Import(ImportProblem::OtherBody(body.name.clone())));
+            return Err(AppError::Import(ImportProblem::OtherBody(
+                body.name.clone(),
+            )));
         }
         Ok(())
     }
@@ -338,34 +371,44 @@ impl App {
     ) -> Result<ImportPreview> {
         let context = self.import_target(actor, id, kind).await?;
         let pending = self.pending(actor, id, kind, pending).await?;
-        let current = self.current_values(actor, &context, kind).await?;
-        Ok(preview(context, pending, &current))
+        let (current, next_version) = self.current_values(actor, &context, kind).await?;
+        let mut preview = preview(context, pending, &current);
+        preview.next_version = next_version;
+        Ok(preview)
     }
 
     /// What the import is compared with: the draft (its reporters), or the latest submitted
-    /// version (a historic import, which never reads the draft).
+    /// version (a historic import, which never reads the draft), with the number a
+    /// historic import's version would get.
     async fn current_values(
         &self,
         actor: &Actor,
         context: &ReportContext,
         kind: ImportKind,
-    ) -> Result<HashMap<Field, StoredField>> {
-        let stored = match kind {
+    ) -> Result<(HashMap<Field, StoredField>, i64)> {
+        let (stored, next) = match kind {
             ImportKind::Draft => {
                 let draft = actor
                     .draft_access(&context.report)
                     .ok_or(AppError::Forbidden)?;
-                self.store.fields(&draft).await?
+                (self.store.fields(&draft).await?, 0)
             }
             ImportKind::Historic => {
                 let access = actor
                     .submission_access(&context.report)
                     .ok_or(AppError::Forbidden)?;
                 let latest = self.store.submissions(&access).await?.pop();
-                latest.map_or_else(Vec::new, |s| submitted_fields(&s.content))
+                let next = latest.as_ref().map_or(1, |s| s.number + 1);
+                (
+                    latest.map_or_else(Vec::new, |s| submitted_fields(&s.content)),
+                    next,
+                )
             }
         };
-        Ok(stored.into_iter().map(|f| (f.field.clone(), f)).collect())
+        Ok((
+            stored.into_iter().map(|f| (f.field.clone(), f)).collect(),
+            next,
+        ))
     }
 
     async fn pending(
@@ -402,7 +445,12 @@ impl App {
             .await??
             .ok_or(AppError::Import(ImportProblem::PreviewGone))?;
         self.recent_contexts.forget(&id);
-        let mut applied = ImportApplied::default();
+        let mut applied = ImportApplied {
+            context,
+            file_name: pending.file_name,
+            applied: 0,
+            not_applied: Vec::new(),
+        };
         for ((field, mine, _), outcome) in changes.into_iter().zip(outcomes) {
             match outcome {
                 SaveOutcome::Saved { .. } => applied.applied += 1,
@@ -424,7 +472,9 @@ impl App {
         let access = actor
             .historic_import_access(&context.report)
             .ok_or(AppError::Forbidden)?;
-        let pending = self.pending(actor, id, ImportKind::Historic, pending).await?;
+        let pending = self
+            .pending(actor, id, ImportKind::Historic, pending)
+            .await?;
         let content = submitted_content(&context, &pending.content);
         self.store
             .import_version(
@@ -467,7 +517,9 @@ impl App {
             ));
         };
         let Some(report) = overview.iter().find(|o| o.body.id == body) else {
-            return Ok(FileOutcome::Skipped("organet deltar inte i omgången".into()));
+            return Ok(FileOutcome::Skipped(
+                "organet deltar inte i omgången".into(),
+            ));
         };
         let context = self.context_of(&report.report).await?;
         let file_name = clean_file_name(file_name);
@@ -492,6 +544,35 @@ impl App {
             version,
             answers,
         })
+    }
+
+    /// The round the command line names: by id, or by its name ("Tertialrapport 1 2022",
+    /// "T1 2022"). Several follow-ups' rounds of the same name are refused as ambiguous.
+    pub async fn round_named(&self, wanted: &str) -> Result<std::result::Result<Round, String>> {
+        let rounds = self.store.rounds().await?;
+        let wanted = wanted.trim();
+        let matching: Vec<&Round> = rounds
+            .iter()
+            .filter(|r| {
+                r.id.0.to_string() == wanted
+                    || folded(&swedish::round_name(r)) == folded(wanted)
+                    || folded(&format!("{} {}", r.period.code(), r.year)) == folded(wanted)
+            })
+            .collect();
+        Ok(match matching.as_slice() {
+            [round] => Ok((*round).clone()),
+            [] => Err(format!("no round named {wanted:?}")),
+            _ => Err(format!(
+                "several rounds are named {wanted:?}: give the round's id"
+            )),
+        })
+    }
+
+    /// The body the command line names: by id, name or short name.
+    pub async fn body_named(&self, wanted: &str) -> Result<Option<Body>> {
+        let bodies = self.store.bodies().await?;
+        let by_id = bodies.iter().find(|b| b.id.0.to_string() == wanted.trim());
+        Ok(by_id.or_else(|| body_named(&bodies, wanted)).cloned())
     }
 
     /// A report's context without a person (the command line).
@@ -539,7 +620,11 @@ impl App {
             if let Some(identity) = form.identity {
                 return Ok(Some(BodyId(identity.body_id)));
             }
-            if let Some(body) = form.body_name.as_deref().and_then(|n| body_named(&bodies, n)) {
+            if let Some(body) = form
+                .body_name
+                .as_deref()
+                .and_then(|n| body_named(&bodies, n))
+            {
                 return Ok(Some(body.id));
             }
         }
@@ -737,6 +822,7 @@ fn preview(
         sections,
         fixed,
         changes,
+        next_version: 0,
     }
 }
 
@@ -855,8 +941,14 @@ mod tests {
             body(1, "Skärholmens stadsdelsnämnd", "Skärholmen"),
             body(2, "Bromma stadsdelsnämnd", "Bromma"),
         ];
-        assert_eq!(body_named(&bodies, "  skärholmens  STADSDELSNÄMND").map(|b| b.id), Some(BodyId(1)));
-        assert_eq!(body_named(&bodies, "Brommas").map(|b| b.id), Some(BodyId(2)));
+        assert_eq!(
+            body_named(&bodies, "  skärholmens  STADSDELSNÄMND").map(|b| b.id),
+            Some(BodyId(1))
+        );
+        assert_eq!(
+            body_named(&bodies, "Brommas").map(|b| b.id),
+            Some(BodyId(2))
+        );
         assert_eq!(body_named(&bodies, "Stadsdelsnämnderna"), None);
     }
 

@@ -57,7 +57,10 @@ pub use reports::{
 pub use rounds::{
     DeadlineProblem, RoundChoices, RoundListing, RoundOverview, RoundProblem, RoundRequest,
 };
-pub use tertial_store::{ClaimedMail, EditableQuestion, MailRecord, PendingReporter};
+pub use tertial_documents::form_import::ImportError;
+pub use tertial_store::{
+    ClaimedMail, EditableQuestion, ImportedVersion, MailRecord, PendingReporter,
+};
 pub use tertial_store::{ReportOverview, ReviewRefusal, SubmitOutcome};
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;

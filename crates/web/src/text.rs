@@ -851,6 +851,13 @@ pub fn compared_version(number: i64, at: &str) -> String {
 
 // Forms as Word files: export, import into a draft, historic import.
 
+pub const IMPORT_DRAFT_HEADING: &str = "Hämta svar från Word-fil";
+pub const IMPORT_HISTORIC_HEADING: &str = "Läs in historiskt formulär";
+/// What an imported value does to a field, in the preview.
+pub const IMPORT_UNCHANGED: &str = "Oförändrat";
+pub const IMPORT_NEW: &str = "Nytt";
+pub const IMPORT_REPLACED: &str = "Ersätter";
+
 /// Why a form file was not taken in (nothing was changed).
 pub fn import_problem(problem: &ImportProblem) -> String {
     match problem {
