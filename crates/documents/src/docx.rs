@@ -62,18 +62,7 @@ fn write_item(w: &mut impl Write, item: Item<'_>, columns: &mut usize) -> io::Re
         Item::Heading { level, text } => {
             paragraph(w, Some(&format!("Heading{level}")), &[&text])?;
         }
-        Item::Text(text) => {
-            for block in blocks(text) {
-                match block {
-                    Block::Paragraph(lines) => paragraph(w, None, &lines)?,
-                    Block::Bullets(items) => {
-                        for item in items {
-                            bullet(w, item)?;
-                        }
-                    }
-                }
-            }
-        }
+        Item::Text(text) => typed_text(w, text)?,
         Item::Note { label, text } => {
             w.write_all(b"<w:p><w:r><w:rPr><w:b/></w:rPr><w:t xml:space=\"preserve\">")?;
             escape(w, label)?;
@@ -122,11 +111,26 @@ fn write_item(w: &mut impl Write, item: Item<'_>, columns: &mut usize) -> io::Re
     Ok(())
 }
 
+/// Typed text as Word paragraphs and real bullet lists.
+pub(crate) fn typed_text(w: &mut impl Write, text: &str) -> io::Result<()> {
+    for block in blocks(text) {
+        match block {
+            Block::Paragraph(lines) => paragraph(w, None, &lines)?,
+            Block::Bullets(items) => {
+                for item in items {
+                    bullet(w, item)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The width of the text on an A4 page with 2.5 cm margins, in twentieths of a point.
 const TEXT_WIDTH: usize = 9_072;
 
 /// A paragraph in `style` (or Normal), its lines separated by line breaks.
-fn paragraph(w: &mut impl Write, style: Option<&str>, lines: &[&str]) -> io::Result<()> {
+pub(crate) fn paragraph(w: &mut impl Write, style: Option<&str>, lines: &[&str]) -> io::Result<()> {
     w.write_all(b"<w:p>")?;
     if let Some(style) = style {
         write!(w, "<w:pPr><w:pStyle w:val=\"{style}\"/></w:pPr>")?;
@@ -142,7 +146,7 @@ fn paragraph(w: &mut impl Write, style: Option<&str>, lines: &[&str]) -> io::Res
 }
 
 /// A bullet list item: a real Word list (numbering 1, level 0).
-fn bullet(w: &mut impl Write, item: &str) -> io::Result<()> {
+pub(crate) fn bullet(w: &mut impl Write, item: &str) -> io::Result<()> {
     w.write_all(
         b"<w:p><w:pPr><w:pStyle w:val=\"ListParagraph\"/>\
           <w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"1\"/></w:numPr></w:pPr>",
@@ -151,13 +155,13 @@ fn bullet(w: &mut impl Write, item: &str) -> io::Result<()> {
     w.write_all(b"</w:p>")
 }
 
-fn run(w: &mut impl Write, text: &str) -> io::Result<()> {
+pub(crate) fn run(w: &mut impl Write, text: &str) -> io::Result<()> {
     w.write_all(b"<w:r>")?;
     text_element(w, text)?;
     w.write_all(b"</w:r>")
 }
 
-fn text_element(w: &mut impl Write, text: &str) -> io::Result<()> {
+pub(crate) fn text_element(w: &mut impl Write, text: &str) -> io::Result<()> {
     w.write_all(b"<w:t xml:space=\"preserve\">")?;
     escape(w, text)?;
     w.write_all(b"</w:t>")
@@ -182,36 +186,36 @@ fn app_properties(report: &CompiledReport) -> String {
     )
 }
 
-const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+pub(crate) const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/><Override PartName="/word/numbering.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"/><Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.settings+xml"/><Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/><Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/><Override PartName="/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/></Types>"#;
 
 const PACKAGE_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties" Target="docProps/app.xml"/></Relationships>"#;
 
-const DOCUMENT_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+pub(crate) const DOCUMENT_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" Target="numbering.xml"/><Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings" Target="settings.xml"/><Relationship Id="rId4" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/></Relationships>"#;
 
 const DOCUMENT_START: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><w:body>"#;
 
-const DOCUMENT_END: &str = r#"<w:sectPr><w:footerReference w:type="default" r:id="rId4"/><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1417" w:right="1417" w:bottom="1417" w:left="1417" w:header="708" w:footer="708" w:gutter="0"/></w:sectPr></w:body></w:document>"#;
+pub(crate) const DOCUMENT_END: &str = r#"<w:sectPr><w:footerReference w:type="default" r:id="rId4"/><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1417" w:right="1417" w:bottom="1417" w:left="1417" w:header="708" w:footer="708" w:gutter="0"/></w:sectPr></w:body></w:document>"#;
 
 /// A table of contents of headings 1 to 3 with links; Word fills it in on opening (the
 /// settings ask it to update fields), until then it says so.
 const TOC_FIELD: &str = r#"<w:p><w:r><w:fldChar w:fldCharType="begin" w:dirty="true"/></w:r><w:r><w:instrText xml:space="preserve"> TOC \o "1-3" \h \z \u </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>Innehållsförteckningen skapas när dokumentet öppnas i Word (eller med Uppdatera fält).</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>"#;
 
-const FOOTER: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+pub(crate) const FOOTER: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:ftr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:p><w:pPr><w:pStyle w:val="Footer"/><w:jc w:val="center"/></w:pPr><w:r><w:t xml:space="preserve">Sida </w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p></w:ftr>"#;
 
 const SETTINGS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:settings xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:updateFields w:val="true"/><w:defaultTabStop w:val="1304"/><w:characterSpacingControl w:val="doNotCompress"/><w:compat><w:compatSetting w:name="compatibilityMode" w:uri="http://schemas.microsoft.com/office/word" w:val="15"/></w:compat></w:settings>"#;
 
-const NUMBERING: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+pub(crate) const NUMBERING: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:numbering xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:abstractNum w:abstractNumId="0"><w:multiLevelType w:val="singleLevel"/><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="bullet"/><w:lvlText w:val="•"/><w:lvlJc w:val="left"/><w:pPr><w:ind w:left="720" w:hanging="360"/></w:pPr></w:lvl></w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num></w:numbering>"#;
 
 /// Heading styles carry their outline level, which is what makes them headings to Word's
 /// navigation pane, its table of contents and a PDF export's bookmarks.
-const STYLES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+pub(crate) const STYLES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Calibri" w:hAnsi="Calibri" w:eastAsia="Calibri" w:cs="Calibri"/><w:sz w:val="22"/><w:szCs w:val="22"/><w:lang w:val="sv-SE" w:eastAsia="en-US" w:bidi="ar-SA"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:after="160" w:line="259" w:lineRule="auto"/></w:pPr></w:pPrDefault></w:docDefaults>
 <w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/></w:style>
 <w:style w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/><w:basedOn w:val="Normal"/><w:next w:val="Subtitle"/><w:qFormat/><w:pPr><w:spacing w:after="240"/></w:pPr><w:rPr><w:sz w:val="48"/><w:szCs w:val="48"/></w:rPr></w:style>

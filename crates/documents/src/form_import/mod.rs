@@ -1,7 +1,20 @@
 //! Reading a filled-in form back: our own export (matched by its tags), the old Word
 //! templates (.docx) and their plain-text versions (matched by the questions' texts).
+//! `matching` says how tolerant the text matching is, with examples.
 
-use crate::form_docx::FormIdentity;
+use tertial_domain::compiled::{Block, blocks};
+
+use crate::form_docx::{
+    BOOKMARK_QUESTION, FormIdentity, PROPERTY_BODY, PROPERTY_FOLLOW_UP, PROPERTY_ROUND,
+};
+
+mod layout;
+mod matching;
+mod package;
+mod text;
+mod wordml;
+
+pub use package::MAX_FILE_BYTES;
 
 /// A question the round asks this body, in the form's order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,15 +129,67 @@ impl ImportError {
     }
 }
 
-/// Reads a form file: a .docx (our export or an old template) or plain text.
+/// Reads a form file: a .docx (our export or an old template) or plain text. `file_name`
+/// only refuses a macro-enabled name (.docm) and tells a Word file that is not one; what a
+/// file is comes from its bytes.
 pub fn read_form(
     bytes: &[u8],
     file_name: &str,
     questions: &[ExpectedQuestion],
 ) -> Result<ImportedForm, ImportError> {
-    let _ = (file_name, questions);
     if bytes.is_empty() {
         return Err(ImportError::Empty);
     }
-    Err(ImportError::NoQuestionsFound)
+    let (document, source) = match package::sniff(bytes, file_name)? {
+        package::Kind::Zip => {
+            let document = package::open_docx(bytes, file_name)?;
+            let own = document.properties.contains_key(PROPERTY_ROUND)
+                || document
+                    .units
+                    .iter()
+                    .any(|u| u.bookmarks.iter().any(|b| b.starts_with(BOOKMARK_QUESTION)));
+            let source = if own {
+                Source::OwnExport
+            } else {
+                Source::WordTemplate
+            };
+            (document, source)
+        }
+        package::Kind::Text(text) => (text::document(&text), Source::PlainText),
+    };
+    let mut form = layout::extract(&document, questions, source)?;
+    if source == Source::OwnExport {
+        let id = |name: &str| document.properties.get(name)?.parse().ok();
+        form.identity = match (
+            id(PROPERTY_FOLLOW_UP),
+            id(PROPERTY_ROUND),
+            id(PROPERTY_BODY),
+        ) {
+            (Some(follow_up_id), Some(round_id), Some(body_id)) => Some(FormIdentity {
+                follow_up_id,
+                round_id,
+                body_id,
+            }),
+            _ => None,
+        };
+    }
+    Ok(form)
+}
+
+/// Typed text in the form the readers give it back: paragraphs separated by one blank line,
+/// lines trimmed, list items as "- " lines. Comparing a draft's text with an imported one
+/// through this shows only real changes.
+pub fn canonical(text: &str) -> String {
+    blocks(text)
+        .iter()
+        .map(|block| match block {
+            Block::Paragraph(lines) => lines.join("\n"),
+            Block::Bullets(items) => items
+                .iter()
+                .map(|item| format!("- {item}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n")
 }

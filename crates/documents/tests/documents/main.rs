@@ -3,6 +3,7 @@
 
 mod docx;
 mod fixture;
+mod forms;
 #[cfg(feature = "pdf")]
 mod pdf;
 mod text;
