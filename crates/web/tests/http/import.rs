@@ -16,7 +16,7 @@ fn fixture() -> Vec<u8> {
 
 impl Client {
     /// Posts a file as the upload form does (multipart), with this session's CSRF token.
-    async fn upload(&self, path: &str, file_name: &str, bytes: Vec<u8>) -> Reply {
+    pub(crate) async fn upload(&self, path: &str, file_name: &str, bytes: Vec<u8>) -> Reply {
         self.upload_with(path, file_name, bytes, &self.csrf).await
     }
 
@@ -37,7 +37,7 @@ impl Client {
     }
 
     /// Downloads a file.
-    async fn bytes(&self, path: &str) -> (StatusCode, Vec<u8>) {
+    pub(crate) async fn bytes(&self, path: &str) -> (StatusCode, Vec<u8>) {
         let response = self
             .http
             .get(format!("{}{path}", self.base))
