@@ -509,7 +509,10 @@ impl App {
         let overview = self.store.round_overview(round).await?;
         let body = match body {
             Some(body) => Some(body),
-            None => self.body_of_file(&overview, file_name, &bytes).await?,
+            None => match self.body_of_file(&overview, file_name, &bytes).await? {
+                Ok(body) => body,
+                Err(e) => return Ok(FileOutcome::Failed(ImportProblem::File(e))),
+            },
         };
         let Some(body) = body else {
             return Ok(FileOutcome::Skipped(
@@ -593,16 +596,17 @@ impl App {
     }
 
     /// The body a file is for, among a round's: our export's identity, else the template's
-    /// "Nämnd", else a body's name or short name in the file's name.
+    /// "Nämnd", else a body's name or short name in the file's name. A file that cannot be
+    /// read at all is its error.
     async fn body_of_file(
         &self,
         overview: &[tertial_store::ReportOverview],
         file_name: &str,
         bytes: &[u8],
-    ) -> Result<Option<BodyId>> {
+    ) -> Result<std::result::Result<Option<BodyId>, ImportError>> {
         // Read against any report's questions: only the identity and "Nämnd" are wanted.
         let Some(first) = overview.first() else {
-            return Ok(None);
+            return Ok(Ok(None));
         };
         let context = self.context_of(&first.report).await?;
         let questions: Vec<(String, String)> = context
@@ -616,20 +620,25 @@ impl App {
             .map(|(key, text)| ExpectedQuestion { key, text })
             .collect();
         let bodies: Vec<Body> = overview.iter().map(|o| o.body.clone()).collect();
-        if let Ok(form) = read_form(bytes, file_name, &expected) {
-            if let Some(identity) = form.identity {
-                return Ok(Some(BodyId(identity.body_id)));
+        match read_form(bytes, file_name, &expected) {
+            Ok(form) => {
+                if let Some(identity) = form.identity {
+                    return Ok(Ok(Some(BodyId(identity.body_id))));
+                }
+                if let Some(body) = form
+                    .body_name
+                    .as_deref()
+                    .and_then(|n| body_named(&bodies, n))
+                {
+                    return Ok(Ok(Some(body.id)));
+                }
             }
-            if let Some(body) = form
-                .body_name
-                .as_deref()
-                .and_then(|n| body_named(&bodies, n))
-            {
-                return Ok(Some(body.id));
-            }
+            // Another body's questions may be the ones in the file: its own are tried later.
+            Err(ImportError::NoQuestionsFound) => {}
+            Err(e) => return Ok(Err(e)),
         }
         let stem = folded(file_name);
-        Ok(bodies
+        Ok(Ok(bodies
             .iter()
             .filter(|b| {
                 [&b.name, &b.short_name]
@@ -637,7 +646,7 @@ impl App {
                     .any(|n| !folded(n).is_empty() && stem.contains(&folded(n)))
             })
             .max_by_key(|b| folded(&b.short_name).len())
-            .map(|b| b.id))
+            .map(|b| b.id)))
     }
 }
 

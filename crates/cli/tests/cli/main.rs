@@ -6,6 +6,7 @@
 
 mod faults;
 mod generate;
+mod import;
 mod mail;
 mod postgres_restart;
 mod shutdown;
