@@ -8,8 +8,9 @@
 //! the paragraphs around each answer also carry hidden bookmarks (`_TertialQ3` on question
 //! 3's heading, `_TertialH3` on its help text, `_TertialN3` on its "Ej aktuellt" line), the
 //! custom property `TertialQuestion3` names question 3's key, and the answer is what follows
-//! those paragraphs up to the next heading. The content controls are for Word, where they
-//! show each field as a bounded area with its placeholder.
+//! those paragraphs up to the next heading. Each answer sits in a box (a table of one cell);
+//! an empty one holds a content control with Word's placeholder, tagged with the key, and
+//! the contact fields and "Ej aktuellt" check boxes are content controls too.
 
 use std::io::{self, BufWriter, Seek, Write};
 
@@ -170,9 +171,8 @@ fn document(w: &mut impl Write, form: &FormDocument) -> io::Result<()> {
                 not_applicable(w, number, question, &mut ids)?;
             }
             let alias = format!("Svar {}", question.number);
-            field(
+            answer_box(
                 w,
-                Field::Text,
                 &format!("tertial:answer:{}", question.key),
                 &alias,
                 &question.answer,
@@ -202,9 +202,8 @@ fn document(w: &mut impl Write, form: &FormDocument) -> io::Result<()> {
     }
     w.write_all(b"</w:tbl>")?;
     paragraph(w, Some("Heading1"), &[OTHER_INFORMATION])?;
-    field(
+    answer_box(
         w,
-        Field::Text,
         "tertial:other-information",
         OTHER_INFORMATION,
         &form.other_information,
@@ -279,6 +278,29 @@ fn not_applicable(
     )
 }
 
+/// An answer's box: a table of one cell (a bounded area that every editor keeps), holding the
+/// typed text, or, when there is none, a content control tagged `tag` with Word's
+/// placeholder. Filled-in text is not put in a content control: LibreOffice 7.4 keeps only
+/// the first paragraph of one, and drops the line breaks in that paragraph.
+fn answer_box(
+    w: &mut impl Write,
+    tag: &str,
+    alias: &str,
+    text: &str,
+    ids: &mut impl Iterator<Item = u32>,
+) -> io::Result<()> {
+    w.write_all(BOX_START.as_bytes())?;
+    if text.trim().is_empty() {
+        field(w, Field::Text, tag, alias, text, ids)?;
+    } else {
+        typed_text(w, text)?;
+    }
+    // Word wants a paragraph between a table and what follows.
+    w.write_all(b"</w:tc></w:tr></w:tbl><w:p/>")
+}
+
+const BOX_START: &str = r#"<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="5000" w:type="pct"/><w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr><w:tblGrid><w:gridCol w:w="9072"/></w:tblGrid><w:tr><w:tc><w:tcPr><w:tcW w:w="5000" w:type="pct"/></w:tcPr>"#;
+
 /// A content control tagged `tag` holding typed text, or Word's placeholder when empty. A
 /// `Field::Line` sits inside one paragraph (a table cell's), a `Field::Text` holds paragraphs.
 fn field(
@@ -323,10 +345,8 @@ fn field(
             text_element(w, PLACEHOLDER)?;
             w.write_all(b"</w:r></w:p></w:sdtContent></w:sdt>")
         }
-        (Field::Text, false) => {
-            typed_text(w, text)?;
-            w.write_all(b"</w:sdtContent></w:sdt>")
-        }
+        // Filled-in text is written in `answer_box`, outside any content control.
+        (Field::Text, false) => typed_text(w, text),
     }
 }
 

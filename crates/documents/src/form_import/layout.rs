@@ -87,7 +87,7 @@ fn label(text: &str) -> Option<(Label, &str)> {
         | "nämnd eller bolagsstyrelse"
         | "nämnd eller bolag"
         | "bolagsstyrelse" => Label::Body,
-        "övriga upplysningar" | "övrigt" => Label::Other,
+        "övriga upplysningar" => Label::Other,
         "kontaktuppgifter" => Label::Contact,
         _ => return None,
     };
@@ -137,14 +137,22 @@ pub fn extract(
     if matched.iter().all(Option::is_none) {
         return Err(ImportError::NoQuestionsFound);
     }
+    // In our export the labels are headings and the contact table's first column (after
+    // its heading), so an answer's line "Telefon: …" stays the answer's.
+    let own = source == Source::OwnExport;
+    let mut contact_table = false;
     for (i, text) in texts.iter().enumerate() {
         if roles[i] != Role::Content {
             continue;
         }
-        if let Some((l, _)) = label(text.trim()) {
-            roles[i] = Role::Label(l);
-        } else if doc.units[i].heading || focus_area(&texts, i, wrapped) {
-            roles[i] = Role::Boundary;
+        let heading = doc.units[i].heading;
+        match label(text.trim()) {
+            Some((l, _)) if !own || heading || contact_table => {
+                contact_table |= l == Label::Contact;
+                roles[i] = Role::Label(l);
+            }
+            _ if heading || (!own && focus_area(&texts, i, wrapped)) => roles[i] = Role::Boundary,
+            _ => {}
         }
     }
 
@@ -295,6 +303,7 @@ fn hard_wrapped(units: &[Unit], texts: &[String]) -> bool {
     }
     lengths.sort_unstable();
     let p90 = lengths[lengths.len() * 9 / 10];
+    // A line that breaks off mid-sentence and goes on in lower case on the next one.
     let running_on = texts
         .windows(2)
         .zip(units)
@@ -302,11 +311,11 @@ fn hard_wrapped(units: &[Unit], texts: &[String]) -> bool {
             let this = pair[0].trim_end();
             unit.list.is_none()
                 && !this.is_empty()
-                && !pair[1].trim().is_empty()
                 && !this.ends_with(['.', '!', '?', ':'])
+                && pair[1].trim_start().starts_with(char::is_lowercase)
         })
         .count();
-    (30..=120).contains(&p90) && running_on * 10 > lengths.len() * 3
+    (30..=120).contains(&p90) && running_on * 4 > lengths.len()
 }
 
 /// Headings found by our own export's bookmarks, and the units around them.
@@ -386,10 +395,10 @@ fn by_text(
             if words.len() > max_words {
                 break;
             }
-            if let Some((q, score)) = index.best(&words, open) {
-                if best.is_none_or(|(_, s, _)| score > s) {
-                    best = Some((q, score, k));
-                }
+            if let Some((q, score)) = index.best(&words, open)
+                && best.is_none_or(|(_, s, _)| score > s)
+            {
+                best = Some((q, score, k));
             }
         }
         best
@@ -475,10 +484,10 @@ fn unknown_question(texts: &[String], i: usize, wrapped: bool) -> Option<usize> 
 /// A label's value: after its colon, else the next unit with text (unless that is a label
 /// or heading itself), which is then taken.
 fn field_value(texts: &[String], roles: &mut [Role], i: usize) -> String {
-    if let Some((_, inline)) = label(texts[i].trim()) {
-        if !inline.is_empty() {
-            return inline.to_owned();
-        }
+    if let Some((_, inline)) = label(texts[i].trim())
+        && !inline.is_empty()
+    {
+        return inline.to_owned();
     }
     let next = (i + 1..texts.len()).find(|&j| roles[j] != Role::Empty);
     match next {
@@ -490,33 +499,35 @@ fn field_value(texts: &[String], roles: &mut [Role], i: usize) -> String {
     }
 }
 
-/// "Ej aktuellt" (or the like) at the start of an answer: the justification that follows it.
+/// "Ej aktuellt" (or the like) at the start of an answer: the justification that follows it
+/// (after punctuation, or in the paragraphs below), if any.
 fn not_applicable_phrase(text: &str) -> Option<String> {
     let (first, rest) = match text.split_once('\n') {
-        Some((first, rest)) => (first, rest.trim_start_matches('\n')),
-        None => (text, ""),
+        Some((first, rest)) => (first.trim(), rest.trim_start_matches('\n')),
+        None => (text.trim(), ""),
     };
-    let lower = first.trim().to_lowercase();
     let after = NOT_APPLICABLE.iter().find_map(|phrase| {
-        let after = lower.strip_prefix(phrase)?;
-        (after.is_empty() || after.starts_with(['.', ',', ':', ';', ' ', '–', '-', '!']))
+        let end = first
+            .char_indices()
+            .nth(phrase.chars().count())
+            .map_or(first.len(), |(i, _)| i);
+        let (head, after) = first.split_at(end);
+        (head.to_lowercase() == *phrase && (after.is_empty() || after.starts_with(SEPARATORS)))
             .then_some(after)
     })?;
-    // Anything but punctuation after the phrase is justification ("N/A. Inga sådana områden").
-    let justification = after
-        .trim_start_matches(['.', ',', ':', ';', '–', '-', '!'])
-        .trim();
-    if !justification.is_empty() && !after.starts_with(['.', ',', ':', ';', '–', '-', '!']) {
+    let own = after.trim_start_matches(SEPARATORS).trim();
+    // "Ej aktuellt för oss" is a sentence, not the choice.
+    if !own.is_empty() && after.starts_with(' ') && !after.trim_start().starts_with(SEPARATORS) {
         return None;
     }
-    let start = first.trim().len() - justification.len();
-    let own = first.trim()[start..].trim();
     Some(match (own.is_empty(), rest.is_empty()) {
         (true, _) => rest.to_owned(),
         (false, true) => own.to_owned(),
         (false, false) => format!("{own}\n\n{rest}"),
     })
 }
+
+const SEPARATORS: [char; 8] = ['.', ',', ':', ';', '–', '-', '!', ' '];
 
 /// Units as typed text: paragraphs separated by a blank line, list items as "- " lines. In
 /// wrapped text a paragraph's lines are joined (but for a line that ends a sentence well
@@ -610,4 +621,39 @@ fn typed_text(
         })
         .collect::<Vec<_>>()
         .join("\n\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn not_applicable_and_its_justification() {
+        let na = |text: &str| not_applicable_phrase(text);
+        assert_eq!(na("N/A"), Some(String::new()));
+        assert_eq!(na("Ej aktuellt."), Some(String::new()));
+        assert_eq!(na("ej aktuella"), Some(String::new()));
+        assert_eq!(na("Inte aktuellt – se ovan"), Some("se ovan".into()));
+        assert_eq!(
+            na("N/A. Inga sådana områden\n\nMer."),
+            Some("Inga sådana områden\n\nMer.".into())
+        );
+        assert_eq!(
+            na("Ej aktuellt\n\nNämnden har inget sådant uppdrag."),
+            Some("Nämnden har inget sådant uppdrag.".into())
+        );
+        assert_eq!(na("Ej aktuellt för oss i år, men nästa år."), None);
+        assert_eq!(na("Nationellt arbete"), None);
+        assert_eq!(na("İİ"), None);
+    }
+
+    #[test]
+    fn bullets_are_glyphs_followed_by_text() {
+        assert_eq!(bullet("• en"), Some("en"));
+        assert_eq!(bullet("\u{f0b7}\ttvå"), Some("två"));
+        assert_eq!(bullet("- tre"), Some("tre"));
+        assert_eq!(bullet("o fyra"), Some("fyra"));
+        assert_eq!(bullet("och fem"), None);
+        assert_eq!(bullet("-1 grad"), None);
+    }
 }

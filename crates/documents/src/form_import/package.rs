@@ -119,9 +119,8 @@ fn with_part<T>(
     }
     // The packed size bounds what is read from the file; the unpacked size is counted as
     // it comes, never taken from the header.
-    let limit = (entry.compressed_size().saturating_mul(MAX_RATIO))
-        .max(RATIO_FREE_BYTES)
-        .min(MAX_PART_BYTES);
+    let limit =
+        (entry.compressed_size().saturating_mul(MAX_RATIO)).clamp(RATIO_FREE_BYTES, MAX_PART_BYTES);
     let mut limited = Limited {
         inner: entry,
         left: limit,
