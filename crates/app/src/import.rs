@@ -303,22 +303,12 @@ impl App {
         file_name: &str,
         bytes: Vec<u8>,
     ) -> Result<ImportContent> {
-        let questions: Vec<(String, String)> = context
-            .questions()
-            .iter()
-            .map(|q| (q.key.to_string(), q.text.clone()))
-            .collect();
+        let questions: Vec<Question> = context.questions().into_iter().cloned().collect();
         let name = file_name.to_owned();
-        let form = tokio::task::spawn_blocking(move || {
-            let expected: Vec<ExpectedQuestion> = questions
-                .iter()
-                .map(|(key, text)| ExpectedQuestion { key, text })
-                .collect();
-            read_form(&bytes, &name, &expected)
-        })
-        .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
-        .map_err(|e| AppError::Import(ImportProblem::File(e)))?;
+        let form = tokio::task::spawn_blocking(move || read_against(&bytes, &name, &questions))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?
+            .map_err(|e| AppError::Import(ImportProblem::File(e)))?;
         self.check_identity(context, &form).await?;
         content_of(context, &form, self.settings.max_answer_chars).map_err(AppError::Import)
     }
@@ -609,18 +599,8 @@ impl App {
             return Ok(Ok(None));
         };
         let context = self.context_of(&first.report).await?;
-        let questions: Vec<(String, String)> = context
-            .snapshot
-            .questions
-            .iter()
-            .map(|q| (q.key.to_string(), q.text.clone()))
-            .collect();
-        let expected: Vec<ExpectedQuestion> = questions
-            .iter()
-            .map(|(key, text)| ExpectedQuestion { key, text })
-            .collect();
         let bodies: Vec<Body> = overview.iter().map(|o| o.body.clone()).collect();
-        match read_form(bytes, file_name, &expected) {
+        match read_against(bytes, file_name, &context.snapshot.questions) {
             Ok(form) => {
                 if let Some(identity) = form.identity {
                     return Ok(Ok(Some(BodyId(identity.body_id))));
@@ -648,6 +628,22 @@ impl App {
             .max_by_key(|b| folded(&b.short_name).len())
             .map(|b| b.id)))
     }
+}
+
+/// Reads a form file for these questions.
+fn read_against(
+    bytes: &[u8],
+    file_name: &str,
+    questions: &[Question],
+) -> std::result::Result<ImportedForm, ImportError> {
+    let expected: Vec<ExpectedQuestion> = questions
+        .iter()
+        .map(|q| ExpectedQuestion {
+            key: q.key.as_str(),
+            text: &q.text,
+        })
+        .collect();
+    read_form(bytes, file_name, &expected)
 }
 
 /// The form document of a report with `content`'s answers.
