@@ -271,6 +271,8 @@ async fn bad_files_change_nothing(app: TestApp) {
     let (_, bromma_form) = bromma
         .bytes(&format!("/rapporter/{bromma_report}/formular"))
         .await;
+    let t1 = app.report_id("T1 2022", "Skärholmen").await;
+    let (_, t1_form) = reporter.bytes(&format!("/rapporter/{t1}/formular/1")).await;
     let named_bromma = String::from_utf8(fixture())
         .expect("utf-8")
         .replace("Stadsdelsnämnderna", "Bromma stadsdelsnämnd");
@@ -285,6 +287,7 @@ async fn bad_files_change_nothing(app: TestApp) {
         ("tom.docx", Vec::new(), "tom"),
         ("bomb.docx", zip_bomb(), "orimligt"),
         ("bromma.docx", bromma_form, "Bromma stadsdelsnämnd"),
+        ("t1.docx", t1_form, "Tertialrapport 1 2022"),
         (
             "bromma.txt",
             named_bromma.into_bytes(),
@@ -456,3 +459,27 @@ async fn coordinator_imports_a_historic_version(app: TestApp) {
     assert_eq!(refused.status, StatusCode::CONFLICT);
 }
 story!(coordinator_imports_a_historic_version);
+
+/// A question worded a little differently in the file is matched, and flagged as similar
+/// with the file's wording, so the person can check it before confirming.
+async fn similar_questions_are_flagged(app: TestApp) {
+    let reporter = app.signed_in("skarholmen@example.se").await;
+    let report = app.report_id("T2 2022", "Skärholmen").await;
+    let reworded = String::from_utf8(fixture()).expect("utf-8").replace(
+        "Beskriv samverkan med det lokala näringslivet",
+        "Beskriv samarbetet med det lokala näringslivet",
+    );
+    let (_, preview) = preview_of(&reporter, report, "omskriven.txt", reworded.into_bytes()).await;
+    assert!(
+        preview.text.contains("Liknande fråga: ”"),
+        "{}",
+        preview.text
+    );
+    assert!(
+        preview
+            .text
+            .contains("Beskriv samarbetet med det lokala näringslivet")
+    );
+    assert!(preview.text.contains("8 av 8 frågor"));
+}
+story!(similar_questions_are_flagged);
