@@ -395,6 +395,11 @@ async fn coordinator_imports_a_historic_version(app: TestApp) {
         .get(&format!("/rapporter/{report}/historisk-import"))
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let reader = app.signed_in("lasare@example.se").await;
+    let refused = reader
+        .get(&format!("/rapporter/{report}/historisk-import"))
+        .await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
     let page = coordinator.get(&format!("/rapporter/{report}")).await;
     assert!(
         page.text
