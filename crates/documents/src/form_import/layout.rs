@@ -383,6 +383,7 @@ fn by_text(
     let index = Questions::new(questions.iter().map(|q| q.text));
     let max_words = index.longest() * 3 / 2 + 3;
     let max_span = if wrapped { 4 } else { 1 };
+    let unit_words: Vec<Vec<String>> = texts.iter().map(|t| matching::words(t)).collect();
     let best_at = |i: usize, roles: &[Role], open: &[bool]| -> Option<(usize, u8, usize)> {
         let mut words = Vec::new();
         let mut best: Option<(usize, u8, usize)> = None;
@@ -391,7 +392,7 @@ fn by_text(
             if j >= texts.len() || roles[j] != Role::Content {
                 break;
             }
-            words.extend(matching::words(&texts[j]));
+            words.extend_from_slice(&unit_words[j]);
             if words.len() > max_words {
                 break;
             }
