@@ -45,6 +45,9 @@ pub enum AppError {
     /// A review or a request to reopen that does not fit the report now; nothing stored.
     #[error("review refused: {0:?}")]
     ReviewRefused(ReviewRefusal),
+    /// A form file that was not taken in; nothing changed.
+    #[error("import refused: {0:?}")]
+    Import(crate::ImportProblem),
     /// Something that already exists.
     #[error("{0} already exists")]
     Duplicate(&'static str),

@@ -12,6 +12,7 @@ mod documents;
 mod error;
 mod followups;
 pub mod generate;
+mod import;
 mod mail;
 mod people;
 mod presession;
@@ -43,6 +44,10 @@ pub use compare::{
 pub use compiled::{Compilation, ExportFile, SettingsProblem, SummaryProblem, SummaryState};
 pub use error::{AppError, chain};
 pub use followups::{EditProblem, FollowUpEditor};
+pub use import::{
+    FileOutcome, ImportApplied, ImportPreview, ImportProblem, MAX_IMPORT_BYTES, PreviewField,
+    PreviewSection,
+};
 pub use mail::{MAILS_PER_PAGE, OutboxPage};
 pub use people::{InvitationProblem, PersonPage};
 pub use presession::SignInGuard;
@@ -54,8 +59,11 @@ pub use rounds::{
     DeadlineProblem, RoundChoices, RoundListing, RoundOverview, RoundProblem, RoundRequest,
 };
 pub use sso::{Sso, SsoCallback, SsoStart};
+pub use tertial_documents::form_import::ImportError;
 pub use tertial_oidc;
-pub use tertial_store::{ClaimedMail, EditableQuestion, MailRecord, PendingReporter};
+pub use tertial_store::{
+    ClaimedMail, EditableQuestion, ImportedVersion, MailRecord, PendingReporter,
+};
 pub use tertial_store::{ReportOverview, ReviewRefusal, SubmitOutcome};
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;

@@ -40,6 +40,7 @@ pub async fn run(command: Command) -> Result<(), String> {
         Command::User(UserCommand::Add(args)) => add_user(args).await,
         Command::Body(BodyCommand::Add(args)) => add_bodies(args).await,
         Command::Generate(args) => generate(args).await,
+        Command::Import(args) => crate::import::import(args).await,
         Command::Check(args) => {
             let store = connect(&args).await?;
             let problems = store
@@ -56,7 +57,7 @@ pub async fn run(command: Command) -> Result<(), String> {
     }
 }
 
-async fn connect(args: &DatabaseArgs) -> Result<Store, String> {
+pub(crate) async fn connect(args: &DatabaseArgs) -> Result<Store, String> {
     let url = &args.database_url;
     let wait = Duration::from_secs(args.database_wait_seconds);
     Store::connect_waiting(url, wait)

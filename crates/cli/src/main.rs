@@ -1,6 +1,7 @@
 //! `tertial`: the command line. Runs the server, builds the demo, manages accounts.
 
 mod commands;
+mod import;
 mod mail;
 mod sso;
 
@@ -45,6 +46,31 @@ enum Command {
     /// Check the database's integrity (SQLite's integrity_check) and exit non-zero on
     /// problems.
     Check(DatabaseArgs),
+    /// Import historic forms (Word .docx files, or their text) into a closed round, each as
+    /// a submitted version of its body's report marked imported. PATH is a file or a folder
+    /// of files; a folder's files find their body by the form's identity, its "Nämnd"
+    /// field or a body's name in the file's name. Exits non-zero if a file failed.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+struct ImportArgs {
+    #[command(flatten)]
+    database: DatabaseArgs,
+    /// A form file, or a folder of them.
+    path: std::path::PathBuf,
+    /// The round, by id or name ("Tertialrapport 1 2022" or "T1 2022").
+    #[arg(long)]
+    round: String,
+    /// The body, by id, name or short name (otherwise found from each file).
+    #[arg(long)]
+    body: Option<String>,
+    /// Read and check every file, change nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -230,6 +230,46 @@ impl Actor {
     }
 }
 
+/// Proof that someone may import a historic form file into one report as a new submitted
+/// version, marked imported: made only by [`Actor::historic_import_access`], for coordinators
+/// and administrators. It reads and writes only submitted versions, never the draft.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HistoricImportAccess {
+    report: ReportId,
+    by: Option<UserId>,
+}
+
+impl HistoricImportAccess {
+    pub fn report(&self) -> ReportId {
+        self.report
+    }
+
+    /// Who imports; `None`: the command line.
+    pub fn by(&self) -> Option<UserId> {
+        self.by
+    }
+
+    /// The command line's import (`tertial import`): whoever may run it may change the
+    /// database anyway, as with every other command.
+    pub fn command_line(report: &Report) -> Self {
+        HistoricImportAccess {
+            report: report.id,
+            by: None,
+        }
+    }
+}
+
+impl Actor {
+    /// The right to import a historic form into `report` as a submitted version:
+    /// coordinators and administrators. It gives no access to the draft.
+    pub fn historic_import_access(&self, report: &Report) -> Option<HistoricImportAccess> {
+        self.follows_rounds().then_some(HistoricImportAccess {
+            report: report.id,
+            by: Some(self.id),
+        })
+    }
+}
+
 /// A live sign-in session and who it belongs to.
 #[derive(Debug, Clone)]
 pub struct Session {
@@ -347,6 +387,27 @@ mod tests {
         let reader = actor(Role::Reader, vec![]);
         assert!(reader.comparison_access().is_none());
         assert!(reader.body_comparison_access(BodyId(1)).is_none());
+    }
+
+    #[test]
+    fn only_coordinators_and_admins_import_historic_versions() {
+        for role in [Role::Coordinator, Role::Admin] {
+            let access = actor(role, vec![])
+                .historic_import_access(&report(1))
+                .expect("imports");
+            assert_eq!(
+                (access.report(), access.by()),
+                (ReportId(7), Some(UserId(1)))
+            );
+        }
+        for role in [Role::Reporter, Role::Reader] {
+            assert!(
+                actor(role, vec![BodyId(1)])
+                    .historic_import_access(&report(1))
+                    .is_none()
+            );
+        }
+        assert_eq!(HistoricImportAccess::command_line(&report(1)).by(), None);
     }
 
     #[test]

@@ -83,11 +83,18 @@ pub enum AuditAction {
     SsoLinked,
     /// A sign-in through the identity provider refused, with its reason.
     SsoRefused,
+    /// A body's form downloaded as a Word file.
+    FormExported,
+    /// Answers taken from a Word or text file into a draft (the edits have entries of their
+    /// own; this one names the file, its checksum and the counts).
+    FormImported,
+    /// A historic form file stored as a submitted version, marked imported.
+    VersionImported,
 }
 
 impl AuditAction {
     /// Every action, in the order the audit log's filter lists them.
-    pub const ALL: [AuditAction; 48] = [
+    pub const ALL: [AuditAction; 51] = [
         AuditAction::SignedIn,
         AuditAction::SignInFailed,
         AuditAction::SignedOut,
@@ -136,6 +143,9 @@ impl AuditAction {
         AuditAction::DataGenerated,
         AuditAction::SsoLinked,
         AuditAction::SsoRefused,
+        AuditAction::FormExported,
+        AuditAction::FormImported,
+        AuditAction::VersionImported,
     ];
 
     pub fn from_code(code: &str) -> Option<AuditAction> {
@@ -192,6 +202,9 @@ impl AuditAction {
             AuditAction::DataGenerated => "data_generated",
             AuditAction::SsoLinked => "sso_linked",
             AuditAction::SsoRefused => "sso_refused",
+            AuditAction::FormExported => "form_exported",
+            AuditAction::FormImported => "form_imported",
+            AuditAction::VersionImported => "version_imported",
         }
     }
 }
@@ -363,6 +376,43 @@ impl NewAuditEntry {
 }
 
 impl NewAuditEntry {
+    /// Answers taken from a file into a draft: the file, its checksum, and how many fields
+    /// were written and how many met a newer save (those were left alone).
+    pub fn form_imported(
+        by: UserId,
+        report: ReportId,
+        file: &str,
+        sha256: &str,
+        applied: usize,
+        conflicts: usize,
+    ) -> Self {
+        Self::new(
+            Some(by),
+            AuditAction::FormImported,
+            AuditSubject::Report(report),
+        )
+        .with_detail(format!(
+            "file={file} sha256={sha256} applied={applied} conflicts={conflicts}"
+        ))
+    }
+
+    /// A historic form stored as version `number`, marked imported (`by` `None`: the
+    /// command line).
+    pub fn version_imported(
+        by: Option<UserId>,
+        report: ReportId,
+        number: i64,
+        file: &str,
+        sha256: &str,
+    ) -> Self {
+        Self::new(
+            by,
+            AuditAction::VersionImported,
+            AuditSubject::Report(report),
+        )
+        .with_detail(format!("version={number} file={file} sha256={sha256}"))
+    }
+
     /// A submitted version returned or approved, with how many answers were commented on.
     pub fn reviewed(by: UserId, report: ReportId, review: &crate::review::NewReview) -> Self {
         let action = match review.decision {

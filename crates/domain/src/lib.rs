@@ -10,6 +10,7 @@ pub mod compare;
 pub mod compiled;
 pub mod followup;
 pub mod ids;
+pub mod import;
 pub mod mail;
 pub mod people;
 pub mod report;
@@ -21,8 +22,8 @@ pub mod validate;
 pub mod workflow;
 
 pub use access::{
-    Actor, ComparisonAccess, DraftAccess, ReviewAccess, Role, RoundReadAccess, Session,
-    SubmissionAccess,
+    Actor, ComparisonAccess, DraftAccess, HistoricImportAccess, ReviewAccess, Role,
+    RoundReadAccess, Session, SubmissionAccess,
 };
 pub use audit::{AuditAction, AuditSubject, NewAuditEntry};
 pub use body::{Body, BodyKind};

@@ -26,6 +26,7 @@ mod connect;
 mod editing;
 mod followups;
 mod group_commit;
+mod imports;
 mod outbox;
 mod people;
 mod reports;
@@ -52,6 +53,7 @@ pub use bulk::{BulkAnswer, BulkBody, BulkLoad, BulkReport, BulkReview, BulkSubmi
 pub use compare::RoundSubmission;
 pub use compiled::{CHUNK, CompileRow, LatestSubmission};
 pub use editing::{Edit, EditableQuestion};
+pub use imports::{ImportedVersion, NewPendingImport, PendingImport};
 pub use outbox::{ClaimedMail, MailRecord, PendingReporter};
 pub use people::{BodyListing, InOpenRound, NewInvitation, Person};
 pub use reports::ReportOverview;

@@ -59,6 +59,10 @@ pub fn status_of(error: &AppError) -> StatusCode {
         | AppError::Duplicate(_)
         | AppError::ReviewRefused(_) => StatusCode::CONFLICT,
         AppError::ReviewIncomplete(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        AppError::Import(
+            tertial_app::ImportProblem::PreviewGone | tertial_app::ImportProblem::RoundNotClosed,
+        ) => StatusCode::CONFLICT,
+        AppError::Import(_) => StatusCode::UNPROCESSABLE_ENTITY,
         AppError::Invalid(Invalid::TooLong { .. })
         | AppError::InvalidText {
             error: Invalid::TooLong { .. },

@@ -16,8 +16,8 @@ mod time;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::Request;
 use axum::extract::State;
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{Next, from_fn, from_fn_with_state, map_response};
 use axum::response::{IntoResponse, Response};
@@ -222,7 +222,39 @@ fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         // Single sign-on: to the organisation's identity provider and back.
         ("/logga-in/sso", get(pages::sso::begin)),
         ("/logga-in/sso/klar", get(pages::sso::callback)),
+        // Forms as Word files: downloaded, imported into the draft, historic versions.
+        ("/rapporter/{id}/formular", get(pages::import::form_file)),
+        (
+            "/rapporter/{id}/formular/{number}",
+            get(pages::import::submitted_form_file),
+        ),
+        (
+            "/rapporter/{id}/import",
+            get(pages::import::draft_upload_page)
+                .post(pages::import::draft_upload)
+                .layer(DefaultBodyLimit::disable()),
+        ),
+        (
+            "/rapporter/{id}/import/{pending}",
+            get(pages::import::draft_preview).post(pages::import::draft_confirm),
+        ),
+        (
+            "/rapporter/{id}/historisk-import",
+            get(pages::import::historic_upload_page)
+                .post(pages::import::historic_upload)
+                .layer(DefaultBodyLimit::disable()),
+        ),
+        (
+            "/rapporter/{id}/historisk-import/{pending}",
+            get(pages::import::historic_preview).post(pages::import::historic_confirm),
+        ),
     ]
+}
+
+/// Why a form file was not imported, in the Swedish the pages use (for the command line's
+/// `tertial import`).
+pub fn import_problem_message(problem: &tertial_app::ImportProblem) -> String {
+    text::import_problem(problem)
 }
 
 /// The paths the router answers, as written in its table (`{id}` and the like stand for

@@ -1,6 +1,6 @@
 //! The UI's Swedish, in one place, so that another language can follow.
 
-use tertial_app::AppError;
+use tertial_app::{AppError, ImportProblem};
 use tertial_domain::{
     AuditAction, AuditSubject, Field, Invalid, Problem, ReportStatus, Role, Round, RoundStatus,
 };
@@ -162,6 +162,7 @@ pub fn error_message(error: &AppError) -> String {
         AppError::Duplicate(_) => "Det finns redan.".into(),
         AppError::ReviewIncomplete(problem) => review_problem(*problem).into(),
         AppError::ReviewRefused(refusal) => review_refused(*refusal),
+        AppError::Import(problem) => import_problem(problem),
         e @ AppError::Store(_) if e.unavailable() => UNAVAILABLE.into(),
         AppError::Store(_) | AppError::Internal(_) => INTERNAL.into(),
     }
@@ -419,6 +420,9 @@ pub fn audit_action(action: AuditAction) -> &'static str {
         AuditAction::CompilationPublished => "Publicerade sammanställningen",
         AuditAction::PublicationDownloaded => "Laddade ned en publicerad version",
         AuditAction::RoundsCompared => "Jämförde omgångar",
+        AuditAction::FormExported => "Laddade ned formuläret som Word-fil",
+        AuditAction::FormImported => "Hämtade svar från en fil",
+        AuditAction::VersionImported => "Importerade en historisk version",
     }
 }
 
@@ -914,6 +918,53 @@ pub fn sso_refused(refusal: tertial_domain::sso::SsoRefusal) -> &'static str {
         R::AccountDeactivated => {
             "Ditt konto i Tertial är inaktiverat. Kontakta din \
              samordnare."
+        }
+    }
+}
+
+// Forms as Word files: export, import into a draft, historic import.
+
+pub const IMPORT_DRAFT_HEADING: &str = "Hämta svar från Word-fil";
+pub const IMPORT_HISTORIC_HEADING: &str = "Läs in historiskt formulär";
+/// What an imported value does to a field, in the preview.
+pub const IMPORT_UNCHANGED: &str = "Oförändrat";
+pub const IMPORT_NEW: &str = "Nytt";
+pub const IMPORT_REPLACED: &str = "Ersätter";
+
+/// Why a form file was not taken in (nothing was changed).
+pub fn import_problem(problem: &ImportProblem) -> String {
+    match problem {
+        ImportProblem::File(error) => error.message(),
+        ImportProblem::NoFile => "Välj en fil att hämta svaren från.".into(),
+        ImportProblem::OtherFollowUp => {
+            "Filen är formuläret för en annan uppföljning. Välj formuläret för den här \
+             rapporten."
+                .into()
+        }
+        ImportProblem::OtherRound(round) => format!(
+            "Filen är formuläret för {round}, inte för den här omgången. Välj formuläret för \
+             den här rapporten."
+        ),
+        ImportProblem::OtherBody(body) => format!(
+            "Filen är formuläret för {body}, inte för den här rapportens organ. Välj rätt \
+             organs fil."
+        ),
+        ImportProblem::InvalidText {
+            field,
+            question,
+            error,
+        } => format!(
+            "Svaret på ”{}” i filen kan inte tas in: {}",
+            question.as_deref().unwrap_or(field_label(field)),
+            invalid_text(error)
+        ),
+        ImportProblem::RoundNotClosed => {
+            "Historiska formulär kan bara läsas in i en omgång som är stängd.".into()
+        }
+        ImportProblem::PreviewGone => {
+            "Förhandsgranskningen finns inte längre: den är redan använd, ersatt av en nyare \
+             fil eller för gammal. Välj filen igen."
+                .into()
         }
     }
 }

@@ -6,6 +6,7 @@
 
 mod faults;
 mod generate;
+mod import;
 mod mail;
 mod postgres_restart;
 mod shutdown;
@@ -22,7 +23,7 @@ use tertial_store::Store;
 #[test]
 fn help_documents_every_command_and_option() {
     let help = String::from_utf8(tertial(&["--help"]).stdout).expect("utf-8");
-    for command in ["serve", "demo", "user", "check", "generate"] {
+    for command in ["serve", "demo", "user", "check", "generate", "import"] {
         assert!(help.contains(command), "{command} missing from:\n{help}");
     }
     for command in ["serve", "demo"] {

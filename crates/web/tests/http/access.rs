@@ -34,6 +34,11 @@ async fn no_route_shows_a_draft_to_anyone_but_its_body(app: TestApp) {
         own.text.contains(MARKER),
         "the body's own reporter sees the draft"
     );
+    // A preview of the draft's own form imported again (`{pending}` 1) holds it too.
+    let (_, form) = owner.bytes(&format!("/rapporter/{draft}/formular")).await;
+    let import = format!("/rapporter/{draft}/import");
+    let uploaded = owner.upload(&import, "utkast.docx", form).await;
+    assert_eq!(uploaded.location, Some(format!("{import}/1")));
 
     let admin_password = tertial_app::auth::hash_password(PASSWORD.into())
         .await
@@ -138,6 +143,7 @@ fn expand(path: &str, reports: &[i64], fields: &[&str]) -> Vec<String> {
     fill("{id}", reports.iter().map(i64::to_string).collect());
     fill("{field}", fields.iter().map(|f| (*f).to_owned()).collect());
     fill("{number}", vec!["1".into(), "2".into()]);
+    fill("{pending}", vec!["1".into(), "2".into()]);
     fill("{file}", vec!["tertial.js".into(), "tertial.css".into()]);
     fill("{token}", vec!["0".repeat(64), "nonsense".into()]);
     fill("{key}", vec![QUESTIONS[0].into(), "okand".into()]);

@@ -592,6 +592,7 @@ mod compiled;
 mod demo_bodies;
 mod followups;
 mod form;
+mod import;
 mod look;
 mod mail;
 mod people;

@@ -29,6 +29,8 @@ pub(super) struct SubmissionTemplate {
     contact: Vec<FieldView>,
     other_information: String,
     downloads: Vec<super::super::compiled::Download>,
+    /// Imported from a file: its name, who imported it (empty: the command line) and when.
+    imported: Option<(String, String, String)>,
 }
 
 #[derive(Deserialize)]
@@ -44,7 +46,10 @@ pub async fn submission(
     signed: Signed,
 ) -> Result<Response, WebError> {
     let (id, number): (ReportId, i64) = (path_id(&id)?, path_id(&number)?);
-    let (context, submission) = state.app.submission(signed.actor(), id, number).await?;
+    let (context, submission, origin) = state
+        .app
+        .submission_with_origin(signed.actor(), id, number)
+        .await?;
     let content = &submission.content;
     let sections = answer_sections(&context, |question| submitted_answer(content, question));
     let contact = contact_views(content);
@@ -62,6 +67,13 @@ pub async fn submission(
         contact,
         other_information: content.other_information.clone(),
         downloads: super::super::compiled::submission_downloads(),
+        imported: origin.map(|o| {
+            (
+                o.file_name,
+                o.imported_by.unwrap_or_default(),
+                time::date_time(o.imported_at),
+            )
+        }),
     };
     render(StatusCode::OK, &view)
 }
