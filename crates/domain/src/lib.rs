@@ -10,6 +10,7 @@ pub mod compare;
 pub mod compiled;
 pub mod followup;
 pub mod ids;
+pub mod insights;
 pub mod mail;
 pub mod people;
 pub mod report;
