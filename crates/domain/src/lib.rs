@@ -4,6 +4,7 @@
 //! Pure types and rules; no I/O. Names are English; the UI's Swedish lives in `tertial-web`.
 
 pub mod access;
+pub mod analysis;
 pub mod audit;
 pub mod body;
 pub mod compare;
