@@ -180,6 +180,7 @@ impl App {
             includes_contacts: settings.include_contacts,
             focus_areas,
             bodies: Vec::new(),
+            appendices: Vec::new(),
         };
         let mut add = |row: CompileRow| {
             let index = report.bodies.len();

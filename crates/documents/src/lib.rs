@@ -226,6 +226,7 @@ impl SubmissionDocument {
                     email: contact_value(swedish::CONTACT_EMAIL),
                 }),
             }],
+            appendices: Vec::new(),
         }
     }
 }

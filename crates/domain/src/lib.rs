@@ -28,7 +28,7 @@ pub use access::{
 pub use audit::{AuditAction, AuditSubject, NewAuditEntry};
 pub use body::{Body, BodyKind};
 pub use followup::{FocusArea, FollowUp, FollowUpText, Question, QuestionDraft, QuestionKey};
-pub use ids::{BodyId, FollowUpId, MailId, ReportId, RoundId, UserId};
+pub use ids::{ActorId, BodyId, FollowUpId, MailId, ReportId, RoundId, UserId};
 pub use mail::{MailKind, MailStatus, NewMail};
 pub use report::{
     ContactPerson, Field, FieldValue, Problem, Report, ReportStatus, SaveOutcome, StoredField,
