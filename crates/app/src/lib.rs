@@ -12,6 +12,7 @@ mod documents;
 mod error;
 mod followups;
 pub mod generate;
+mod insights;
 mod mail;
 mod people;
 mod presession;
@@ -42,6 +43,7 @@ pub use compare::{
 pub use compiled::{Compilation, ExportFile, SettingsProblem, SummaryProblem, SummaryState};
 pub use error::{AppError, chain};
 pub use followups::{EditProblem, FollowUpEditor};
+pub use insights::{ActorInsight, RoundInsight};
 pub use mail::{MAILS_PER_PAGE, OutboxPage};
 pub use people::{InvitationProblem, PersonPage};
 pub use presession::SignInGuard;

@@ -10,6 +10,7 @@ use tertial_domain::compiled::{
 };
 
 pub mod docx;
+pub mod insights;
 pub mod mail;
 pub mod markdown;
 pub mod outline;

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::{BodyId, Field, FollowUpId, MailId, ReportId, ReportStatus, RoundId, UserId};
+use crate::{ActorId, BodyId, Field, FollowUpId, MailId, ReportId, ReportStatus, RoundId, UserId};
 
 /// What happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -78,11 +78,17 @@ pub enum AuditAction {
     RoundsCompared,
     /// A synthetic follow-up generated at a scale (`tertial generate`), nobody's action.
     DataGenerated,
+    /// An actor added to the register.
+    ActorAdded,
+    /// An actor's name or aliases changed.
+    ActorChanged,
+    ActorDeactivated,
+    ActorReactivated,
 }
 
 impl AuditAction {
     /// Every action, in the order the audit log's filter lists them.
-    pub const ALL: [AuditAction; 46] = [
+    pub const ALL: [AuditAction; 50] = [
         AuditAction::SignedIn,
         AuditAction::SignInFailed,
         AuditAction::SignedOut,
@@ -129,6 +135,10 @@ impl AuditAction {
         AuditAction::PublicationDownloaded,
         AuditAction::RoundsCompared,
         AuditAction::DataGenerated,
+        AuditAction::ActorAdded,
+        AuditAction::ActorChanged,
+        AuditAction::ActorDeactivated,
+        AuditAction::ActorReactivated,
     ];
 
     pub fn from_code(code: &str) -> Option<AuditAction> {
@@ -183,6 +193,10 @@ impl AuditAction {
             AuditAction::PublicationDownloaded => "publication_downloaded",
             AuditAction::RoundsCompared => "rounds_compared",
             AuditAction::DataGenerated => "data_generated",
+            AuditAction::ActorAdded => "actor_added",
+            AuditAction::ActorChanged => "actor_changed",
+            AuditAction::ActorDeactivated => "actor_deactivated",
+            AuditAction::ActorReactivated => "actor_reactivated",
         }
     }
 }
@@ -219,6 +233,10 @@ pub enum AuditSubject {
     FollowUps,
     /// The list of published reports.
     Published,
+    /// An actor in the register.
+    Actor(ActorId),
+    /// The register of actors.
+    Actors,
 }
 
 impl AuditSubject {
@@ -245,6 +263,8 @@ impl AuditSubject {
             ("follow_up", Some(id)) => AuditSubject::FollowUp(FollowUpId(id)),
             ("follow_ups", None) => AuditSubject::FollowUps,
             ("published", None) => AuditSubject::Published,
+            ("actor", Some(id)) => AuditSubject::Actor(ActorId(id)),
+            ("actors", None) => AuditSubject::Actors,
             _ => return None,
         })
     }
@@ -270,6 +290,8 @@ impl fmt::Display for AuditSubject {
             AuditSubject::FollowUp(id) => write!(f, "follow_up:{id}"),
             AuditSubject::FollowUps => f.write_str("follow_ups"),
             AuditSubject::Published => f.write_str("published"),
+            AuditSubject::Actor(id) => write!(f, "actor:{id}"),
+            AuditSubject::Actors => f.write_str("actors"),
         }
     }
 }
@@ -425,6 +447,8 @@ mod tests {
             AuditSubject::Body(BodyId(5)),
             AuditSubject::Bodies,
             AuditSubject::People,
+            AuditSubject::Actor(ActorId(6)),
+            AuditSubject::Actors,
         ] {
             assert_eq!(AuditSubject::parse(&subject.to_string()), Some(subject));
         }

@@ -415,6 +415,10 @@ pub fn audit_action(action: AuditAction) -> &'static str {
         AuditAction::CompilationPublished => "Publicerade sammanställningen",
         AuditAction::PublicationDownloaded => "Laddade ned en publicerad version",
         AuditAction::RoundsCompared => "Jämförde omgångar",
+        AuditAction::ActorAdded => "Aktör tillagd",
+        AuditAction::ActorChanged => "Aktör ändrad",
+        AuditAction::ActorDeactivated => "Aktör inaktiverad",
+        AuditAction::ActorReactivated => "Aktör aktiverad igen",
     }
 }
 
@@ -431,6 +435,7 @@ pub fn audit_subject(subject: AuditSubject) -> &'static str {
         AuditSubject::People => "Personerna",
         AuditSubject::FollowUps => "Uppföljningarna",
         AuditSubject::Published => "Publicerade rapporter",
+        AuditSubject::Actors | AuditSubject::Actor(_) => "Aktörsregistret",
         AuditSubject::Body(_)
         | AuditSubject::FollowUp(_)
         | AuditSubject::Report(_)
@@ -843,6 +848,42 @@ pub fn answer_change(change: tertial_domain::compare::AnswerChange) -> &'static 
 /// A body's version in a compared round.
 pub fn compared_version(number: i64, at: &str) -> String {
     format!("Version {number}, inskickad {at}")
+}
+
+// ---- Insights: actors, pending decisions, timeline, readability (issue 11 §2–§6) ----
+
+pub const ACTOR_ADDED: &str = "Aktören är tillagd.";
+pub const ACTOR_DEACTIVATED: &str = "Aktören är inaktiverad och söks inte längre i svaren.";
+pub const ACTOR_REACTIVATED: &str = "Aktören är aktiverad igen.";
+
+/// What is wrong with an actor as typed.
+pub fn actor_problem(problem: &tertial_domain::insights::actors::Problem) -> String {
+    use tertial_domain::insights::actors::Problem;
+    match problem {
+        Problem::NameMissing => "Ange aktörens namn.".into(),
+        Problem::NameInvalid => {
+            "Namnet får vara högst 200 tecken på en rad, utan osynliga tecken eller styrtecken."
+                .into()
+        }
+        Problem::AliasInvalid => "Varje alias får vara högst 200 tecken, utan osynliga tecken eller styrtecken. Skriv ett alias per rad.".into(),
+        Problem::TooManyAliases => "En aktör kan ha högst 20 alias. Ta bort några.".into(),
+        Problem::FindsNothing(term) => format!(
+            "”{term}” innehåller inget ord att söka efter. Skriv ett namn eller en förkortning."
+        ),
+        Problem::Taken(term) => format!(
+            "”{term}” är redan namn eller alias för en annan aktör. Välj ett annat eller ändra den andra aktören."
+        ),
+    }
+}
+
+/// A round's insight page's title: "Aktörer i Tertialrapport 1 2022".
+pub fn insight_title(what: &str, round: &Round) -> String {
+    format!("{what} i {}", round_name(round))
+}
+
+/// A link's text to where a passage was found: "Fråga 1.2, version 1".
+pub fn passage_source(number: &str, version: i64) -> String {
+    format!("Fråga {number}, version {version}")
 }
 
 #[cfg(test)]

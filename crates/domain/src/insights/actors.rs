@@ -21,6 +21,14 @@ pub const MAX_ALIASES: usize = 20;
 /// An alias in capitals of at most this many characters is an abbreviation.
 const MAX_ABBREVIATION_CHARS: usize = 6;
 
+impl crate::Actor {
+    /// Keeps the register of actors and reads what the answers say of them: coordinators
+    /// and administrators (who read every submitted version anyway).
+    pub fn keeps_actor_register(&self) -> bool {
+        self.follows_rounds()
+    }
+}
+
 /// An actor in the register.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegisteredActor {

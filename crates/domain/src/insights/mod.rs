@@ -6,4 +6,5 @@ pub mod actors;
 pub mod dates;
 pub mod decisions;
 pub mod lix;
+pub mod round;
 pub mod text;

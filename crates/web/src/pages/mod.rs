@@ -6,6 +6,7 @@ pub mod compare;
 pub mod compiled;
 pub mod followups;
 pub mod home;
+pub mod insights;
 pub mod outbox;
 pub mod people;
 pub mod report;
