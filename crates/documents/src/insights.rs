@@ -41,14 +41,27 @@ pub fn lix(counts: &Counts) -> String {
     )
 }
 
+/// The hint under an answer, with `{lix}`, `{level}` and `{longest}` to fill in (the form's
+/// script fills it in too, as the reporter types).
+pub const HINT: &str = "Läsbarhet: LIX {lix} ({level}). Längsta meningen har {longest} ord.";
+
+/// Every level's name, the easiest first.
+pub const LEVELS: [Level; 5] = [
+    Level::VeryEasy,
+    Level::Easy,
+    Level::Medium,
+    Level::Hard,
+    Level::VeryHard,
+];
+
 /// The hint under an answer: "Läsbarhet: LIX 52 (svår). Längsta meningen har 48 ord."
 pub fn hint(counts: &Counts) -> Option<String> {
-    counts.lix()?;
-    Some(format!(
-        "Läsbarhet: {}. Längsta meningen har {} ord.",
-        lix(counts),
-        counts.longest_sentence
-    ))
+    let lix = counts.lix()?;
+    Some(
+        HINT.replace("{lix}", &lix.to_string())
+            .replace("{level}", level(Level::of(lix)))
+            .replace("{longest}", &counts.longest_sentence.to_string()),
+    )
 }
 
 /// "18 mars 2022"; "mars 2022"; "1 mars–31 maj 2022"; "1 december 2021–28 februari 2022".

@@ -351,6 +351,11 @@ pub fn script_json() -> String {
         "draft".into(),
         report_status(ReportStatus::Draft, RoundStatus::Open).into(),
     );
+    // The readability hint under each answer, and LIX's levels, easiest first.
+    use tertial_documents::insights;
+    texts.insert("readability".into(), insights::HINT.into());
+    let levels = insights::LEVELS.map(|l| serde_json::Value::from(insights::level(l)));
+    texts.insert("lixLevels".into(), levels.to_vec().into());
     serde_json::Value::Object(texts)
         .to_string()
         .replace('<', "\\u003c")

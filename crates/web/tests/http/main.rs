@@ -582,6 +582,7 @@ mod compiled;
 mod demo_bodies;
 mod followups;
 mod form;
+mod insights;
 mod look;
 mod mail;
 mod people;
