@@ -426,6 +426,13 @@ async fn coordinator_reads_insights_from_submitted_answers_only(app: TestApp) {
         assert!(compiled.text.contains(title), "{title}");
     }
     assert!(compiled.text.contains("Stockholm Business Region (4)"));
+    let preview = coordinator.get(&format!("/omgangar/{t1}/rapport")).await;
+    assert!(
+        preview
+            .text
+            .contains("<h2 id=\"bilaga-2\">Bilaga: Beslut som väntar</h2>")
+    );
+    assert!(preview.text.contains("<li>1.2 "));
     assert!(compiled.text.contains("18 mars 2022: 1.2 "));
 
     for who in ["skarholmen@example.se", "lasare@example.se"] {
