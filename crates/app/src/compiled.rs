@@ -13,6 +13,7 @@ use tertial_domain::compiled::{
     CompiledQuestion, CompiledReport, MAX_SUMMARY_CHARS, MAX_TITLE_CHARS, NotApplicable,
     Publication, Summary,
 };
+use tertial_domain::insights::round::RoundTexts;
 use tertial_domain::round::swedish_date;
 use tertial_domain::validate::{clean_line, clean_text};
 use tertial_domain::{
@@ -86,17 +87,17 @@ pub struct ExportFile {
 }
 
 /// The round's context for compiling it.
-struct Compiling {
-    access: RoundReadAccess,
-    round: Round,
-    follow_up: FollowUp,
-    snapshot: Arc<RoundSnapshot>,
+pub(crate) struct Compiling {
+    pub(crate) access: RoundReadAccess,
+    pub(crate) round: Round,
+    pub(crate) follow_up: FollowUp,
+    pub(crate) snapshot: Arc<RoundSnapshot>,
 }
 
 impl App {
     /// The right to compile `round` and what it needs; refused (and noted) for anyone but
     /// coordinators and administrators.
-    async fn compiling(&self, actor: &Actor, id: RoundId) -> Result<Compiling> {
+    pub(crate) async fn compiling(&self, actor: &Actor, id: RoundId) -> Result<Compiling> {
         let Some(access) = actor.compile_access(id) else {
             return Err(self.forbidden(actor, AuditSubject::Round(id)).await);
         };
@@ -180,6 +181,7 @@ impl App {
             includes_contacts: settings.include_contacts,
             focus_areas,
             bodies: Vec::new(),
+            appendices: Vec::new(),
         };
         let mut add = |row: CompileRow| {
             let index = report.bodies.len();
@@ -243,6 +245,11 @@ impl App {
             Ok(())
         };
         self.store.compile_rows(&c.access, &mut add).await?;
+        // The insights into what was compiled, as appendices after the bodies' status.
+        let texts =
+            RoundTexts::of_compiled(&report, i16::try_from(c.round.year).unwrap_or_default());
+        report.appendices =
+            tertial_documents::insights::appendices(&texts, &self.store.actors().await?);
         Ok(report)
     }
 

@@ -4,11 +4,12 @@
 use std::collections::{BTreeMap, HashMap};
 
 use serde::Deserialize;
+use tertial_domain::insights::actors::ActorFields;
 use tertial_domain::report::prepare_submission;
 use tertial_domain::round::swedish_date;
 use tertial_domain::{
     AuditAction, AuditSubject, BodyId, BodyKind, ContactPerson, Field, FieldValue, FocusArea,
-    NewAuditEntry, Period, Question, QuestionKey, Role, RoundStatus, Timestamp,
+    NewAuditEntry, Period, Question, QuestionKey, Role, RoundStatus, Timestamp, UserId,
 };
 use tertial_store::{NewUser, Store, SubmitOutcome};
 
@@ -27,6 +28,18 @@ pub struct DemoData {
     pub bodies: Vec<DemoBody>,
     pub users: Vec<DemoUser>,
     pub rounds: Vec<DemoRound>,
+    /// The register of actors (organisations the answers name), added by the first
+    /// coordinator.
+    #[serde(default)]
+    pub actors: Vec<DemoActor>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DemoActor {
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -185,6 +198,7 @@ pub async fn load(store: &Store, data: &DemoData) -> Result<Vec<DemoUser>> {
             .await?;
         users.insert(user.email.as_str(), id);
     }
+    add_actors(store, data, &users).await?;
     let today = swedish_date(now());
     for round in &data.rounds {
         let deadline = match (round.deadline, round.deadline_in_days) {
@@ -293,6 +307,25 @@ pub async fn load(store: &Store, data: &DemoData) -> Result<Vec<DemoUser>> {
         .append_audit(&audit(AuditAction::DemoLoaded), now())
         .await?;
     Ok(data.users.clone())
+}
+
+/// The demo's register of actors, checked as the register's form checks them.
+async fn add_actors(store: &Store, data: &DemoData, users: &HashMap<&str, UserId>) -> Result<()> {
+    let coordinator = data
+        .users
+        .iter()
+        .find(|u| u.role == Role::Coordinator)
+        .and_then(|u| users.get(u.email.as_str()));
+    let Some(&by) = coordinator else {
+        return Ok(());
+    };
+    for actor in &data.actors {
+        let registered = store.actors().await?;
+        let fields = ActorFields::parse(&actor.name, &actor.aliases.join("\n"), &registered)
+            .map_err(|p| AppError::Internal(format!("demo data: actor {}: {p:?}", actor.name)))?;
+        store.add_actor(&fields, by, now()).await?;
+    }
+    Ok(())
 }
 
 /// A demo's accounts, to show on the sign-in page.

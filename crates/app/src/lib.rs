@@ -13,6 +13,7 @@ mod error;
 mod followups;
 pub mod generate;
 mod import;
+mod insights;
 mod mail;
 mod people;
 mod presession;
@@ -48,6 +49,7 @@ pub use import::{
     FileOutcome, ImportApplied, ImportPreview, ImportProblem, MAX_IMPORT_BYTES, PreviewField,
     PreviewSection,
 };
+pub use insights::{ActorInsight, RoundInsight};
 pub use mail::{MAILS_PER_PAGE, OutboxPage};
 pub use people::{InvitationProblem, PersonPage};
 pub use presession::SignInGuard;

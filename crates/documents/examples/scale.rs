@@ -111,6 +111,7 @@ fn report(bodies: usize, questions: usize, chars: usize) -> CompiledReport {
                 }),
             })
             .collect(),
+        appendices: Vec::new(),
     }
 }
 

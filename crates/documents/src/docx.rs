@@ -91,7 +91,7 @@ fn write_item(w: &mut impl Write, item: Item<'_>, columns: &mut usize) -> io::Re
             w.write_all(b"</w:tblGrid><w:tr><w:trPr><w:tblHeader/></w:trPr>")?;
             for (cell, _) in header {
                 w.write_all(b"<w:tc><w:p><w:r><w:rPr><w:b/></w:rPr>")?;
-                text_element(w, cell)?;
+                text_element(w, &cell)?;
                 w.write_all(b"</w:r></w:p></w:tc>")?;
             }
             w.write_all(b"</w:tr>")?;

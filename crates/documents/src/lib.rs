@@ -12,6 +12,7 @@ use tertial_domain::compiled::{
 pub mod docx;
 pub mod form_docx;
 pub mod form_import;
+pub mod insights;
 pub mod mail;
 pub mod markdown;
 pub mod outline;
@@ -228,6 +229,7 @@ impl SubmissionDocument {
                     email: contact_value(swedish::CONTACT_EMAIL),
                 }),
             }],
+            appendices: Vec::new(),
         }
     }
 }

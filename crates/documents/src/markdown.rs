@@ -48,7 +48,7 @@ fn write_item(w: &mut impl Write, item: Item<'_>) -> io::Result<()> {
         }
         Item::Bullets(items) => bullets(w, items.iter().map(|i| i.as_ref()))?,
         Item::Table(header) => {
-            let names: Vec<&str> = header.iter().map(|(name, _)| *name).collect();
+            let names: Vec<&str> = header.iter().map(|(name, _)| name.as_ref()).collect();
             writeln!(w, "\n| {} |", names.join(" | "))?;
             writeln!(w, "|{}", "---|".repeat(header.len()))?;
         }

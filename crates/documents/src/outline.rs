@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::io;
 
-use tertial_domain::compiled::{CompiledReport, one_line};
+use tertial_domain::compiled::{AppendixBlock, CompiledReport, one_line};
 
 pub const INTRODUCTION: &str = "Inledning";
 pub const NOT_APPLICABLE: &str = "Ej aktuellt";
@@ -46,7 +46,7 @@ pub enum Item<'a> {
     Bullets(Vec<Cow<'a, str>>),
     /// A table's header row, each column with its share of the width; its rows follow,
     /// then [`Item::TableEnd`].
-    Table(Vec<(&'static str, u8)>),
+    Table(Vec<(Cow<'a, str>, u8)>),
     Row(Vec<Cow<'a, str>>),
     TableEnd,
 }
@@ -117,14 +117,14 @@ pub fn walk<'a>(
     }
     sink(heading(1, APPENDIX))?;
     let mut header = vec![
-        (COLUMN_BODY, 4),
-        (COLUMN_KIND, 3),
-        (COLUMN_STATUS, 2),
-        (COLUMN_VERSION, 2),
-        (COLUMN_SUBMITTED, 3),
+        (Cow::Borrowed(COLUMN_BODY), 4),
+        (Cow::Borrowed(COLUMN_KIND), 3),
+        (Cow::Borrowed(COLUMN_STATUS), 2),
+        (Cow::Borrowed(COLUMN_VERSION), 2),
+        (Cow::Borrowed(COLUMN_SUBMITTED), 3),
     ];
     if report.includes_contacts {
-        header.push((COLUMN_CONTACT, 4));
+        header.push((Cow::Borrowed(COLUMN_CONTACT), 4));
     }
     sink(Item::Table(header))?;
     for body in &report.bodies {
@@ -146,7 +146,36 @@ pub fn walk<'a>(
         }
         sink(Item::Row(row))?;
     }
-    sink(Item::TableEnd)
+    sink(Item::TableEnd)?;
+    appendices(report, sink)
+}
+
+/// The further appendices, each block as the items every writer already knows.
+fn appendices<'a>(
+    report: &'a CompiledReport,
+    sink: &mut impl FnMut(Item<'a>) -> io::Result<()>,
+) -> io::Result<()> {
+    let borrowed = |cells: &'a [String]| cells.iter().map(|c| Cow::Borrowed(c.as_str()));
+    for appendix in &report.appendices {
+        sink(heading(1, appendix.title.as_str()))?;
+        for block in &appendix.blocks {
+            match block {
+                AppendixBlock::Heading(text) => sink(heading(2, text.as_str()))?,
+                AppendixBlock::Paragraph(text) => sink(Item::Text(text))?,
+                AppendixBlock::List(items) if items.is_empty() => {}
+                AppendixBlock::List(items) => sink(Item::Bullets(borrowed(items).collect()))?,
+                AppendixBlock::Table { rows, .. } if rows.is_empty() => {}
+                AppendixBlock::Table { columns, rows } => {
+                    sink(Item::Table(borrowed(columns).map(|c| (c, 1)).collect()))?;
+                    for row in rows {
+                        sink(Item::Row(borrowed(row).collect()))?;
+                    }
+                    sink(Item::TableEnd)?;
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 fn heading<'a>(level: u8, text: impl Into<Cow<'a, str>>) -> Item<'a> {

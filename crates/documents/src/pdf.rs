@@ -283,7 +283,7 @@ impl<W: Write> Typesetter<W> {
                     .collect();
                 self.open_group(StructRole::Table);
                 self.table_header = true;
-                let cells: Vec<&str> = header.iter().map(|(name, _)| *name).collect();
+                let cells: Vec<&str> = header.iter().map(|(name, _)| name.as_ref()).collect();
                 self.row(&cells)?;
                 self.table_header = false;
             }

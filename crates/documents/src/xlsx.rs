@@ -1,12 +1,12 @@
 //! Excel (.xlsx): sheet "Svar" with one row per body and question, sheet "Status" with the
-//! appendix. Written with rust_xlsxwriter in its constant-memory mode: rows go to a temporary
+//! appendix, and sheet "Bilagor" with the further appendices (if any), a block after another. Written with rust_xlsxwriter in its constant-memory mode: rows go to a temporary
 //! file as they are written, and the archive is streamed out.
 
 use std::borrow::Cow;
 use std::io::{self, Write};
 
 use rust_xlsxwriter::{Format, FormatAlign, Workbook, Worksheet, XlsxError};
-use tertial_domain::compiled::CompiledReport;
+use tertial_domain::compiled::{AppendixBlock, CompiledReport};
 
 use crate::outline;
 
@@ -15,6 +15,7 @@ pub const MEDIA_TYPE: &str = "application/vnd.openxmlformats-officedocument.spre
 /// The sheets' names.
 pub const ANSWERS: &str = "Svar";
 pub const STATUS: &str = "Status";
+pub const APPENDICES: &str = "Bilagor";
 
 /// The columns of "Svar", with their widths in characters.
 pub const ANSWER_COLUMNS: [(&str, f64); 8] = [
@@ -121,7 +122,61 @@ fn build<W: Write + Send>(report: &CompiledReport, out: W) -> Result<(), XlsxErr
         }
     }
     sheet.autofilter(0, 0, row.max(1), last_column(&columns))?;
+    if !report.appendices.is_empty() {
+        appendices(
+            report,
+            workbook.add_worksheet_with_constant_memory()?,
+            &header,
+            &wrapped,
+        )?;
+    }
     workbook.save_to_writer(out)
+}
+
+/// The further appendices on one sheet: titles and headings in bold, a paragraph or a list
+/// item a row, tables as they are, a blank row after each block.
+fn appendices(
+    report: &CompiledReport,
+    sheet: &mut Worksheet,
+    bold: &Format,
+    cell: &Format,
+) -> Result<(), XlsxError> {
+    sheet.set_name(APPENDICES)?;
+    sheet.set_column_width(0, 40.0)?;
+    sheet.set_column_width(1, 60.0)?;
+    let mut row = 0;
+    let mut line = |sheet: &mut Worksheet, cells: &[&str], format: &Format| {
+        for (col, text) in (0u16..).zip(cells) {
+            sheet.write_string_with_format(row, col, fit(text), format)?;
+        }
+        row += 1; // with no cells: a blank row
+
+        Ok::<_, XlsxError>(())
+    };
+    for appendix in &report.appendices {
+        line(sheet, &[&appendix.title], bold)?;
+        for block in &appendix.blocks {
+            match block {
+                AppendixBlock::Heading(text) => line(sheet, &[text], bold)?,
+                AppendixBlock::Paragraph(text) => line(sheet, &[text], cell)?,
+                AppendixBlock::List(items) => {
+                    for item in items {
+                        line(sheet, &[item], cell)?;
+                    }
+                }
+                AppendixBlock::Table { columns, rows } => {
+                    let columns: Vec<&str> = columns.iter().map(String::as_str).collect();
+                    line(sheet, &columns, bold)?;
+                    for cells in rows {
+                        let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
+                        line(sheet, &cells, cell)?;
+                    }
+                }
+            }
+            line(sheet, &[], cell)?;
+        }
+    }
+    Ok(())
 }
 
 /// Column widths, the header row (frozen), before any other row is written.

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::{BodyId, Field, FollowUpId, MailId, ReportId, ReportStatus, RoundId, UserId};
+use crate::{ActorId, BodyId, Field, FollowUpId, MailId, ReportId, ReportStatus, RoundId, UserId};
 
 /// What happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -90,11 +90,17 @@ pub enum AuditAction {
     FormImported,
     /// A historic form file stored as a submitted version, marked imported.
     VersionImported,
+    /// An actor added to the register.
+    ActorAdded,
+    /// An actor's name or aliases changed.
+    ActorChanged,
+    ActorDeactivated,
+    ActorReactivated,
 }
 
 impl AuditAction {
     /// Every action, in the order the audit log's filter lists them.
-    pub const ALL: [AuditAction; 51] = [
+    pub const ALL: [AuditAction; 55] = [
         AuditAction::SignedIn,
         AuditAction::SignInFailed,
         AuditAction::SignedOut,
@@ -146,6 +152,10 @@ impl AuditAction {
         AuditAction::FormExported,
         AuditAction::FormImported,
         AuditAction::VersionImported,
+        AuditAction::ActorAdded,
+        AuditAction::ActorChanged,
+        AuditAction::ActorDeactivated,
+        AuditAction::ActorReactivated,
     ];
 
     pub fn from_code(code: &str) -> Option<AuditAction> {
@@ -205,6 +215,10 @@ impl AuditAction {
             AuditAction::FormExported => "form_exported",
             AuditAction::FormImported => "form_imported",
             AuditAction::VersionImported => "version_imported",
+            AuditAction::ActorAdded => "actor_added",
+            AuditAction::ActorChanged => "actor_changed",
+            AuditAction::ActorDeactivated => "actor_deactivated",
+            AuditAction::ActorReactivated => "actor_reactivated",
         }
     }
 }
@@ -241,6 +255,10 @@ pub enum AuditSubject {
     FollowUps,
     /// The list of published reports.
     Published,
+    /// An actor in the register.
+    Actor(ActorId),
+    /// The register of actors.
+    Actors,
 }
 
 impl AuditSubject {
@@ -267,6 +285,8 @@ impl AuditSubject {
             ("follow_up", Some(id)) => AuditSubject::FollowUp(FollowUpId(id)),
             ("follow_ups", None) => AuditSubject::FollowUps,
             ("published", None) => AuditSubject::Published,
+            ("actor", Some(id)) => AuditSubject::Actor(ActorId(id)),
+            ("actors", None) => AuditSubject::Actors,
             _ => return None,
         })
     }
@@ -292,6 +312,8 @@ impl fmt::Display for AuditSubject {
             AuditSubject::FollowUp(id) => write!(f, "follow_up:{id}"),
             AuditSubject::FollowUps => f.write_str("follow_ups"),
             AuditSubject::Published => f.write_str("published"),
+            AuditSubject::Actor(id) => write!(f, "actor:{id}"),
+            AuditSubject::Actors => f.write_str("actors"),
         }
     }
 }
@@ -484,6 +506,8 @@ mod tests {
             AuditSubject::Body(BodyId(5)),
             AuditSubject::Bodies,
             AuditSubject::People,
+            AuditSubject::Actor(ActorId(6)),
+            AuditSubject::Actors,
         ] {
             assert_eq!(AuditSubject::parse(&subject.to_string()), Some(subject));
         }

@@ -33,6 +33,34 @@ pub struct CompiledReport {
     pub focus_areas: Vec<CompiledFocusArea>,
     /// Every body of the round, in the order they are listed: the appendix.
     pub bodies: Vec<CompiledBody>,
+    /// Further appendices after the bodies' (insights into the answers), in order. Absent
+    /// from what was published before they existed.
+    #[serde(default)]
+    pub appendices: Vec<Appendix>,
+}
+
+/// An appendix: a titled section of headings, paragraphs, lists and tables, all plain text
+/// already in Swedish, which every writer renders the same way whatever it holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Appendix {
+    pub title: String,
+    pub blocks: Vec<AppendixBlock>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AppendixBlock {
+    /// A heading under the appendix's title.
+    Heading(String),
+    /// Typed text (blank lines separate paragraphs).
+    Paragraph(String),
+    /// A bullet list, one line an item.
+    List(Vec<String>),
+    /// A table with a header row; each row has a cell per column.
+    Table {
+        columns: Vec<String>,
+        rows: Vec<Vec<String>>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -46,3 +46,7 @@ id!(
     /// A mail in the outbox.
     MailId
 );
+id!(
+    /// An actor in the register (an organisation named in answers).
+    ActorId
+);

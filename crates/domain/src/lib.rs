@@ -4,6 +4,7 @@
 //! Pure types and rules; no I/O. Names are English; the UI's Swedish lives in `tertial-web`.
 
 pub mod access;
+pub mod analysis;
 pub mod audit;
 pub mod body;
 pub mod compare;
@@ -11,6 +12,7 @@ pub mod compiled;
 pub mod followup;
 pub mod ids;
 pub mod import;
+pub mod insights;
 pub mod mail;
 pub mod people;
 pub mod report;
@@ -28,7 +30,7 @@ pub use access::{
 pub use audit::{AuditAction, AuditSubject, NewAuditEntry};
 pub use body::{Body, BodyKind};
 pub use followup::{FocusArea, FollowUp, FollowUpText, Question, QuestionDraft, QuestionKey};
-pub use ids::{BodyId, FollowUpId, MailId, ReportId, RoundId, UserId};
+pub use ids::{ActorId, BodyId, FollowUpId, MailId, ReportId, RoundId, UserId};
 pub use mail::{MailKind, MailStatus, NewMail};
 pub use report::{
     ContactPerson, Field, FieldValue, Problem, Report, ReportStatus, SaveOutcome, StoredField,

@@ -18,6 +18,7 @@
 //! Every change that is an action of a person takes the audit entry that records it and
 //! writes both in one transaction: the action and its record land together or not at all.
 
+mod actors;
 mod audit;
 mod bulk;
 mod compare;

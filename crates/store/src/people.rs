@@ -402,7 +402,12 @@ impl Store {
 }
 
 /// Appends `entry` and commits when the change found its row; otherwise rolls back.
-async fn finish(mut tx: WriteTx, found: bool, entry: NewAuditEntry, at: Timestamp) -> Result<bool> {
+pub(crate) async fn finish(
+    mut tx: WriteTx,
+    found: bool,
+    entry: NewAuditEntry,
+    at: Timestamp,
+) -> Result<bool> {
     if !found {
         tx.rollback().await?;
         return Ok(false);

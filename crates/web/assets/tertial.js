@@ -324,10 +324,52 @@
     countCharacters(wrap.getAttribute('data-field'), true);
   });
 
+  // A gentle readability hint under each answer, counted as the server counts it (LIX:
+  // words per sentence plus the percentage of words over six letters; a sentence ends at
+  // . ! ? : before a space and at every line's end). Only a hint: it never stops a save.
+  var ABBREVIATIONS = ['t.ex', 'bl.a', 'm.m', 'osv', 'dvs', 's.k', 'ca', 'kl', 'nr', 'resp',
+    'fr.o.m', 't.o.m', 'm.fl', 'o.s.v', 'd.v.s', 'jfr'];
+  var WORD = /[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu;
+  function readability(text) {
+    var words = 0, long = 0, sentences = 0, longest = 0;
+    text.split('\n').forEach(function (line) {
+      line = line.replace(/^\s*[-•*] /, '');
+      var pieces = [], start = 0, end = /[.!?:…][)\]"”’»]*(?=\s)/g, m;
+      while ((m = end.exec(line))) {
+        var before = line.slice(start, m.index), last = (before.trim().split(/\s+/).pop() || '').toLowerCase().replace(/^[("”]+/, '');
+        if (m[0][0] === '.' && (ABBREVIATIONS.indexOf(last) >= 0 || (before.trim() === last && /^\d+$/.test(last)))) continue;
+        pieces.push(line.slice(start, m.index + m[0].length));
+        start = m.index + m[0].length;
+      }
+      pieces.push(line.slice(start));
+      pieces.forEach(function (piece) {
+        var found = piece.match(WORD) || [];
+        if (!found.length) return;
+        sentences += 1;
+        words += found.length;
+        longest = Math.max(longest, found.length);
+        found.forEach(function (w) { if ((w.match(/\p{L}/gu) || []).length > 6) long += 1; });
+      });
+    });
+    if (!words) return null;
+    return { lix: Math.round(words / sentences + 100 * long / words), longest: longest };
+  }
+  function showReadability(code) {
+    var line = el('lix-' + code);
+    if (!line) return;
+    var value = valueOf(code);
+    var found = value.na ? null : readability(value.text);
+    line.hidden = !found;
+    if (!found) return;
+    var l = found.lix, level = l < 25 ? 0 : l < 35 ? 1 : l < 45 ? 2 : l < 55 ? 3 : 4;
+    line.textContent = say('readability', { lix: l, level: TEXT.lixLevels[level], longest: found.longest });
+  }
+
   form.addEventListener('input', function (event) {
     var code = codeOf(event.target);
     if (!code || event.target.type === 'checkbox') return;
     countCharacters(code);
+    try { showReadability(code); } catch (e) { /* a hint, never in the way */ }
     countAnswered();
     schedule(code, TYPING_PAUSE);
   });
@@ -335,6 +377,7 @@
     var code = codeOf(event.target);
     if (code && event.target.type === 'checkbox') {
       countAnswered();
+      try { showReadability(code); } catch (e) { /* a hint, never in the way */ }
       schedule(code, 0);
     }
   });

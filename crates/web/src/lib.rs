@@ -102,7 +102,7 @@ pub fn router(app: App, settings: WebSettings) -> Router {
 /// every role: a route is tested the day it is added, without anyone writing a test for it.
 fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
     use pages::{
-        auth, compare, compiled, followups, home, outbox, people, report, rounds, running,
+        auth, compare, compiled, followups, home, insights, outbox, people, report, rounds, running,
     };
     vec![
         ("/", get(home::home)),
@@ -248,6 +248,21 @@ fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             "/rapporter/{id}/historisk-import/{pending}",
             get(pages::import::historic_preview).post(pages::import::historic_confirm),
         ),
+        // Insights: the register of actors, and what a round's submitted answers say.
+        ("/aktorer", get(insights::register)),
+        (
+            "/aktorer/ny",
+            get(insights::new_actor).post(insights::add_actor),
+        ),
+        (
+            "/aktorer/{id}",
+            get(insights::actor).post(insights::change_actor),
+        ),
+        ("/aktorer/{id}/aktiv", post(insights::set_actor_active)),
+        ("/omgangar/{id}/aktorer", get(insights::actors)),
+        ("/omgangar/{id}/beslut", get(insights::decisions)),
+        ("/omgangar/{id}/tidslinje", get(insights::timeline)),
+        ("/omgangar/{id}/lasbarhet", get(insights::readability)),
     ]
 }
 

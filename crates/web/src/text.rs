@@ -354,6 +354,11 @@ pub fn script_json() -> String {
         "draft".into(),
         report_status(ReportStatus::Draft, RoundStatus::Open).into(),
     );
+    // The readability hint under each answer, and LIX's levels, easiest first.
+    use tertial_documents::insights;
+    texts.insert("readability".into(), insights::HINT.into());
+    let levels = insights::LEVELS.map(|l| serde_json::Value::from(insights::level(l)));
+    texts.insert("lixLevels".into(), levels.to_vec().into());
     serde_json::Value::Object(texts)
         .to_string()
         .replace('<', "\\u003c")
@@ -423,6 +428,10 @@ pub fn audit_action(action: AuditAction) -> &'static str {
         AuditAction::FormExported => "Laddade ned formuläret som Word-fil",
         AuditAction::FormImported => "Hämtade svar från en fil",
         AuditAction::VersionImported => "Importerade en historisk version",
+        AuditAction::ActorAdded => "Aktör tillagd",
+        AuditAction::ActorChanged => "Aktör ändrad",
+        AuditAction::ActorDeactivated => "Aktör inaktiverad",
+        AuditAction::ActorReactivated => "Aktör aktiverad igen",
     }
 }
 
@@ -439,6 +448,7 @@ pub fn audit_subject(subject: AuditSubject) -> &'static str {
         AuditSubject::People => "Personerna",
         AuditSubject::FollowUps => "Uppföljningarna",
         AuditSubject::Published => "Publicerade rapporter",
+        AuditSubject::Actors | AuditSubject::Actor(_) => "Aktörsregistret",
         AuditSubject::Body(_)
         | AuditSubject::FollowUp(_)
         | AuditSubject::Report(_)
@@ -969,6 +979,42 @@ pub fn import_problem(problem: &ImportProblem) -> String {
     }
 }
 
+// ---- Insights: actors, pending decisions, timeline, readability (issue 11 §2–§6) ----
+
+pub const ACTOR_ADDED: &str = "Aktören är tillagd.";
+pub const ACTOR_DEACTIVATED: &str = "Aktören är inaktiverad och söks inte längre i svaren.";
+pub const ACTOR_REACTIVATED: &str = "Aktören är aktiverad igen.";
+
+/// What is wrong with an actor as typed.
+pub fn actor_problem(problem: &tertial_domain::insights::actors::Problem) -> String {
+    use tertial_domain::insights::actors::Problem;
+    match problem {
+        Problem::NameMissing => "Ange aktörens namn.".into(),
+        Problem::NameInvalid => {
+            "Namnet får vara högst 200 tecken på en rad, utan osynliga tecken eller styrtecken."
+                .into()
+        }
+        Problem::AliasInvalid => "Varje alias får vara högst 200 tecken, utan osynliga tecken eller styrtecken. Skriv ett alias per rad.".into(),
+        Problem::TooManyAliases => "En aktör kan ha högst 20 alias. Ta bort några.".into(),
+        Problem::FindsNothing(term) => format!(
+            "”{term}” innehåller inget ord att söka efter. Skriv ett namn eller en förkortning."
+        ),
+        Problem::Taken(term) => format!(
+            "”{term}” är redan namn eller alias för en annan aktör. Välj ett annat eller ändra den andra aktören."
+        ),
+    }
+}
+
+/// A round's insight page's title: "Aktörer i Tertialrapport 1 2022".
+pub fn insight_title(what: &str, round: &Round) -> String {
+    format!("{what} i {}", round_name(round))
+}
+
+/// A link's text to where a passage was found: "Fråga 1.2, version 1".
+pub fn passage_source(number: &str, version: i64) -> String {
+    format!("Fråga {number}, version {version}")
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -1043,11 +1089,12 @@ mod tests {
                 "a Swedish word in tertial.js: {word}"
             );
         }
-        let known: Vec<&str> = super::SCRIPT.iter().map(|(key, _)| *key).collect();
+        // Every text the page hands the script (SCRIPT, the draft's status, the hint's).
+        let known: serde_json::Value = serde_json::from_str(&super::script_json()).expect("JSON");
         for asked in script.split("say('").skip(1) {
             let key = asked.split('\'').next().unwrap_or_default();
             assert!(
-                known.contains(&key) || key == "draft",
+                known.get(key).is_some(),
                 "tertial.js asks for a text text.rs lacks: {key}"
             );
         }
@@ -1064,5 +1111,6 @@ mod tests {
         let parsed: serde_json::Value = serde_json::from_str(&json).expect("JSON");
         assert_eq!(parsed["saved"], "Sparat kl. {time}");
         assert_eq!(parsed["draft"], "Utkast");
+        assert_eq!(parsed["lixLevels"][3], "svår");
     }
 }

@@ -33,9 +33,10 @@ fn headings_are_word_heading_styles_and_lists_are_word_lists() {
             .matches(&format!("<w:pStyle w:val=\"{style}\"/>"))
             .count()
     };
-    // Inledning, two focus areas, the appendix; three questions; five answers.
-    assert_eq!(count("Heading1"), 4);
-    assert_eq!(count("Heading2"), 3);
+    // Inledning, two focus areas, two appendices; three questions and a body in the second
+    // appendix; five answers.
+    assert_eq!(count("Heading1"), 5);
+    assert_eq!(count("Heading2"), 4);
     assert_eq!(count("Heading3"), 5);
     for level in 1..=3 {
         let style = format!(
@@ -48,8 +49,8 @@ fn headings_are_word_heading_styles_and_lists_are_word_lists() {
             "{definition}"
         );
     }
-    // Five bullets typed, two "Ej aktuellt" bodies listed.
-    assert_eq!(document.matches("<w:numPr>").count(), 7);
+    // Five bullets typed, two "Ej aktuellt" bodies listed, one in an appendix.
+    assert_eq!(document.matches("<w:numPr>").count(), 8);
     assert!(part(&bytes, "word/numbering.xml").contains("<w:numFmt w:val=\"bullet\"/>"));
     assert!(document.contains(r#"TOC \o "1-3" \h"#));
     assert!(part(&bytes, "word/settings.xml").contains("<w:updateFields w:val=\"true\"/>"));

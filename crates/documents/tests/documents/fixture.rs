@@ -2,8 +2,8 @@
 //! "Ej inkommit", å ä ö and hostile text.
 
 use tertial_domain::compiled::{
-    CompiledAnswer, CompiledBody, CompiledContact, CompiledFocusArea, CompiledQuestion,
-    CompiledReport, NotApplicable,
+    Appendix, AppendixBlock, CompiledAnswer, CompiledBody, CompiledContact, CompiledFocusArea,
+    CompiledQuestion, CompiledReport, NotApplicable,
 };
 
 pub const HOSTILE: &str = "Försök: <w:p><w:r><w:t>inskjutet</w:t></w:r></w:p> ]]> &amp; </script> %PDF-1.7 (parentes\\) \u{b}slut";
@@ -93,6 +93,18 @@ pub fn report() -> CompiledReport {
             body("Stockholms Hamnar AB", "Bolagsstyrelse", "Godkänd", Some(1), "10 maj 2022 kl. 16.40"),
             body("Älvsjö-Hägersten stadsdelsnämnd", district, "Ej påbörjad", None, ""),
         ],
+        appendices: vec![Appendix {
+            title: "Bilaga: Beslut som väntar".into(),
+            blocks: vec![
+                AppendixBlock::Heading("Skärholmens stadsdelsnämnd".into()),
+                AppendixBlock::Paragraph("Meningar som säger att något ännu inte är beslutat.".into()),
+                AppendixBlock::List(vec!["Inriktningen är ej beslutad.".into()]),
+                AppendixBlock::Table {
+                    columns: vec!["Nämnd eller bolag".into(), "LIX".into()],
+                    rows: vec![vec!["Bromma stadsdelsnämnd".into(), "48".into()]],
+                },
+            ],
+        }],
     }
 }
 
@@ -127,6 +139,11 @@ pub fn expected_in_order() -> Vec<String> {
         "Språkcafé för nyanlända",
         "Bilaga: Status per nämnd och bolag",
         "Ej påbörjad",
+        "Bilaga: Beslut som väntar",
+        "Skärholmens stadsdelsnämnd",
+        "Meningar som säger att något ännu inte är beslutat.",
+        "Inriktningen är ej beslutad.",
+        "Bromma stadsdelsnämnd",
     ]
     .map(String::from)
     .to_vec()

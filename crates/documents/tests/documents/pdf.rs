@@ -92,7 +92,8 @@ fn bookmarks_follow_the_headings() {
             "Inledning",
             "1. Företagsklimat och service",
             "2. Kompetensförsörjning",
-            "Bilaga: Status per nämnd och bolag"
+            "Bilaga: Status per nämnd och bolag",
+            "Bilaga: Beslut som väntar",
         ]
     );
     let questions = &top[1]["kids"];

@@ -94,6 +94,24 @@ fn one_row_per_body_and_question_and_a_status_sheet() {
         ]
     );
     assert_eq!(status[3][2], "Utkast");
+
+    let appendices = rows(&bytes, xlsx::APPENDICES);
+    let first: Vec<&str> = appendices.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(
+        first,
+        [
+            "Bilaga: Beslut som väntar",
+            "Skärholmens stadsdelsnämnd",
+            "",
+            "Meningar som säger att något ännu inte är beslutat.",
+            "",
+            "Inriktningen är ej beslutad.",
+            "",
+            "Nämnd eller bolag",
+            "Bromma stadsdelsnämnd",
+        ]
+    );
+    assert_eq!(appendices[8][1], "48");
 }
 
 #[test]

@@ -7,6 +7,7 @@ pub mod compiled;
 pub mod followups;
 pub mod home;
 pub mod import;
+pub mod insights;
 pub mod outbox;
 pub mod people;
 pub mod report;

@@ -52,7 +52,7 @@ fn problem_list(problems: &[Problem]) -> Vec<(String, String)> {
         .collect()
 }
 
-fn error_for<'a>(errors: &'a [(String, String)], id: &str) -> Option<&'a str> {
+pub(super) fn error_for<'a>(errors: &'a [(String, String)], id: &str) -> Option<&'a str> {
     errors
         .iter()
         .find(|(i, _)| i == id)
@@ -60,7 +60,7 @@ fn error_for<'a>(errors: &'a [(String, String)], id: &str) -> Option<&'a str> {
 }
 
 /// `active=0` or `active=1`, and nothing else.
-fn active_of(form: &FormData) -> Result<bool, WebError> {
+pub(super) fn active_of(form: &FormData) -> Result<bool, WebError> {
     match form.get("active") {
         Some("1") => Ok(true),
         Some("0") => Ok(false),

@@ -593,6 +593,7 @@ mod demo_bodies;
 mod followups;
 mod form;
 mod import;
+mod insights;
 mod look;
 mod mail;
 mod people;

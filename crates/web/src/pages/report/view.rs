@@ -15,6 +15,7 @@ use super::kept::kept_texts;
 use crate::error::WebError;
 use crate::session::{self, SessionLeft, Signed};
 use crate::{AppState, text, time};
+use tertial_domain::insights::lix::Counts;
 
 /// One field as the templates show it, in the form or read-only.
 pub(super) struct FieldView {
@@ -49,6 +50,9 @@ pub(super) struct FieldView {
     pub unchanged: Option<String>,
     /// Shown but not to be filled in (a coordinator's preview of the form).
     pub disabled: bool,
+    /// A gentle readability hint under an answer ("Läsbarhet: LIX 52 (svår). …"), empty
+    /// until there is text; the form's script keeps it up to date while typing.
+    pub lix_hint: String,
 }
 
 /// Someone else's newer text, shown beside the person's own.
@@ -99,6 +103,7 @@ impl FieldView {
             diff_against: 0,
             unchanged: None,
             disabled: false,
+            lix_hint: String::new(),
         }
     }
 
@@ -109,6 +114,11 @@ impl FieldView {
             number,
             help: question.help.clone(),
             na_allowed: question.not_applicable_allowed,
+            lix_hint: if value.not_applicable {
+                String::new()
+            } else {
+                tertial_documents::insights::hint(&Counts::of(&value.text)).unwrap_or_default()
+            },
             ..FieldView::new(&field, question.text.clone(), value, version)
         }
     }
