@@ -183,7 +183,7 @@ impl App {
 
     /// When a session used now ends: after the idle time, but never later than its lifetime
     /// allows.
-    fn expiry(
+    pub(crate) fn expiry(
         &self,
         created_at: tertial_domain::Timestamp,
         now: tertial_domain::Timestamp,

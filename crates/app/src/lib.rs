@@ -19,6 +19,7 @@ mod recent;
 mod reports;
 mod review;
 mod rounds;
+mod sign_in_links;
 pub mod users;
 
 use std::collections::HashMap;

@@ -78,11 +78,17 @@ pub enum AuditAction {
     RoundsCompared,
     /// A synthetic follow-up generated at a scale (`tertial generate`), nobody's action.
     DataGenerated,
+    /// A sign-in link asked for (sent, or not: the detail says why).
+    SignInLinkRequested,
+    /// A sign-in link used to sign in.
+    SignInLinkUsed,
+    /// A sign-in link refused: unknown, used, expired or opened in another browser.
+    SignInLinkRefused,
 }
 
 impl AuditAction {
     /// Every action, in the order the audit log's filter lists them.
-    pub const ALL: [AuditAction; 46] = [
+    pub const ALL: [AuditAction; 49] = [
         AuditAction::SignedIn,
         AuditAction::SignInFailed,
         AuditAction::SignedOut,
@@ -129,6 +135,9 @@ impl AuditAction {
         AuditAction::PublicationDownloaded,
         AuditAction::RoundsCompared,
         AuditAction::DataGenerated,
+        AuditAction::SignInLinkRequested,
+        AuditAction::SignInLinkUsed,
+        AuditAction::SignInLinkRefused,
     ];
 
     pub fn from_code(code: &str) -> Option<AuditAction> {
@@ -183,6 +192,9 @@ impl AuditAction {
             AuditAction::PublicationDownloaded => "publication_downloaded",
             AuditAction::RoundsCompared => "rounds_compared",
             AuditAction::DataGenerated => "data_generated",
+            AuditAction::SignInLinkRequested => "sign_in_link_requested",
+            AuditAction::SignInLinkUsed => "sign_in_link_used",
+            AuditAction::SignInLinkRefused => "sign_in_link_refused",
         }
     }
 }

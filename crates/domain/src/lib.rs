@@ -15,6 +15,7 @@ pub mod people;
 pub mod report;
 pub mod review;
 pub mod round;
+pub mod sign_in_link;
 pub mod throttle;
 pub mod validate;
 pub mod workflow;

@@ -33,6 +33,7 @@ mod reviews;
 mod rounds;
 mod saves;
 mod sessions;
+mod sign_in_links;
 mod submissions;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -57,6 +58,8 @@ pub use reports::ReportOverview;
 pub use reviews::{ReviewRefusal, Reviewed};
 pub use rounds::{NewRound, OpenRefusal, Opening, RoundSnapshot};
 pub use saves::{Refusable, Refusal};
+pub use sessions::NewStoredSession;
+pub use sign_in_links::{NewSignInLink, SignInLinkRecord};
 pub use submissions::{Freeze, Receipt, SavedAndSubmitted, SubmitOutcome};
 pub use users::{NewUser, UserRecord};
 use write::Writer;

@@ -207,6 +207,15 @@ fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/omgangar/{id}/jamfor", get(compare::body)),
         ("/omgangar/{id}/fragor", get(compare::questions)),
         ("/omgangar/{id}/fragor/{key}/jamfor", get(compare::question)),
+        // Sign-in links by e-mail: asking for one, and the link's page.
+        (
+            "/logga-in/lank",
+            get(pages::sign_in_link::ask_page).post(pages::sign_in_link::ask),
+        ),
+        (
+            "/inloggningslank/{token}",
+            get(pages::sign_in_link::confirm_page).post(pages::sign_in_link::confirm),
+        ),
     ]
 }
 

@@ -28,6 +28,9 @@ pub enum Cookie {
     /// The sign-in form's pre-session, signed by the server (see `tertial_app`'s
     /// `presession`), before there is a session to bind a token to.
     SignIn,
+    /// A random value of the browser that asked for a sign-in link: the link signs in only
+    /// where this cookie is.
+    LinkBrowser,
 }
 
 impl Cookie {
@@ -37,6 +40,8 @@ impl Cookie {
             (Cookie::Session, false) => "tertial_session",
             (Cookie::SignIn, true) => "__Host-tertial_login",
             (Cookie::SignIn, false) => "tertial_login",
+            (Cookie::LinkBrowser, true) => "__Host-tertial_link",
+            (Cookie::LinkBrowser, false) => "tertial_link",
         }
     }
 }
@@ -247,6 +252,7 @@ pub fn cookie(headers: &HeaderMap, which: Cookie, secure: bool) -> Option<String
 pub fn set_cookie(which: Cookie, value: &str, secure: bool, max_age: Option<i64>) -> HeaderValue {
     let path = match which {
         Cookie::SignIn if !secure => "/logga-in",
+        Cookie::LinkBrowser if !secure => "/inloggningslank",
         _ => "/",
     };
     let mut cookie = format!(

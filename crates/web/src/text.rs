@@ -415,6 +415,9 @@ pub fn audit_action(action: AuditAction) -> &'static str {
         AuditAction::CompilationPublished => "Publicerade sammanställningen",
         AuditAction::PublicationDownloaded => "Laddade ned en publicerad version",
         AuditAction::RoundsCompared => "Jämförde omgångar",
+        AuditAction::SignInLinkRequested => "Bad om en inloggningslänk",
+        AuditAction::SignInLinkUsed => "Loggade in med en inloggningslänk",
+        AuditAction::SignInLinkRefused => "Inloggningslänk nekad",
     }
 }
 
@@ -527,6 +530,7 @@ pub fn mail_kind(kind: tertial_domain::MailKind) -> &'static str {
         MailKind::Approved => "Godkänd",
         MailKind::ReopenDecided => "Svar på begäran",
         MailKind::AccountInvitation => "Inbjudan till konto",
+        MailKind::SignInLink => "Inloggningslänk",
     }
 }
 
@@ -843,6 +847,39 @@ pub fn answer_change(change: tertial_domain::compare::AnswerChange) -> &'static 
 /// A body's version in a compared round.
 pub fn compared_version(number: i64, at: &str) -> String {
     format!("Version {number}, inskickad {at}")
+}
+
+// Sign-in links by e-mail.
+pub const LINK_SENT_TITLE: &str = "Titta i din e-post";
+/// The one answer to every request for a link, whether or not the address has an account.
+pub const LINK_SENT: &str = "Om adressen finns hos oss har vi skickat en länk till den. \
+    Länken fungerar en gång, i 15 minuter, och bara i den här webbläsaren.";
+pub const LINK_SENT_NONE: &str = "Kommer det inget mejl inom några minuter: kontrollera \
+    adressen och skräpposten, eller be om en ny länk.";
+pub const LINK_ASK_FAILED: &str = "Det gick inte att skicka en länk";
+pub const LINK_FORM_EXPIRED: &str =
+    "Sidan hade gått ut. Skriv din e-postadress igen och be om en länk.";
+pub const LINK_CONFIRM_TITLE: &str = "Logga in med länken";
+pub const LINK_REFUSED_TITLE: &str = "Länken fungerar inte";
+
+/// Why a sign-in link does not sign in, and what to do.
+pub fn link_refusal(refusal: tertial_domain::sign_in_link::LinkRefusal) -> &'static str {
+    use tertial_domain::sign_in_link::LinkRefusal;
+    match refusal {
+        LinkRefusal::Unknown => {
+            "Länken finns inte. Kontrollera att du fick med hela länken från mejlet, eller be om en ny."
+        }
+        LinkRefusal::Used => {
+            "Länken är redan använd. En inloggningslänk fungerar bara en gång: be om en ny."
+        }
+        LinkRefusal::Expired => {
+            "Länken har slutat gälla: en inloggningslänk fungerar i 15 minuter. Be om en ny."
+        }
+        LinkRefusal::OtherBrowser => {
+            "Länken öppnades i en annan webbläsare än den där du bad om den. Öppna den i den \
+             webbläsaren, eller be om en ny länk här."
+        }
+    }
 }
 
 #[cfg(test)]

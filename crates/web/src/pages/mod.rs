@@ -11,6 +11,7 @@ pub mod people;
 pub mod report;
 pub mod rounds;
 pub mod running;
+pub mod sign_in_link;
 
 use std::sync::Arc;
 
