@@ -51,8 +51,9 @@ impl App {
             .iter()
             .zip(&before)
             .any(|((_, free), (asked, last))| (*last + throttle::wait_after(*asked, *free)) > at);
-        // Every request is counted, a throttled one too; the throttled are written down as
-        // failed sign-ins are: the first, the one that starts the waiting, every tenth.
+        // Every request is counted, a throttled one too (so asking on and on only waits
+        // longer), and the throttled ones are written down as failed sign-ins are: not
+        // one by one.
         let counts = self
             .store
             .count_sign_in_failure(&keys, at, forget_before)
@@ -68,10 +69,11 @@ impl App {
                 .with_detail(format!("email={shown} outcome={outcome}"))
         };
         if throttled {
+            // The first request beyond the free ones, and every tenth after it.
             let worth_noting = keyed
                 .iter()
                 .zip(&counts)
-                .any(|((_, free), n)| throttle::audit_failure(*n, *free));
+                .any(|((_, free), n)| *n > *free && throttle::audit_failure(*n - *free, 1));
             if worth_noting {
                 self.store.append_audit(&entry("throttled"), at).await?;
             }

@@ -2,6 +2,7 @@
 
 mod commands;
 mod mail;
+mod privacy;
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -112,6 +113,8 @@ struct ServerArgs {
     /// statement in this version of Tertial was written.
     #[arg(long, env = "TERTIAL_ACCESSIBILITY_REVIEWED")]
     accessibility_reviewed: Option<jiff::civil::Date>,
+    #[command(flatten)]
+    privacy: privacy::PrivacyArgs,
     #[command(flatten)]
     mail: mail::MailArgs,
 }

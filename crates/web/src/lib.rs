@@ -8,6 +8,7 @@ mod brand;
 mod error;
 mod form;
 mod pages;
+mod privacy;
 mod serve;
 mod session;
 mod text;
@@ -27,6 +28,7 @@ use tracing::Instrument;
 
 pub use brand::{Accent, Brand, Contact, Logo};
 pub use error::WebError;
+pub use privacy::Privacy;
 pub use serve::{Peer, ServeLimits, serve};
 
 /// Settings of the HTTP layer.
@@ -216,6 +218,7 @@ fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             "/inloggningslank/{token}",
             get(pages::sign_in_link::confirm_page).post(pages::sign_in_link::confirm),
         ),
+        ("/personuppgifter", get(privacy::page)),
     ]
 }
 

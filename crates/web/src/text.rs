@@ -882,6 +882,18 @@ pub fn link_refusal(refusal: tertial_domain::sign_in_link::LinkRefusal) -> &'sta
     }
 }
 
+// The GDPR information's default wording, for an organisation that has not given its own.
+pub const PRIVACY_LEGAL_BASIS: &str = "Vi behandlar personuppgifterna för att utföra en \
+    uppgift av allmänt intresse och som ett led i vår myndighetsutövning (artikel 6.1 e i \
+    dataskyddsförordningen): att följa upp hur nämnder och bolag arbetar med de policyer som \
+    fullmäktige har beslutat. Inskickade rapporter är allmänna handlingar och bevaras enligt \
+    arkivlagen (1990:782).";
+pub const PRIVACY_RETENTION: &str = "Ett konto finns kvar så länge du behöver tillgång till \
+    Tertial och inaktiveras när du inte längre behöver det. Inloggningar tas bort när de har \
+    gått ut, och inloggningslänkar slutar gälla efter 15 minuter. Inskickade rapporter, \
+    kontaktpersoner och händelseloggen bevaras eller gallras enligt organisationens \
+    dokumenthanteringsplan.";
+
 #[cfg(test)]
 mod tests {
     #[test]

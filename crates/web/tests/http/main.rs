@@ -589,6 +589,7 @@ mod races;
 mod review;
 mod rounds;
 mod security;
+mod signin_links;
 
 /// Public-records law: a draft is the body's own until submitted.
 async fn coordinator_never_sees_a_draft(app: TestApp) {
