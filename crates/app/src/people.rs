@@ -32,7 +32,9 @@ pub enum InvitationProblem {
 }
 
 impl App {
-    async fn managing(&self, actor: &Actor, subject: AuditSubject) -> Result<()> {
+    /// Refuses (and notes) anyone who does not manage bodies and people: for a handler to
+    /// ask before it reads a form, so that nobody else is ever shown one.
+    pub async fn managing(&self, actor: &Actor, subject: AuditSubject) -> Result<()> {
         if actor.manages_people() {
             Ok(())
         } else {

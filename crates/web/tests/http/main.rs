@@ -576,6 +576,7 @@ async fn reporter_answers_and_submits(app: TestApp) {
 story!(reporter_answers_and_submits);
 
 mod access;
+mod access_matrix;
 mod audit_log;
 mod compare;
 mod compiled;
