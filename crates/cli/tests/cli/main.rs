@@ -9,6 +9,7 @@ mod generate;
 mod mail;
 mod postgres_restart;
 mod shutdown;
+mod sign_in_link;
 mod smtp;
 mod startup;
 mod support;
