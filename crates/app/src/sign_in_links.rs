@@ -36,13 +36,10 @@ impl App {
         let email = email.trim().to_lowercase();
         let address = format!("link-address:{email}");
         let client = client.map(|ip| format!("link-client:{ip}"));
-        let keyed: Vec<(&str, i64)> = [
-            (Some(address.as_str()), ADDRESS_FREE_REQUESTS),
-            (client.as_deref(), CLIENT_FREE_REQUESTS),
-        ]
-        .into_iter()
-        .filter_map(|(key, free)| Some((key?, free)))
-        .collect();
+        let mut keyed = vec![(address.as_str(), ADDRESS_FREE_REQUESTS)];
+        if let Some(client) = &client {
+            keyed.push((client.as_str(), CLIENT_FREE_REQUESTS));
+        }
         let keys: Vec<&str> = keyed.iter().map(|(key, _)| *key).collect();
         let at = self.now();
         let forget_before = at - throttle::FORGET_AFTER;
@@ -179,12 +176,9 @@ impl App {
             Some(ip) => format!("link-open:{ip}"),
             None => "link-open:unknown".to_owned(),
         };
-        self.unknown_links_throttle(&key).await?;
+        self.token_throttle(&key).await?;
         let Some(record) = self.store.sign_in_link(&token_hash(token)).await? else {
-            let at = self.now();
-            self.store
-                .count_sign_in_failure(&[&key], at, at - throttle::FORGET_AFTER)
-                .await?;
+            self.token_failed(&key).await?;
             return Ok((None, Err(LinkRefusal::Unknown)));
         };
         let browser = browser.map(token_hash);
@@ -196,21 +190,6 @@ impl App {
         };
         let judged = judge(&state, browser.as_deref(), self.now());
         Ok((Some(record), judged))
-    }
-
-    async fn unknown_links_throttle(&self, key: &str) -> Result<()> {
-        let at = self.now();
-        let counted = self
-            .store
-            .sign_in_failures(&[key], at - throttle::FORGET_AFTER)
-            .await?;
-        let (failures, last) = counted.first().copied().unwrap_or((0, at));
-        let wait = (last + throttle::wait_after(failures, throttle::CLIENT_FREE_FAILURES))
-            .duration_since(at);
-        if wait.is_positive() {
-            return Err(AppError::Throttled(wait));
-        }
-        Ok(())
     }
 
     /// Notes a refused link in the audit log and returns the refusal.

@@ -86,35 +86,22 @@ struct Row {
 /// Builds the matrix's data on a fresh demo; `signed_in_before` signs in the account that
 /// is then deactivated (for its column), with its session kept.
 async fn fixture(app: &TestApp, deactivated: Option<&mut Client>) -> Subjects {
-    for (email, name, role, bodies) in [
-        (
-            "admin@example.se",
-            "Ada Admin",
-            tertial_domain::Role::Admin,
-            vec![],
-        ),
-        (
-            "avslutad@example.se",
-            "Avi Avslutad",
-            tertial_domain::Role::Reporter,
-            vec![app.body("Skärholmen").await.id],
-        ),
-    ] {
-        let password_hash = tertial_app::auth::hash_password(PASSWORD.into())
-            .await
-            .expect("hash");
-        let user = tertial_store::NewUser {
-            email: email.into(),
-            name: name.into(),
-            role,
-            password_hash: Some(password_hash),
-            bodies,
-        };
-        app.store
-            .insert_user(&user, tertial_domain::Timestamp::now(), None)
-            .await
-            .expect("user");
-    }
+    let skarholmen = app.body("Skärholmen").await.id;
+    app.add_account(
+        "admin@example.se",
+        "Ada Admin",
+        tertial_domain::Role::Admin,
+        vec![],
+    )
+    .await;
+    let reporter = tertial_domain::Role::Reporter;
+    app.add_account(
+        "avslutad@example.se",
+        "Avi Avslutad",
+        reporter,
+        vec![skarholmen],
+    )
+    .await;
     if let Some(client) = deactivated {
         client.sign_in("avslutad@example.se").await;
     }
@@ -174,20 +161,7 @@ async fn fixture(app: &TestApp, deactivated: Option<&mut Client>) -> Subjects {
 
     // A's draft in the open round holds the marker in every field; B's holds its own.
     let draft = app.report_id("T2 2022", "Skärholmen").await;
-    for field in
-        QUESTIONS
-            .iter()
-            .copied()
-            .chain(["contact_name", "contact_email", "other_information"])
-    {
-        let text = if field == "contact_email" {
-            format!("{}@example.se", MARKER_A.to_lowercase())
-        } else {
-            format!("{MARKER_A} i {field}")
-        };
-        let saved = reporter_a.autosave(draft, field, &text, 0).await;
-        assert_eq!(saved.status, StatusCode::OK, "{field}: {}", saved.text);
-    }
+    reporter_a.fill_draft(draft, MARKER_A).await;
     let other = app.report_id("T2 2022", "Bromma").await;
     let reporter_b = app.signed_in("bromma@example.se").await;
     let saved = reporter_b
@@ -357,22 +331,7 @@ async fn column(backend: Backend, role: usize) -> Option<(Vec<Row>, Vec<String>)
     let mut cells = vec![String::new(); rows.len()];
     for i in order {
         let row = &rows[i];
-        let url = format!("{}{}", client.base, row.path);
-        let request = if row.method == "POST" {
-            client
-                .http
-                .post(&url)
-                .header("x-csrf-token", &client.csrf)
-                .header("origin", client.base.as_str())
-                .form(&[
-                    ("csrf", client.csrf.as_str()),
-                    ("text", "Ett försök"),
-                    ("version", "0"),
-                    ("action", "spara"),
-                ])
-        } else {
-            client.http.get(&url)
-        };
+        let request = client.try_route(&row.path, row.method == "POST");
         let response = request.send().await.expect("request");
         let status = response.status();
         let headers = format!("{:?}", response.headers());
