@@ -21,6 +21,7 @@ mod recent;
 mod reports;
 mod review;
 mod rounds;
+mod sign_in_links;
 mod sso;
 pub mod users;
 

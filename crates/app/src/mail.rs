@@ -86,7 +86,8 @@ impl App {
         if !actor.follows_rounds() {
             return Err(self.forbidden(actor, AuditSubject::Mail(id)).await);
         }
-        self.store.mail(id).await?.ok_or(AppError::NotFound)
+        let mail = self.store.mail(id).await?.ok_or(AppError::NotFound)?;
+        Ok(crate::sign_in_links::without_link(mail))
     }
 
     /// Runs the reminder job if it is due and no other server runs it: queues, for every

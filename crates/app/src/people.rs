@@ -32,7 +32,9 @@ pub enum InvitationProblem {
 }
 
 impl App {
-    async fn managing(&self, actor: &Actor, subject: AuditSubject) -> Result<()> {
+    /// Refuses (and notes) anyone who does not manage bodies and people: for a handler to
+    /// ask before it reads a form, so that nobody else is ever shown one.
+    pub async fn managing(&self, actor: &Actor, subject: AuditSubject) -> Result<()> {
         if actor.manages_people() {
             Ok(())
         } else {
@@ -273,7 +275,7 @@ impl App {
         client: Option<IpAddr>,
     ) -> Result<Result<(String, String), InvitationProblem>> {
         let key = invitation_key(client);
-        self.invitation_throttle(&key).await?;
+        self.token_throttle(&key).await?;
         match self
             .store
             .invitation(&token_hash(token), self.now())
@@ -281,7 +283,7 @@ impl App {
         {
             Some(found) => Ok(Ok(found)),
             None => {
-                self.invitation_failed(&key).await?;
+                self.token_failed(&key).await?;
                 Ok(Err(InvitationProblem::NotValid))
             }
         }
@@ -296,10 +298,10 @@ impl App {
         client: Option<IpAddr>,
     ) -> Result<Result<(), InvitationProblem>> {
         let key = invitation_key(client);
-        self.invitation_throttle(&key).await?;
+        self.token_throttle(&key).await?;
         let hash = token_hash(token);
         if self.store.invitation(&hash, self.now()).await?.is_none() {
-            self.invitation_failed(&key).await?;
+            self.token_failed(&key).await?;
             return Ok(Err(InvitationProblem::NotValid));
         }
         if password.chars().count() < MIN_PASSWORD_CHARS {
@@ -319,7 +321,9 @@ impl App {
         }
     }
 
-    async fn invitation_throttle(&self, key: &str) -> Result<()> {
+    /// Refuses a client that tried too many unknown tokens (of invitations or sign-in
+    /// links), counted under `key`, until it has waited.
+    pub(crate) async fn token_throttle(&self, key: &str) -> Result<()> {
         let at = self.now();
         let counted = self
             .store
@@ -334,7 +338,8 @@ impl App {
         Ok(())
     }
 
-    async fn invitation_failed(&self, key: &str) -> Result<()> {
+    /// Counts an unknown token under `key`.
+    pub(crate) async fn token_failed(&self, key: &str) -> Result<()> {
         let at = self.now();
         self.store
             .count_sign_in_failure(&[key], at, at - throttle::FORGET_AFTER)

@@ -123,6 +123,7 @@ async fn serve(store: Store, args: &ServerArgs) -> Result<(), String> {
         accent: args.accent_colour.clone().unwrap_or_default(),
         accessibility_contact: args.accessibility_contact.clone(),
         statement_reviewed: args.accessibility_reviewed,
+        privacy: args.privacy.privacy(),
     };
     let public_url = settings.public_url.clone();
     let app = App::new(store.clone(), settings);

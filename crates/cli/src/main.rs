@@ -3,6 +3,7 @@
 mod commands;
 mod import;
 mod mail;
+mod privacy;
 mod sso;
 
 use std::net::SocketAddr;
@@ -139,6 +140,8 @@ struct ServerArgs {
     /// statement in this version of Tertial was written.
     #[arg(long, env = "TERTIAL_ACCESSIBILITY_REVIEWED")]
     accessibility_reviewed: Option<jiff::civil::Date>,
+    #[command(flatten)]
+    privacy: privacy::PrivacyArgs,
     #[command(flatten)]
     mail: mail::MailArgs,
     #[command(flatten)]

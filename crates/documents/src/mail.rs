@@ -239,6 +239,40 @@ pub fn account_invitation(invitation: &AccountInvitation<'_>) -> NewMail {
     )
 }
 
+/// What a sign-in link's mail names.
+#[derive(Debug, Clone)]
+pub struct SignInLinkMail<'a> {
+    /// The organisation that runs Tertial, if configured.
+    pub organisation: Option<&'a str>,
+    pub name: &'a str,
+    pub email: &'a str,
+    /// The one-time link that signs in.
+    pub link: &'a str,
+    pub expires: Timestamp,
+    /// What the outbox keeps of the token (never the token itself).
+    pub token_hash: &'a str,
+}
+
+/// A sign-in link: it works once, until `expires`, in the browser that asked for it.
+pub fn sign_in_link(link: &SignInLinkMail<'_>) -> NewMail {
+    let whose = link
+        .organisation
+        .map(|o| format!("{o}s Tertial"))
+        .unwrap_or_else(|| "Tertial".to_owned());
+    mail(
+        link.email,
+        format!("Din inloggningslänk till {whose}"),
+        format!(
+            "Hej {}!\n\nDu bad om en länk för att logga in i {whose}. Öppna den i samma webbläsare som du bad om den i. Länken fungerar en gång, till och med {}:\n{}\n\nBad du inte om någon länk kan du bortse från det här meddelandet; ingen kan logga in med länken utan din webbläsare.",
+            link.name,
+            date_time(link.expires),
+            link.link,
+        ),
+        MailKind::SignInLink,
+        dedup::sign_in_link(link.token_hash),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -96,11 +96,17 @@ pub enum AuditAction {
     ActorChanged,
     ActorDeactivated,
     ActorReactivated,
+    /// A sign-in link asked for (sent, or not: the detail says why).
+    SignInLinkRequested,
+    /// A sign-in link used to sign in.
+    SignInLinkUsed,
+    /// A sign-in link refused: unknown, used, expired or opened in another browser.
+    SignInLinkRefused,
 }
 
 impl AuditAction {
     /// Every action, in the order the audit log's filter lists them.
-    pub const ALL: [AuditAction; 55] = [
+    pub const ALL: [AuditAction; 58] = [
         AuditAction::SignedIn,
         AuditAction::SignInFailed,
         AuditAction::SignedOut,
@@ -156,6 +162,9 @@ impl AuditAction {
         AuditAction::ActorChanged,
         AuditAction::ActorDeactivated,
         AuditAction::ActorReactivated,
+        AuditAction::SignInLinkRequested,
+        AuditAction::SignInLinkUsed,
+        AuditAction::SignInLinkRefused,
     ];
 
     pub fn from_code(code: &str) -> Option<AuditAction> {
@@ -219,6 +228,9 @@ impl AuditAction {
             AuditAction::ActorChanged => "actor_changed",
             AuditAction::ActorDeactivated => "actor_deactivated",
             AuditAction::ActorReactivated => "actor_reactivated",
+            AuditAction::SignInLinkRequested => "sign_in_link_requested",
+            AuditAction::SignInLinkUsed => "sign_in_link_used",
+            AuditAction::SignInLinkRefused => "sign_in_link_refused",
         }
     }
 }

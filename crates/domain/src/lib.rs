@@ -18,6 +18,7 @@ pub mod people;
 pub mod report;
 pub mod review;
 pub mod round;
+pub mod sign_in_link;
 pub mod sso;
 pub mod throttle;
 pub mod validate;

@@ -24,10 +24,12 @@ pub enum MailKind {
     ReopenDecided,
     /// A new account's invitation to set a password.
     AccountInvitation,
+    /// A link that signs a person in once, asked for on the sign-in page.
+    SignInLink,
 }
 
 impl MailKind {
-    pub const ALL: [MailKind; 8] = [
+    pub const ALL: [MailKind; 9] = [
         MailKind::Receipt,
         MailKind::Invitation,
         MailKind::Reminder,
@@ -36,6 +38,7 @@ impl MailKind {
         MailKind::Approved,
         MailKind::ReopenDecided,
         MailKind::AccountInvitation,
+        MailKind::SignInLink,
     ];
 
     pub fn code(self) -> &'static str {
@@ -48,6 +51,7 @@ impl MailKind {
             MailKind::Approved => "approved",
             MailKind::ReopenDecided => "reopen_decided",
             MailKind::AccountInvitation => "account_invitation",
+            MailKind::SignInLink => "sign_in_link",
         }
     }
 
@@ -105,6 +109,11 @@ pub mod dedup {
     /// is what the database keeps of it, never the token).
     pub fn account_invitation(token_hash: &str) -> String {
         format!("account-invitation:{token_hash}")
+    }
+
+    /// One mail per sign-in link (`token_hash`: what the database keeps of its token).
+    pub fn sign_in_link(token_hash: &str) -> String {
+        format!("sign-in-link:{token_hash}")
     }
 
     /// One notice per approved version and person.

@@ -35,6 +35,7 @@ mod reviews;
 mod rounds;
 mod saves;
 mod sessions;
+mod sign_in_links;
 mod sso;
 mod submissions;
 #[cfg(feature = "testing")]
@@ -61,6 +62,8 @@ pub use reports::ReportOverview;
 pub use reviews::{ReviewRefusal, Reviewed};
 pub use rounds::{NewRound, OpenRefusal, Opening, RoundSnapshot};
 pub use saves::{Refusable, Refusal};
+pub use sessions::NewStoredSession;
+pub use sign_in_links::{NewSignInLink, SignInLinkRecord};
 pub use sso::{NewSsoLogin, SsoAccount, SsoLoginClaim, SsoSignIn};
 pub use submissions::{Freeze, Receipt, SavedAndSubmitted, SubmitOutcome};
 pub use users::{NewUser, UserRecord};

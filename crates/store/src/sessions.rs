@@ -7,6 +7,42 @@ use tertial_domain::{Actor, BodyId, NewAuditEntry, Role, Session, Timestamp, Use
 use crate::write::WriteTx;
 use crate::{Result, Store, audit, corrupt, millis, timestamp};
 
+/// A session to start: the hash of its token, its CSRF token, and when it ends unless used.
+#[derive(Debug, Clone, Copy)]
+pub struct NewStoredSession<'a> {
+    pub token_hash: &'a str,
+    pub csrf_token: &'a str,
+    pub expires_at: Timestamp,
+}
+
+/// Starts a session inside the caller's transaction: the session, the account's last
+/// sign-in, and `entry`.
+pub(crate) async fn start_session(
+    tx: &mut WriteTx,
+    user: UserId,
+    session: &NewStoredSession<'_>,
+    now: Timestamp,
+    entry: &NewAuditEntry,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at)
+         VALUES ($1, $2, $3, $4, $4, $5)",
+    )
+    .bind(session.token_hash)
+    .bind(user.0)
+    .bind(session.csrf_token)
+    .bind(millis(now))
+    .bind(millis(session.expires_at))
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("UPDATE users SET last_sign_in_at = $1 WHERE id = $2")
+        .bind(millis(now))
+        .bind(user.0)
+        .execute(&mut **tx)
+        .await?;
+    audit::append(tx, entry, now).await
+}
+
 impl Store {
     /// Starts a session, recording the sign-in in the same transaction.
     pub async fn insert_session(
@@ -19,8 +55,12 @@ impl Store {
         audit: &NewAuditEntry,
     ) -> Result<()> {
         let mut tx = self.begin().await?;
-        insert_session(&mut tx, token_hash, user, csrf_token, now, expires_at).await?;
-        audit::append(&mut tx, audit, now).await?;
+        let session = NewStoredSession {
+            token_hash,
+            csrf_token,
+            expires_at,
+        };
+        start_session(&mut tx, user, &session, now, audit).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -175,32 +215,4 @@ impl Store {
             .await?;
         Ok(())
     }
-}
-
-/// Starts a session inside a transaction, noting when the account last signed in.
-pub(crate) async fn insert_session(
-    tx: &mut WriteTx,
-    token_hash: &str,
-    user: UserId,
-    csrf_token: &str,
-    now: Timestamp,
-    expires_at: Timestamp,
-) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at)
-         VALUES ($1, $2, $3, $4, $4, $5)",
-    )
-    .bind(token_hash)
-    .bind(user.0)
-    .bind(csrf_token)
-    .bind(millis(now))
-    .bind(millis(expires_at))
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query("UPDATE users SET last_sign_in_at = $1 WHERE id = $2")
-        .bind(millis(now))
-        .bind(user.0)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
 }

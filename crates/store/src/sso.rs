@@ -6,7 +6,7 @@ use sqlx::Row;
 use tertial_domain::{AuditAction, AuditSubject, BodyId, NewAuditEntry, Role, Timestamp, UserId};
 
 use crate::people::insert_bodies;
-use crate::sessions::insert_session;
+use crate::sessions::{NewStoredSession, start_session};
 use crate::write::WriteTx;
 use crate::{Result, Store, audit, corrupt, duplicate, millis, timestamp};
 
@@ -212,23 +212,19 @@ impl Store {
             }
         };
         set_role_from_provider(&mut tx, user, sign_in, at).await?;
-        insert_session(
-            &mut tx,
-            &sign_in.session_hash,
-            user,
-            &sign_in.csrf_token,
-            at,
-            sign_in.expires_at,
-        )
-        .await?;
+        let session = NewStoredSession {
+            token_hash: &sign_in.session_hash,
+            csrf_token: &sign_in.csrf_token,
+            expires_at: sign_in.expires_at,
+        };
+        let entry = NewAuditEntry::new(Some(user), AuditAction::SignedIn, AuditSubject::User(user))
+            .with_detail(&via);
+        start_session(&mut tx, user, &session, at, &entry).await?;
         sqlx::query("INSERT INTO sso_sessions (token_hash, id_token) VALUES ($1, $2)")
             .bind(sign_in.session_hash.as_str())
             .bind(sign_in.id_token.as_str())
             .execute(&mut *tx)
             .await?;
-        let entry = NewAuditEntry::new(Some(user), AuditAction::SignedIn, AuditSubject::User(user))
-            .with_detail(&via);
-        audit::append(&mut tx, &entry, at).await?;
         tx.commit().await?;
         Ok(user)
     }

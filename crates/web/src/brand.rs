@@ -26,6 +26,8 @@ pub struct Brand {
     /// When the organisation last reviewed the accessibility statement; None: the date the
     /// statement that comes with this version of Tertial was written.
     pub statement_reviewed: Option<jiff::civil::Date>,
+    /// Who is responsible for personal data, and whom to ask, in the GDPR information.
+    pub privacy: crate::privacy::Privacy,
 }
 
 /// A logo file, read once at start-up.
@@ -166,8 +168,7 @@ impl FromStr for Contact {
             Ok(Contact::Email(s.to_owned()))
         } else {
             Err(format!(
-                "the accessibility contact {s:?} is neither an e-mail address nor an https:// \
-                 address"
+                "the contact {s:?} is neither an e-mail address nor an https:// address"
             ))
         }
     }

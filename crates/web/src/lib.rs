@@ -8,6 +8,7 @@ mod brand;
 mod error;
 mod form;
 mod pages;
+mod privacy;
 mod serve;
 mod session;
 mod text;
@@ -27,6 +28,7 @@ use tracing::Instrument;
 
 pub use brand::{Accent, Brand, Contact, Logo};
 pub use error::WebError;
+pub use privacy::Privacy;
 pub use serve::{Peer, ServeLimits, serve};
 
 /// Settings of the HTTP layer.
@@ -263,6 +265,16 @@ fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/omgangar/{id}/beslut", get(insights::decisions)),
         ("/omgangar/{id}/tidslinje", get(insights::timeline)),
         ("/omgangar/{id}/lasbarhet", get(insights::readability)),
+        // Sign-in links by e-mail: asking for one, and the link's page.
+        (
+            "/logga-in/lank",
+            get(pages::sign_in_link::ask_page).post(pages::sign_in_link::ask),
+        ),
+        (
+            "/inloggningslank/{token}",
+            get(pages::sign_in_link::confirm_page).post(pages::sign_in_link::confirm),
+        ),
+        ("/personuppgifter", get(privacy::page)),
     ]
 }
 

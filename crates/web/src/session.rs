@@ -31,6 +31,9 @@ pub enum Cookie {
     /// The secret of a sign-in under way at the identity provider (single sign-on), which
     /// binds its state to this browser.
     Sso,
+    /// A random value of the browser that asked for a sign-in link: the link signs in only
+    /// where this cookie is.
+    LinkBrowser,
 }
 
 impl Cookie {
@@ -42,6 +45,8 @@ impl Cookie {
             (Cookie::SignIn, false) => "tertial_login",
             (Cookie::Sso, true) => "__Host-tertial_sso",
             (Cookie::Sso, false) => "tertial_sso",
+            (Cookie::LinkBrowser, true) => "__Host-tertial_link",
+            (Cookie::LinkBrowser, false) => "tertial_link",
         }
     }
 }
@@ -252,6 +257,7 @@ pub fn cookie(headers: &HeaderMap, which: Cookie, secure: bool) -> Option<String
 pub fn set_cookie(which: Cookie, value: &str, secure: bool, max_age: Option<i64>) -> HeaderValue {
     let path = match which {
         Cookie::SignIn | Cookie::Sso if !secure => "/logga-in",
+        Cookie::LinkBrowser if !secure => "/inloggningslank",
         _ => "/",
     };
     let mut cookie = format!(

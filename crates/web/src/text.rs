@@ -432,6 +432,9 @@ pub fn audit_action(action: AuditAction) -> &'static str {
         AuditAction::ActorChanged => "Aktör ändrad",
         AuditAction::ActorDeactivated => "Aktör inaktiverad",
         AuditAction::ActorReactivated => "Aktör aktiverad igen",
+        AuditAction::SignInLinkRequested => "Bad om en inloggningslänk",
+        AuditAction::SignInLinkUsed => "Loggade in med en inloggningslänk",
+        AuditAction::SignInLinkRefused => "Inloggningslänk nekad",
     }
 }
 
@@ -545,6 +548,7 @@ pub fn mail_kind(kind: tertial_domain::MailKind) -> &'static str {
         MailKind::Approved => "Godkänd",
         MailKind::ReopenDecided => "Svar på begäran",
         MailKind::AccountInvitation => "Inbjudan till konto",
+        MailKind::SignInLink => "Inloggningslänk",
     }
 }
 
@@ -932,6 +936,39 @@ pub fn sso_refused(refusal: tertial_domain::sso::SsoRefusal) -> &'static str {
     }
 }
 
+// Sign-in links by e-mail.
+pub const LINK_SENT_TITLE: &str = "Titta i din e-post";
+/// The one answer to every request for a link, whether or not the address has an account.
+pub const LINK_SENT: &str = "Om adressen finns hos oss har vi skickat en länk till den. \
+    Länken fungerar en gång, i 15 minuter, och bara i den här webbläsaren.";
+pub const LINK_SENT_NONE: &str = "Kommer det inget mejl inom några minuter: kontrollera \
+    adressen och skräpposten, eller be om en ny länk.";
+pub const LINK_ASK_FAILED: &str = "Det gick inte att skicka en länk";
+pub const LINK_FORM_EXPIRED: &str =
+    "Sidan hade gått ut. Skriv din e-postadress igen och be om en länk.";
+pub const LINK_CONFIRM_TITLE: &str = "Logga in med länken";
+pub const LINK_REFUSED_TITLE: &str = "Länken fungerar inte";
+
+/// Why a sign-in link does not sign in, and what to do.
+pub fn link_refusal(refusal: tertial_domain::sign_in_link::LinkRefusal) -> &'static str {
+    use tertial_domain::sign_in_link::LinkRefusal;
+    match refusal {
+        LinkRefusal::Unknown => {
+            "Länken finns inte. Kontrollera att du fick med hela länken från mejlet, eller be om en ny."
+        }
+        LinkRefusal::Used => {
+            "Länken är redan använd. En inloggningslänk fungerar bara en gång: be om en ny."
+        }
+        LinkRefusal::Expired => {
+            "Länken har slutat gälla: en inloggningslänk fungerar i 15 minuter. Be om en ny."
+        }
+        LinkRefusal::OtherBrowser => {
+            "Länken öppnades i en annan webbläsare än den där du bad om den. Öppna den i den \
+             webbläsaren, eller be om en ny länk här."
+        }
+    }
+}
+
 // Forms as Word files: export, import into a draft, historic import.
 
 pub const IMPORT_DRAFT_HEADING: &str = "Hämta svar från Word-fil";
@@ -1014,6 +1051,17 @@ pub fn insight_title(what: &str, round: &Round) -> String {
 pub fn passage_source(number: &str, version: i64) -> String {
     format!("Fråga {number}, version {version}")
 }
+// The GDPR information's default wording, for an organisation that has not given its own.
+pub const PRIVACY_LEGAL_BASIS: &str = "Vi behandlar personuppgifterna för att utföra en \
+    uppgift av allmänt intresse och som ett led i vår myndighetsutövning (artikel 6.1 e i \
+    dataskyddsförordningen): att följa upp hur nämnder och bolag arbetar med de policyer som \
+    fullmäktige har beslutat. Inskickade rapporter är allmänna handlingar och bevaras enligt \
+    arkivlagen (1990:782).";
+pub const PRIVACY_RETENTION: &str = "Ett konto finns kvar så länge du behöver tillgång till \
+    Tertial och inaktiveras när du inte längre behöver det. Inloggningar tas bort när de har \
+    gått ut, och inloggningslänkar slutar gälla efter 15 minuter. Inskickade rapporter, \
+    kontaktpersoner och händelseloggen bevaras eller gallras enligt organisationens \
+    dokumenthanteringsplan.";
 
 #[cfg(test)]
 mod tests {

@@ -10,6 +10,7 @@ mod import;
 mod mail;
 mod postgres_restart;
 mod shutdown;
+mod sign_in_link;
 mod smtp;
 mod startup;
 mod support;

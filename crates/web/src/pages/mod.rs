@@ -13,6 +13,7 @@ pub mod people;
 pub mod report;
 pub mod rounds;
 pub mod running;
+pub mod sign_in_link;
 pub mod sso;
 
 use std::sync::Arc;

@@ -188,6 +188,11 @@ pub async fn add_body(
     form: FormData,
 ) -> Result<Response, WebError> {
     checked(&state, &signed, &form, AuditSubject::Bodies).await?;
+    // Before the form is read: a refused body is shown on the form, which is theirs only.
+    state
+        .app
+        .managing(signed.actor(), AuditSubject::Bodies)
+        .await?;
     let page = BodyPage::new(&signed, None, Some(&form));
     let fields = match body_fields(&form) {
         Ok(fields) => fields,

@@ -20,15 +20,7 @@ async fn no_route_shows_a_draft_to_anyone_but_its_body(app: TestApp) {
         .copied()
         .chain(["contact_name", "contact_email", "other_information"])
         .collect();
-    for field in &fields {
-        let text = if *field == "contact_email" {
-            format!("{}@example.se", MARKER.to_lowercase())
-        } else {
-            format!("{MARKER} i {field}")
-        };
-        let saved = owner.autosave(draft, field, &text, 0).await;
-        assert_eq!(saved.status, StatusCode::OK, "{field}: {}", saved.text);
-    }
+    owner.fill_draft(draft, MARKER).await;
     let own = owner.get(&format!("/rapporter/{draft}")).await;
     assert!(
         own.text.contains(MARKER),
@@ -40,23 +32,13 @@ async fn no_route_shows_a_draft_to_anyone_but_its_body(app: TestApp) {
     let uploaded = owner.upload(&import, "utkast.docx", form).await;
     assert_eq!(uploaded.location, Some(format!("{import}/1")));
 
-    let admin_password = tertial_app::auth::hash_password(PASSWORD.into())
-        .await
-        .expect("hash");
-    app.store
-        .insert_user(
-            &tertial_store::NewUser {
-                email: "admin@example.se".into(),
-                name: "Ada Admin".into(),
-                role: tertial_domain::Role::Admin,
-                password_hash: Some(admin_password),
-                bodies: Vec::new(),
-            },
-            tertial_domain::Timestamp::now(),
-            None,
-        )
-        .await
-        .expect("admin");
+    app.add_account(
+        "admin@example.se",
+        "Ada Admin",
+        tertial_domain::Role::Admin,
+        Vec::new(),
+    )
+    .await;
 
     // `{id}` stands for reports, rounds, bodies, people and publications alike: try the
     // draft's, the submitted report's and the other body's report ids, and every round's id
@@ -85,22 +67,7 @@ async fn no_route_shows_a_draft_to_anyone_but_its_body(app: TestApp) {
         for path in &paths {
             for concrete in expand(path, &ids, &fields) {
                 for post in [false, true] {
-                    let url = format!("{}{concrete}", client.base);
-                    let request = if post {
-                        client
-                            .http
-                            .post(&url)
-                            .header("x-csrf-token", &client.csrf)
-                            .header("origin", client.base.as_str())
-                            .form(&[
-                                ("csrf", client.csrf.as_str()),
-                                ("text", "Ett försök"),
-                                ("version", "0"),
-                                ("action", "spara"),
-                            ])
-                    } else {
-                        client.http.get(&url)
-                    };
+                    let request = client.try_route(&concrete, post);
                     let response = request.send().await.expect("request");
                     let headers = format!("{:?}", response.headers());
                     let status = response.status();
@@ -127,6 +94,72 @@ async fn no_route_shows_a_draft_to_anyone_but_its_body(app: TestApp) {
     assert!(tried > 100);
 }
 story!(no_route_shows_a_draft_to_anyone_but_its_body);
+
+impl TestApp {
+    /// An account with the demo's password, made directly in the store.
+    pub(crate) async fn add_account(
+        &self,
+        email: &str,
+        name: &str,
+        role: tertial_domain::Role,
+        bodies: Vec<tertial_domain::BodyId>,
+    ) {
+        let password_hash = tertial_app::auth::hash_password(PASSWORD.into())
+            .await
+            .expect("hash");
+        let user = tertial_store::NewUser {
+            email: email.into(),
+            name: name.into(),
+            role,
+            password_hash: Some(password_hash),
+            bodies,
+        };
+        self.store
+            .insert_user(&user, tertial_domain::Timestamp::now(), None)
+            .await
+            .expect("account");
+    }
+}
+
+impl Client {
+    /// Writes `marker` into every field of a fresh draft (as part of an address in the
+    /// contact's e-mail field).
+    pub(crate) async fn fill_draft(&self, draft: i64, marker: &str) {
+        let fields =
+            QUESTIONS
+                .iter()
+                .copied()
+                .chain(["contact_name", "contact_email", "other_information"]);
+        for field in fields {
+            let text = if field == "contact_email" {
+                format!("{}@example.se", marker.to_lowercase())
+            } else {
+                format!("{marker} i {field}")
+            };
+            let saved = self.autosave(draft, field, &text, 0).await;
+            assert_eq!(saved.status, StatusCode::OK, "{field}: {}", saved.text);
+        }
+    }
+
+    /// A GET of `path`, or a POST with the session's CSRF token and what the forms post
+    /// (a text, its version, the Spara button): each route tried as a person could try it.
+    pub(crate) fn try_route(&self, path: &str, post: bool) -> reqwest::RequestBuilder {
+        let url = format!("{}{path}", self.base);
+        if !post {
+            return self.http.get(&url);
+        }
+        self.http
+            .post(&url)
+            .header("x-csrf-token", &self.csrf)
+            .header("origin", self.base.as_str())
+            .form(&[
+                ("csrf", self.csrf.as_str()),
+                ("text", "Ett försök"),
+                ("version", "0"),
+                ("action", "spara"),
+            ])
+    }
+}
 
 /// A route's path with its parameters filled in every way that matters: each id, each
 /// field, versions 1 and 2, the static files, tokens, question keys and file formats.

@@ -21,6 +21,13 @@ fn exempelstad() -> Brand {
         accent: "#6a1b4d".parse().expect("accent"),
         accessibility_contact: "tillganglighet@exempelstad.example".parse().ok(),
         statement_reviewed: Some(jiff::civil::date(2026, 10, 1)),
+        privacy: tertial_web::Privacy {
+            controller: Some("Exempelstads kommunstyrelse".into()),
+            contact: "registrator@exempelstad.example".parse().ok(),
+            data_protection_officer: "dataskyddsombud@exempelstad.example".parse().ok(),
+            legal_basis: None,
+            retention: Some("Kontaktuppgifterna gallras efter tio år.".into()),
+        },
     }
 }
 
@@ -236,6 +243,60 @@ async fn the_accessibility_statement_follows_diggs_model() {
     assert!(
         page.text
             .contains(&format!("granskades senast den {}", "29 november 2026"))
+    );
+}
+
+/// The GDPR information says what Tertial keeps, why, for how long and whom to ask, with
+/// the organisation's own details from configuration and neutral wording without them; it
+/// is linked from the footer, and from the contact person's fields on the form.
+#[tokio::test]
+async fn the_gdpr_information_names_the_controller_and_the_rights() {
+    let app = branded(exempelstad()).await;
+    let page = app.visitor().get("/personuppgifter").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let text = &page.text;
+    assert!(text.contains("<h1>Så behandlar vi personuppgifter</h1>"));
+    assert!(text.contains("Exempelstads kommunstyrelse är personuppgiftsansvarig"));
+    for kept in [
+        "Konton:",
+        "Kontaktpersoner i rapporterna:",
+        "Händelseloggen:",
+    ] {
+        assert!(text.contains(kept), "{kept}");
+    }
+    assert!(text.contains("artikel 6.1 e"), "the default legal basis");
+    assert!(text.contains("Kontaktuppgifterna gallras efter tio år."));
+    assert!(text.contains(r#"<a href="mailto:registrator@exempelstad.example">"#));
+    assert!(
+        text.contains(r#"Dataskyddsombud: <a href="mailto:dataskyddsombud@exempelstad.example">"#)
+    );
+    assert!(text.contains("registerutdrag") && text.contains("rättade"));
+    assert!(text.contains("Integritetsskyddsmyndigheten (IMY)"));
+    assert!(text.contains(r#"href="/personuppgifter">Så behandlar vi personuppgifter</a>"#));
+
+    let plain = TestApp::start(Backend::Sqlite).await.expect("app");
+    let page = plain.visitor().get("/personuppgifter").await;
+    assert!(
+        page.text
+            .contains("Den organisation som använder Tertial är personuppgiftsansvarig")
+    );
+    assert!(
+        page.text.contains("dokumenthanteringsplan"),
+        "the default retention"
+    );
+    assert!(!page.text.contains("Dataskyddsombud:"));
+    assert!(
+        page.text
+            .contains("vänd dig till den som förvaltar Tertial")
+    );
+
+    let reporter = plain.signed_in("skarholmen@example.se").await;
+    let report = plain.report_id("T2 2022", "Skärholmen").await;
+    let form = reporter.get(&format!("/rapporter/{report}")).await;
+    let contact = &form.text[form.text.find(r#"<h2 id="kontakt">"#).expect("contact")..];
+    assert!(
+        contact[..contact.find("</section>").expect("end")]
+            .contains(r#"<a href="/personuppgifter">Så behandlar vi personuppgifter</a>"#)
     );
 }
 

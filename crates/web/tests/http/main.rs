@@ -586,6 +586,7 @@ async fn reporter_answers_and_submits(app: TestApp) {
 story!(reporter_answers_and_submits);
 
 mod access;
+mod access_matrix;
 mod audit_log;
 mod compare;
 mod compiled;
@@ -601,6 +602,7 @@ mod races;
 mod review;
 mod rounds;
 mod security;
+mod signin_links;
 mod sso;
 
 /// Public-records law: a draft is the body's own until submitted.
