@@ -49,8 +49,9 @@ const COORDINATORS_PAGES: [&str; 6] = [
 ];
 
 /// What `{id}` names, by the path before it; each kind is tried with each of its subjects.
-const KINDS: [&str; 7] = [
+const KINDS: [&str; 8] = [
     "/rapporter/",
+    "/aktorer/",
     "/omgangar/",
     "/organ/",
     "/personer/",
@@ -63,7 +64,7 @@ const KINDS: [&str; 7] = [
 fn fixed(name: &str) -> Option<String> {
     Some(match name {
         "{field}" | "{key}" => QUESTIONS[0].to_owned(),
-        "{number}" => "1".to_owned(),
+        "{number}" | "{pending}" => "1".to_owned(),
         "{file}" => "tertial.css".to_owned(),
         "{token}" => "0".repeat(64),
         "{format}" => "md".to_owned(),
@@ -162,6 +163,13 @@ async fn fixture(app: &TestApp, deactivated: Option<&mut Client>) -> Subjects {
     // A's draft in the open round holds the marker in every field; B's holds its own.
     let draft = app.report_id("T2 2022", "Skärholmen").await;
     reporter_a.fill_draft(draft, MARKER_A).await;
+    // A's draft imported again from its own Word form: the pending import `{pending}` 1.
+    let (_, form) = reporter_a
+        .bytes(&format!("/rapporter/{draft}/formular"))
+        .await;
+    let import = format!("/rapporter/{draft}/import");
+    let uploaded = reporter_a.upload(&import, "utkast.docx", form).await;
+    assert_eq!(uploaded.location, Some(format!("{import}/1")));
     let other = app.report_id("T2 2022", "Bromma").await;
     let reporter_b = app.signed_in("bromma@example.se").await;
     let saved = reporter_b
@@ -233,6 +241,7 @@ async fn fixture(app: &TestApp, deactivated: Option<&mut Client>) -> Subjects {
             vec![("open round", open), ("closed round", closed)],
         ),
         ("/organ/", vec![("body A", a)]),
+        ("/aktorer/", vec![("an actor", 1)]),
         ("/personer/", vec![("reporter A", person_a)]),
         ("/uppfoljningar/", vec![("follow-up", follow_up)]),
         (
