@@ -198,6 +198,8 @@ pub async fn generate(
     ));
     load.audit(&entry, now()).await?;
     load.commit().await?;
+    // The bulk load writes submissions as they are stored; the search index follows.
+    store.index_pending(crate::search::INDEX_BATCH).await?;
     let kinds = BodyKind::ALL
         .into_iter()
         .map(|kind| {

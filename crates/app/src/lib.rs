@@ -19,6 +19,7 @@ mod recent;
 mod reports;
 mod review;
 mod rounds;
+pub mod search;
 pub mod users;
 
 use std::collections::HashMap;
@@ -52,8 +53,10 @@ pub use reports::{
 pub use rounds::{
     DeadlineProblem, RoundChoices, RoundListing, RoundOverview, RoundProblem, RoundRequest,
 };
+pub use search::{Found, FoundGroup, SearchChoices, SearchOutcome, SearchPage, SearchRequest};
 pub use tertial_store::{ClaimedMail, EditableQuestion, MailRecord, PendingReporter};
 pub use tertial_store::{ReportOverview, ReviewRefusal, SubmitOutcome};
+pub use tertial_store::{SearchFilters, SearchHit};
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 

@@ -40,6 +40,15 @@ pub async fn run(command: Command) -> Result<(), String> {
         Command::User(UserCommand::Add(args)) => add_user(args).await,
         Command::Body(BodyCommand::Add(args)) => add_bodies(args).await,
         Command::Generate(args) => generate(args).await,
+        Command::Reindex(args) => {
+            let store = connect(&args).await?;
+            let (versions, answers) = store
+                .index_pending(tertial_app::search::INDEX_BATCH)
+                .await
+                .map_err(|e| chain(&e))?;
+            println!("indexed {versions} submitted versions ({answers} answers)");
+            Ok(())
+        }
         Command::Check(args) => {
             let store = connect(&args).await?;
             let problems = store
@@ -123,6 +132,15 @@ async fn serve(store: Store, args: &ServerArgs) -> Result<(), String> {
         statement_reviewed: args.accessibility_reviewed,
     };
     let app = App::new(store.clone(), settings);
+    // A database from before the search index, or restored, catches up in the background.
+    let indexer = app.clone();
+    tokio::spawn(async move {
+        match indexer.index_pending().await {
+            Ok((0, _)) => {}
+            Ok((versions, _)) => tracing::info!(versions, "search index caught up"),
+            Err(e) => tracing::error!(error = %chain(&e), "indexing for search failed"),
+        }
+    });
     let (stop_mail, stopped) = tokio::sync::watch::channel(false);
     let worker = tokio::spawn(Worker::new(app.clone(), &args.mail, stopped)?.run());
     let router = tertial_web::router(

@@ -44,6 +44,9 @@ enum Command {
     /// Check the database's integrity (SQLite's integrity_check) and exit non-zero on
     /// problems.
     Check(DatabaseArgs),
+    /// Bring the search index up to date: index every submitted version it lacks (after an
+    /// upgrade or a restore). `serve` also does this in the background at start.
+    Reindex(DatabaseArgs),
 }
 
 #[derive(Debug, Args)]

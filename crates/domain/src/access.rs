@@ -230,6 +230,45 @@ impl Actor {
     }
 }
 
+/// Whose text a search may find; see [`Actor::search_access`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SearchScope {
+    /// Every body's submitted versions, never a draft (coordinators and administrators).
+    Submitted,
+    /// Only what the rounds' published compiled reports contain (readers).
+    Published,
+    /// These bodies' submitted versions and their drafts (the bodies' own reporters).
+    OwnBodies(Vec<BodyId>),
+}
+
+/// Proof of what someone may find by searching: made only by [`Actor::search_access`]. The
+/// store's search queries take their permission from it, inside the query; only
+/// [`SearchScope::OwnBodies`] opens drafts, and only the bodies' own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchAccess {
+    scope: SearchScope,
+}
+
+impl SearchAccess {
+    pub fn scope(&self) -> &SearchScope {
+        &self.scope
+    }
+}
+
+impl Actor {
+    /// What this person may find by searching: coordinators and administrators every
+    /// submitted version, readers what is published, reporters their own bodies' text
+    /// (drafts too).
+    pub fn search_access(&self) -> SearchAccess {
+        let scope = match self.role {
+            Role::Coordinator | Role::Admin => SearchScope::Submitted,
+            Role::Reader => SearchScope::Published,
+            Role::Reporter => SearchScope::OwnBodies(self.bodies.clone()),
+        };
+        SearchAccess { scope }
+    }
+}
+
 /// A live sign-in session and who it belongs to.
 #[derive(Debug, Clone)]
 pub struct Session {
@@ -347,6 +386,28 @@ mod tests {
         let reader = actor(Role::Reader, vec![]);
         assert!(reader.comparison_access().is_none());
         assert!(reader.body_comparison_access(BodyId(1)).is_none());
+    }
+
+    #[test]
+    fn searching_finds_drafts_only_of_the_reporters_own_bodies() {
+        assert_eq!(
+            actor(Role::Coordinator, vec![]).search_access().scope(),
+            &SearchScope::Submitted
+        );
+        assert_eq!(
+            actor(Role::Admin, vec![]).search_access().scope(),
+            &SearchScope::Submitted
+        );
+        assert_eq!(
+            actor(Role::Reader, vec![BodyId(1)]).search_access().scope(),
+            &SearchScope::Published
+        );
+        assert_eq!(
+            actor(Role::Reporter, vec![BodyId(1)])
+                .search_access()
+                .scope(),
+            &SearchScope::OwnBodies(vec![BodyId(1)])
+        );
     }
 
     #[test]

@@ -159,6 +159,18 @@ pub fn parse_query(input: &str) -> Result<SearchQuery, QueryProblem> {
 }
 
 impl SearchQuery {
+    /// Whether `text` holds every term, as the search index would find it (drafts are
+    /// searched this way, without the index).
+    pub fn matches(&self, text: &str) -> bool {
+        let tokens = analyze(text);
+        self.terms.iter().all(|term| match term {
+            QueryTerm::Word(w) => tokens.iter().any(|t| &t.stem == w || t.parts.contains(w)),
+            QueryTerm::Phrase(p) => tokens
+                .windows(p.len())
+                .any(|win| win.iter().zip(p).all(|(t, w)| &t.stem == w)),
+        })
+    }
+
     /// Every stem the query looks for, to highlight.
     pub fn stems(&self) -> BTreeSet<&str> {
         self.terms
@@ -581,14 +593,7 @@ mod tests {
     }
 
     fn finds(text: &str, query: &str) -> bool {
-        let q = parse_query(query).expect("query");
-        let tokens = analyze(text);
-        q.terms.iter().all(|term| match term {
-            QueryTerm::Word(w) => tokens.iter().any(|t| &t.stem == w || t.parts.contains(w)),
-            QueryTerm::Phrase(p) => tokens
-                .windows(p.len())
-                .any(|win| win.iter().zip(p).all(|(t, w)| &t.stem == w)),
-        })
+        parse_query(query).expect("query").matches(text)
     }
 
     #[test]

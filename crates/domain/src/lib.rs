@@ -21,8 +21,8 @@ pub mod validate;
 pub mod workflow;
 
 pub use access::{
-    Actor, ComparisonAccess, DraftAccess, ReviewAccess, Role, RoundReadAccess, Session,
-    SubmissionAccess,
+    Actor, ComparisonAccess, DraftAccess, ReviewAccess, Role, RoundReadAccess, SearchAccess,
+    SearchScope, Session, SubmissionAccess,
 };
 pub use audit::{AuditAction, AuditSubject, NewAuditEntry};
 pub use body::{Body, BodyKind};

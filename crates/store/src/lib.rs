@@ -32,6 +32,7 @@ mod reports;
 mod reviews;
 mod rounds;
 mod saves;
+mod search;
 mod sessions;
 mod submissions;
 #[cfg(feature = "testing")]
@@ -57,6 +58,7 @@ pub use reports::ReportOverview;
 pub use reviews::{ReviewRefusal, Reviewed};
 pub use rounds::{NewRound, OpenRefusal, Opening, RoundSnapshot};
 pub use saves::{Refusable, Refusal};
+pub use search::{SearchFilters, SearchHit};
 pub use submissions::{Freeze, Receipt, SavedAndSubmitted, SubmitOutcome};
 pub use users::{NewUser, UserRecord};
 use write::Writer;

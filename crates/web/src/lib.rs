@@ -207,6 +207,8 @@ fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
         ("/omgangar/{id}/jamfor", get(compare::body)),
         ("/omgangar/{id}/fragor", get(compare::questions)),
         ("/omgangar/{id}/fragor/{key}/jamfor", get(compare::question)),
+        // Searching answers, for every signed-in role.
+        ("/sok", get(pages::search::search)),
     ]
 }
 

@@ -11,6 +11,7 @@ pub mod people;
 pub mod report;
 pub mod rounds;
 pub mod running;
+pub mod search;
 
 use std::sync::Arc;
 
@@ -93,7 +94,9 @@ impl Chrome {
                 ("/personer", text::MENU_PEOPLE),
             ],
             Role::Reader => vec![],
-        };
+        }
+        .into_iter()
+        .chain([("/sok", text::MENU_SEARCH)]);
         Chrome {
             brand: frame.brand,
             user: Some(UserChrome {

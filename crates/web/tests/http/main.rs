@@ -588,6 +588,7 @@ mod people;
 mod races;
 mod review;
 mod rounds;
+mod search;
 mod security;
 
 /// Public-records law: a draft is the body's own until submitted.
