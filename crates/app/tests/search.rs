@@ -179,6 +179,7 @@ async fn databases(backend: Backend) -> Option<Vec<Store>> {
         .await
         .expect("generate")
         .expect("generated");
+    generated.index_pending(100).await.expect("index");
     Some(vec![demo_store, generated])
 }
 

@@ -40,15 +40,7 @@ pub async fn run(command: Command) -> Result<(), String> {
         Command::User(UserCommand::Add(args)) => add_user(args).await,
         Command::Body(BodyCommand::Add(args)) => add_bodies(args).await,
         Command::Generate(args) => generate(args).await,
-        Command::Reindex(args) => {
-            let store = connect(&args).await?;
-            let (versions, answers) = store
-                .index_pending(tertial_app::search::INDEX_BATCH)
-                .await
-                .map_err(|e| chain(&e))?;
-            println!("indexed {versions} submitted versions ({answers} answers)");
-            Ok(())
-        }
+        Command::Reindex(args) => reindex(&connect(&args).await?).await,
         Command::Check(args) => {
             let store = connect(&args).await?;
             let problems = store
@@ -257,6 +249,22 @@ async fn add_user(args: UserAddArgs) -> Result<(), String> {
     Ok(())
 }
 
+/// Indexes for search every submitted version the index lacks, and says how fast.
+async fn reindex(store: &Store) -> Result<(), String> {
+    let started = std::time::Instant::now();
+    let (versions, answers) = store
+        .index_pending(tertial_app::search::INDEX_BATCH)
+        .await
+        .map_err(|e| chain(&e))?;
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "Indexed {versions} submitted versions ({answers} answers) for search in {seconds:.1} s \
+         ({:.0} answers/s).",
+        answers as f64 / seconds.max(0.001)
+    );
+    Ok(())
+}
+
 /// The password of generated accounts when TERTIAL_PASSWORD gives none.
 const GENERATED_PASSWORD: &str = "tertial-demo";
 
@@ -279,11 +287,14 @@ async fn generate(args: GenerateArgs) -> Result<(), String> {
         .map_err(|e| chain(&e))?
         .map_err(|refused| refused.to_string())?;
     let seconds = started.elapsed().as_secs_f64();
-    store.close().await;
     println!(
         "Generated {:?} at {} in {seconds:.1} s (seed {}).",
         generated.title, args.database.database_url, scale.seed
     );
+    if !args.no_index {
+        reindex(&store).await?;
+    }
+    store.close().await;
     let kinds: Vec<String> = generated
         .bodies
         .iter()

@@ -165,6 +165,10 @@ struct GenerateArgs {
     /// too; otherwise they exist only as the ones who submitted.
     #[arg(long)]
     accounts: bool,
+    /// Leave the search index for `tertial reindex` (or `serve`, which catches up at start);
+    /// the search benchmark times indexing on its own this way.
+    #[arg(long)]
+    no_index: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -485,6 +485,43 @@ impl Store {
         }
     }
 
+    /// Updates the database's statistics for its query planner (PostgreSQL's `ANALYZE`;
+    /// autovacuum does it in time), as the benchmark wants right after a bulk load.
+    pub async fn analyze(&self) -> Result<()> {
+        sqlx::query("ANALYZE").execute(&self.write).await?;
+        Ok(())
+    }
+
+    /// For the benchmark's comparison: the newest `limit` submitted versions whose content
+    /// holds every one of `words` (lowercase), found with a plain `LIKE '%…%'` scan and no
+    /// index — what searching would cost without one.
+    pub async fn like_scan(&self, words: &[String], limit: u32) -> Result<Vec<(i64, i64)>> {
+        let mut params = Params { values: Vec::new() };
+        let conditions: Vec<String> = words
+            .iter()
+            .map(|w| {
+                let pattern = format!("%{}%", w.replace(['%', '_'], ""));
+                format!("LOWER(content) LIKE {}", params.push(Param::Text(pattern)))
+            })
+            .collect();
+        let limit = params.push(Param::Int(i64::from(limit)));
+        let sql = format!(
+            "SELECT report_id, number FROM submissions WHERE {}
+             ORDER BY submitted_at DESC, report_id DESC LIMIT {limit}",
+            if conditions.is_empty() {
+                "1 = 1".to_owned()
+            } else {
+                conditions.join(" AND ")
+            }
+        );
+        let rows = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), params)
+            .fetch_all(&self.read)
+            .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
+            .collect()
+    }
+
     /// Whether some submitted version is not in the search index yet.
     pub async fn search_index_behind(&self) -> Result<bool> {
         let behind: Option<i64> = sqlx::query_scalar(
