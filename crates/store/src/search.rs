@@ -10,6 +10,8 @@
 //! own drafts are searched without the index ([`Store::search_drafts`]), so autosave does no
 //! indexing at all.
 
+use std::collections::HashMap;
+
 use futures_util::TryStreamExt;
 use sqlx::Row;
 use tertial_domain::analysis::{QueryTerm, SearchQuery, index_text};
@@ -59,7 +61,8 @@ struct Version<'a> {
 }
 
 /// Indexes a submitted version inside the submission's transaction: its answers and its
-/// "Övriga upplysningar", and marks the report's earlier versions as superseded.
+/// "Övriga upplysningar", and marks the report's earlier versions as superseded. Indexing
+/// a version twice (two servers catching up at once) adds nothing the second time.
 pub(crate) async fn index_submission(
     conn: &mut sqlx::AnyConnection,
     backend: Backend,
@@ -112,45 +115,82 @@ async fn index_version(
         .iter()
         .map(|a| (a.key.as_str(), a.text.as_str()))
         .chain([(other.code(), version.content.other_information.as_str())]);
-    for (field, text) in fields {
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO search_entries
-             (report_id, number, round_id, body_id, field, submitted_at, superseded_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-        )
-        .bind(version.report.0)
-        .bind(version.number)
-        .bind(round)
-        .bind(body)
-        .bind(field)
-        .bind(at)
-        .bind(superseded)
-        .fetch_one(&mut *conn)
-        .await?;
+    // One statement for the entries and one for their text, however many answers: a
+    // statement's round trip costs more than its rows.
+    let fields: Vec<(&str, &str)> = fields.collect();
+    let mut params = Params { values: Vec::new() };
+    let rows: Vec<String> = fields
+        .iter()
+        .map(|(field, _)| {
+            let cells = [
+                Param::Int(version.report.0),
+                Param::Int(version.number),
+                Param::Int(round),
+                Param::Int(body),
+                Param::Text((*field).to_owned()),
+                Param::Int(at),
+            ]
+            .map(|cell| params.push(cell));
+            let superseded = match superseded {
+                Some(at) => params.push(Param::Int(at)),
+                None => "NULL".to_owned(),
+            };
+            format!("({}, {superseded})", cells.join(", "))
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO search_entries
+         (report_id, number, round_id, body_id, field, submitted_at, superseded_at)
+         VALUES {}
+         ON CONFLICT (report_id, number, field) DO NOTHING RETURNING id, field",
+        rows.join(", ")
+    );
+    let ids: HashMap<String, i64> = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), params)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|row| Ok((row.try_get("field")?, row.try_get("id")?)))
+        .collect::<Result<_>>()?;
+    let mut params = Params { values: Vec::new() };
+    let mut rows = Vec::new();
+    for (field, text) in &fields {
         let indexed = index_text(text);
         if indexed.stems.is_empty() && indexed.parts.is_empty() {
             continue;
         }
-        match backend {
+        // Not returned: another server indexed it in the meantime (the conflict above).
+        let Some(&id) = ids.get(*field) else {
+            continue;
+        };
+        let id = params.push(Param::Int(id));
+        rows.push(match backend {
             Backend::Sqlite => {
-                sqlx::query("INSERT INTO search_index (rowid, stems, parts) VALUES ($1, $2, $3)")
-                    .bind(id)
-                    .bind(indexed.stems)
-                    .bind(indexed.parts)
-                    .execute(&mut *conn)
-                    .await?
+                let stems = params.push(Param::Text(indexed.stems));
+                format!(
+                    "({id}, {stems}, {})",
+                    params.push(Param::Text(indexed.parts))
+                )
             }
             Backend::Postgres => {
-                sqlx::query(
-                    "INSERT INTO search_index (entry_id, document) VALUES ($1, $2::tsvector)",
-                )
-                .bind(id)
-                .bind(tsvector(&indexed.stems, &indexed.parts))
-                .execute(&mut *conn)
-                .await?
+                let document = tsvector(&indexed.stems, &indexed.parts);
+                format!("({id}, {}::tsvector)", params.push(Param::Text(document)))
             }
-        };
+        });
     }
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let columns = match backend {
+        Backend::Sqlite => "rowid, stems, parts",
+        Backend::Postgres => "entry_id, document",
+    };
+    let sql = format!(
+        "INSERT INTO search_index ({columns}) VALUES {}",
+        rows.join(", ")
+    );
+    bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), params)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
@@ -440,36 +480,27 @@ impl Store {
     /// versions per transaction. Returns how many versions and answers were indexed.
     pub async fn index_pending(&self, batch: usize) -> Result<(u64, u64)> {
         let (mut versions, mut answers) = (0, 0);
+        // Onwards from the last version looked at, so each batch reads only what is new.
+        let mut after = (0_i64, 0_i64);
         loop {
-            let pending: Vec<(i64, i64)> = sqlx::query_as(
-                "SELECT s.report_id, s.number FROM submissions s
-                 WHERE NOT EXISTS (SELECT 1 FROM search_entries e
+            let pending: Vec<(i64, i64, i64, String)> = sqlx::query_as(
+                "SELECT s.report_id, s.number, s.submitted_at, s.content FROM submissions s
+                 WHERE (s.report_id, s.number) > ($1, $2)
+                   AND NOT EXISTS (SELECT 1 FROM search_entries e
                                    WHERE e.report_id = s.report_id AND e.number = s.number)
-                 ORDER BY s.report_id, s.number LIMIT $1",
+                 ORDER BY s.report_id, s.number LIMIT $3",
             )
+            .bind(after.0)
+            .bind(after.1)
             .bind(i64::try_from(batch).map_err(corrupt)?)
             .fetch_all(&self.read)
             .await?;
-            if pending.is_empty() {
+            let Some(last) = pending.last() else {
                 return Ok((versions, answers));
-            }
+            };
+            after = (last.0, last.1);
             let mut tx = self.begin().await?;
-            for (report, number) in pending {
-                // Another server (or a submission) may have indexed it since.
-                let (submitted_at, content): (i64, String) = match sqlx::query_as(
-                    "SELECT submitted_at, content FROM submissions s
-                     WHERE report_id = $1 AND number = $2
-                       AND NOT EXISTS (SELECT 1 FROM search_entries e
-                                       WHERE e.report_id = s.report_id AND e.number = s.number)",
-                )
-                .bind(report)
-                .bind(number)
-                .fetch_optional(&mut *tx)
-                .await?
-                {
-                    Some(row) => row,
-                    None => continue,
-                };
+            for (report, number, submitted_at, content) in pending {
                 let content: SubmittedContent = serde_json::from_str(&content).map_err(corrupt)?;
                 let version = Version {
                     report: ReportId(report),
