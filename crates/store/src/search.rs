@@ -272,17 +272,27 @@ impl Params {
     }
 }
 
+/// Publication `p` is of entry `e`'s round, and `e`'s version was its report's latest then.
+const PUBLISHED_IN_P: &str = "p.round_id = e.round_id AND p.published_at >= e.submitted_at
+    AND (e.superseded_at IS NULL OR e.superseded_at > p.published_at)";
+
 /// The permission, as part of the query: which entries `access` may find.
 fn scope_condition(access: &SearchAccess, params: &mut Params) -> String {
     match access.scope() {
         // The latest submitted version of every report (drafts are never indexed).
         SearchScope::Submitted => "e.superseded_at IS NULL".to_owned(),
         // A version that was its report's latest when one of the round's compiled reports
-        // was published: what that published version contains.
-        SearchScope::Published => "EXISTS (SELECT 1 FROM publications p
-              WHERE p.round_id = e.round_id AND p.published_at >= e.submitted_at
-                AND (e.superseded_at IS NULL OR e.superseded_at > p.published_at))"
-            .to_owned(),
+        // was published: what that published version contains. When the round compiles
+        // approved versions only, the version must have been approved by then. (The
+        // setting as it is now: a publication does not record the one it was made with.)
+        SearchScope::Published => format!(
+            "EXISTS (SELECT 1 FROM publications p WHERE {PUBLISHED_IN_P}
+               AND (NOT EXISTS (SELECT 1 FROM compilation_settings c
+                                WHERE c.round_id = e.round_id AND c.approved_only = 1)
+                    OR EXISTS (SELECT 1 FROM reviews v WHERE v.report_id = e.report_id
+                               AND v.submission = e.number AND v.decision = 'approve'
+                               AND v.reviewed_at <= p.published_at)))"
+        ),
         SearchScope::OwnBodies(bodies) if bodies.is_empty() => "1 = 0".to_owned(),
         SearchScope::OwnBodies(bodies) => {
             let list: Vec<String> = bodies
@@ -378,9 +388,7 @@ impl Store {
         let sql = format!(
             "SELECT e.id, e.report_id, e.number, e.round_id, e.body_id, e.field, b.name,
                     s.content,
-                    (SELECT MAX(p.number) FROM publications p WHERE p.round_id = e.round_id
-                       AND p.published_at >= e.submitted_at
-                       AND (e.superseded_at IS NULL OR e.superseded_at > p.published_at))
+                    (SELECT MAX(p.number) FROM publications p WHERE {PUBLISHED_IN_P})
                       AS publication
              FROM {from}
              JOIN search_entries e ON e.id = {id}

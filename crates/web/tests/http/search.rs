@@ -161,3 +161,57 @@ async fn a_query_of_small_words_is_refused_on_the_form(app: TestApp) {
     );
 }
 story!(a_query_of_small_words_is_refused_on_the_form);
+
+/// A round compiled from approved versions only: the reader finds an unapproved version's
+/// text only once it is approved and published again.
+async fn a_reader_finds_only_approved_versions_when_only_those_are_compiled(app: TestApp) {
+    let t1 = round_id(&app, "T1 2022").await;
+    let coordinator = app.signed_in("samordnare@example.se").await;
+    let saved = coordinator
+        .post_with_csrf(
+            &format!("/omgangar/{t1}/rapport/installningar"),
+            &[("title", "Näringslivsrapport T1"), ("approved_only", "1")],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.text);
+    let publish = format!("/omgangar/{t1}/rapport/publicera");
+    let published = coordinator.post_with_csrf(&publish, &[]).await;
+    assert_eq!(
+        published.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        published.text
+    );
+    let reader = app.signed_in("lasare@example.se").await;
+    let page = reader.get("/sok?q=samverkan").await;
+    assert!(
+        hits(&page.text).contains("Inga svar hittades"),
+        "{}",
+        page.text
+    );
+
+    let report = app.report_id("T1 2022", "Skärholmen").await;
+    let approved = coordinator
+        .post_with_csrf(&format!("/rapporter/{report}/godkann"), &[("version", "1")])
+        .await;
+    assert_eq!(approved.status, StatusCode::SEE_OTHER, "{}", approved.text);
+    let page = reader.get("/sok?q=samverkan").await;
+    assert!(
+        hits(&page.text).contains("Inga svar hittades"),
+        "not yet published again"
+    );
+    let published = coordinator.post_with_csrf(&publish, &[]).await;
+    assert_eq!(
+        published.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        published.text
+    );
+    let page = reader.get("/sok?q=samverkan").await;
+    assert!(
+        hits(&page.text).contains(&format!("/publicerat/{t1}/2")),
+        "{}",
+        page.text
+    );
+}
+story!(a_reader_finds_only_approved_versions_when_only_those_are_compiled);
