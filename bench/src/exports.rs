@@ -312,14 +312,14 @@ fn checked(format: &str, path: &str, download: Download) -> Result<u64> {
 
 /// An empty database for one scale: a file beside the one given (SQLite), or a database
 /// of its own on the given cluster (PostgreSQL), dropped afterwards.
-struct Database {
-    url: String,
+pub(crate) struct Database {
+    pub(crate) url: String,
     /// The cluster's URL to drop it from (PostgreSQL).
     admin: Option<String>,
 }
 
 impl Database {
-    async fn fresh(given: &str, scale: &str) -> Result<Database> {
+    pub(crate) async fn fresh(given: &str, scale: &str) -> Result<Database> {
         if let Some(path) = given.strip_prefix("sqlite:") {
             let database = Database {
                 url: format!("sqlite:{path}.{scale}"),
@@ -342,7 +342,7 @@ impl Database {
         Ok(database)
     }
 
-    async fn remove(&self) -> Result<()> {
+    pub(crate) async fn remove(&self) -> Result<()> {
         match (&self.admin, self.url.strip_prefix("sqlite:")) {
             (None, Some(path)) => {
                 for suffix in ["", "-wal", "-shm", "-journal"] {

@@ -25,6 +25,7 @@ use tokio::net::TcpStream;
 use tokio::time::Instant;
 
 mod exports;
+mod search;
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
 type Result<T> = std::result::Result<T, Error>;
@@ -114,6 +115,13 @@ struct Args {
     /// With --exports: the national scale (15,000 bodies) too; it takes minutes.
     #[arg(long, requires = "exports")]
     national: bool,
+    /// Instead of the load: the search benchmark (generated answers, indexing throughput,
+    /// search latency beside a LIKE scan). The database URL says where, as for --exports.
+    #[arg(long, conflicts_with = "exports")]
+    search: bool,
+    /// With --search: about how many answers to generate.
+    #[arg(long, default_value_t = 1_000_000, requires = "search")]
+    answers: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -190,6 +198,9 @@ async fn interrupted() {
 async fn run(args: Args) -> Result<()> {
     if args.exports {
         return exports::run(&args).await;
+    }
+    if args.search {
+        return search::run(&args).await;
     }
     let max_users = args.users.iter().copied().max().unwrap_or(0);
     if max_users == 0 || max_users > 144 || args.users.contains(&0) {

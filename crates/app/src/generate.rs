@@ -127,7 +127,8 @@ impl RoundFigures {
 }
 
 /// Generates a follow-up at `scale` into an empty database; the coordinator and the reader
-/// (and with `accounts` every reporter) sign in with `password`.
+/// (and with `accounts` every reporter) sign in with `password`. The submitted versions are
+/// not in the search index yet: [`crate::App::index_pending`] (or the store's) adds them.
 pub async fn generate(
     store: &Store,
     scale: &Scale,

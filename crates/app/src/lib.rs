@@ -21,6 +21,7 @@ mod recent;
 mod reports;
 mod review;
 mod rounds;
+pub mod search;
 mod sign_in_links;
 mod sso;
 pub mod users;
@@ -61,6 +62,7 @@ pub use reports::{
 pub use rounds::{
     DeadlineProblem, RoundChoices, RoundListing, RoundOverview, RoundProblem, RoundRequest,
 };
+pub use search::{Found, FoundGroup, SearchChoices, SearchOutcome, SearchPage, SearchRequest};
 pub use sso::{Sso, SsoCallback, SsoStart};
 pub use tertial_documents::form_import::ImportError;
 pub use tertial_oidc;
@@ -68,6 +70,7 @@ pub use tertial_store::{
     ClaimedMail, EditableQuestion, ImportedVersion, MailRecord, PendingReporter,
 };
 pub use tertial_store::{ReportOverview, ReviewRefusal, SubmitOutcome};
+pub use tertial_store::{SearchFilters, SearchHit};
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 

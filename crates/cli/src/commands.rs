@@ -41,6 +41,7 @@ pub async fn run(command: Command) -> Result<(), String> {
         Command::Body(BodyCommand::Add(args)) => add_bodies(args).await,
         Command::Generate(args) => generate(args).await,
         Command::Import(args) => crate::import::import(args).await,
+        Command::Reindex(args) => reindex(&connect(&args).await?).await,
         Command::Check(args) => {
             let store = connect(&args).await?;
             let problems = store
@@ -130,6 +131,15 @@ async fn serve(store: Store, args: &ServerArgs) -> Result<(), String> {
     let app = args
         .sso
         .apply(app, &public_url, args.organisation.as_deref())?;
+    // A database from before the search index, or restored, catches up in the background.
+    let indexer = app.clone();
+    tokio::spawn(async move {
+        match indexer.index_pending().await {
+            Ok((0, _)) => {}
+            Ok((versions, _)) => tracing::info!(versions, "search index caught up"),
+            Err(e) => tracing::error!(error = %chain(&e), "indexing for search failed"),
+        }
+    });
     let (stop_mail, stopped) = tokio::sync::watch::channel(false);
     let worker = tokio::spawn(Worker::new(app.clone(), &args.mail, stopped)?.run());
     let router = tertial_web::router(
@@ -246,6 +256,22 @@ async fn add_user(args: UserAddArgs) -> Result<(), String> {
     Ok(())
 }
 
+/// Indexes for search every submitted version the index lacks, and says how fast.
+async fn reindex(store: &Store) -> Result<(), String> {
+    let started = std::time::Instant::now();
+    let (versions, answers) = store
+        .index_pending(tertial_app::search::INDEX_BATCH)
+        .await
+        .map_err(|e| chain(&e))?;
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "Indexed {versions} submitted versions ({answers} answers) for search in {seconds:.1} s \
+         ({:.0} answers/s).",
+        answers as f64 / seconds.max(0.001)
+    );
+    Ok(())
+}
+
 /// The password of generated accounts when TERTIAL_PASSWORD gives none.
 const GENERATED_PASSWORD: &str = "tertial-demo";
 
@@ -268,11 +294,14 @@ async fn generate(args: GenerateArgs) -> Result<(), String> {
         .map_err(|e| chain(&e))?
         .map_err(|refused| refused.to_string())?;
     let seconds = started.elapsed().as_secs_f64();
-    store.close().await;
     println!(
         "Generated {:?} at {} in {seconds:.1} s (seed {}).",
         generated.title, args.database.database_url, scale.seed
     );
+    if !args.no_index {
+        reindex(&store).await?;
+    }
+    store.close().await;
     let kinds: Vec<String> = generated
         .bodies
         .iter()

@@ -52,6 +52,9 @@ enum Command {
     /// of files; a folder's files find their body by the form's identity, its "Nämnd"
     /// field or a body's name in the file's name. Exits non-zero if a file failed.
     Import(ImportArgs),
+    /// Bring the search index up to date: index every submitted version it lacks (after an
+    /// upgrade or a restore). `serve` also does this in the background at start.
+    Reindex(DatabaseArgs),
 }
 
 #[derive(Debug, Args)]
@@ -194,6 +197,10 @@ struct GenerateArgs {
     /// too; otherwise they exist only as the ones who submitted.
     #[arg(long)]
     accounts: bool,
+    /// Leave the search index for `tertial reindex` (or `serve`, which catches up at start);
+    /// the search benchmark times indexing on its own this way.
+    #[arg(long)]
+    no_index: bool,
 }
 
 #[derive(Debug, Subcommand)]

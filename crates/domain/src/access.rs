@@ -259,6 +259,31 @@ impl HistoricImportAccess {
     }
 }
 
+/// Whose text a search may find; see [`Actor::search_access`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SearchScope {
+    /// Every body's submitted versions, never a draft (coordinators and administrators).
+    Submitted,
+    /// Only what the rounds' published compiled reports contain (readers).
+    Published,
+    /// These bodies' submitted versions and their drafts (the bodies' own reporters).
+    OwnBodies(Vec<BodyId>),
+}
+
+/// Proof of what someone may find by searching: made only by [`Actor::search_access`]. The
+/// store's search queries take their permission from it, inside the query; only
+/// [`SearchScope::OwnBodies`] opens drafts, and only the bodies' own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchAccess {
+    scope: SearchScope,
+}
+
+impl SearchAccess {
+    pub fn scope(&self) -> &SearchScope {
+        &self.scope
+    }
+}
+
 impl Actor {
     /// The right to import a historic form into `report` as a submitted version:
     /// coordinators and administrators. It gives no access to the draft.
@@ -267,6 +292,18 @@ impl Actor {
             report: report.id,
             by: Some(self.id),
         })
+    }
+
+    /// What this person may find by searching: coordinators and administrators every
+    /// submitted version, readers what is published, reporters their own bodies' text
+    /// (drafts too).
+    pub fn search_access(&self) -> SearchAccess {
+        let scope = match self.role {
+            Role::Coordinator | Role::Admin => SearchScope::Submitted,
+            Role::Reader => SearchScope::Published,
+            Role::Reporter => SearchScope::OwnBodies(self.bodies.clone()),
+        };
+        SearchAccess { scope }
     }
 }
 
@@ -408,6 +445,28 @@ mod tests {
             );
         }
         assert_eq!(HistoricImportAccess::command_line(&report(1)).by(), None);
+    }
+
+    #[test]
+    fn searching_finds_drafts_only_of_the_reporters_own_bodies() {
+        assert_eq!(
+            actor(Role::Coordinator, vec![]).search_access().scope(),
+            &SearchScope::Submitted
+        );
+        assert_eq!(
+            actor(Role::Admin, vec![]).search_access().scope(),
+            &SearchScope::Submitted
+        );
+        assert_eq!(
+            actor(Role::Reader, vec![BodyId(1)]).search_access().scope(),
+            &SearchScope::Published
+        );
+        assert_eq!(
+            actor(Role::Reporter, vec![BodyId(1)])
+                .search_access()
+                .scope(),
+            &SearchScope::OwnBodies(vec![BodyId(1)])
+        );
     }
 
     #[test]

@@ -20,7 +20,8 @@
 //!   and "samverkan". A compound with a part outside the lexicon ("fritidsgårdar") is found
 //!   only as a whole word.
 
-use std::collections::{BTreeSet, HashSet};
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::OnceLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
@@ -159,6 +160,18 @@ pub fn parse_query(input: &str) -> Result<SearchQuery, QueryProblem> {
 }
 
 impl SearchQuery {
+    /// Whether `text` holds every term, as the search index would find it (drafts are
+    /// searched this way, without the index).
+    pub fn matches(&self, text: &str) -> bool {
+        let tokens = analyze(text);
+        self.terms.iter().all(|term| match term {
+            QueryTerm::Word(w) => tokens.iter().any(|t| &t.stem == w || t.parts.contains(w)),
+            QueryTerm::Phrase(p) => tokens
+                .windows(p.len())
+                .any(|win| win.iter().zip(p).all(|(t, w)| &t.stem == w)),
+        })
+    }
+
     /// Every stem the query looks for, to highlight.
     pub fn stems(&self) -> BTreeSet<&str> {
         self.terms
@@ -362,8 +375,40 @@ fn token(start: usize, end: usize, segments: &[String]) -> Token {
     }
 }
 
+thread_local! {
+    static STEMS: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+    static SPLITS: RefCell<HashMap<String, Option<Vec<String>>>> = RefCell::new(HashMap::new());
+}
+
+/// Words repeat: each thread remembers what it worked out (up to this many words, then it
+/// starts afresh), which makes indexing several times faster.
+const CACHED_WORDS: usize = 100_000;
+
+fn cached<V: Clone>(
+    cache: &'static std::thread::LocalKey<RefCell<HashMap<String, V>>>,
+    key: &str,
+    make: impl FnOnce() -> V,
+) -> V {
+    if let Some(v) = cache.with(|c| c.borrow().get(key).cloned()) {
+        return v;
+    }
+    let v = make();
+    cache.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= CACHED_WORDS {
+            c.clear();
+        }
+        c.insert(key.to_owned(), v.clone());
+    });
+    v
+}
+
 /// A word's Snowball Swedish stem; numbers stay as they are.
 pub fn stem(word: &str) -> String {
+    cached(&STEMS, word, || stem_uncached(word))
+}
+
+fn stem_uncached(word: &str) -> String {
     static STEMMER: OnceLock<Stemmer> = OnceLock::new();
     if word.chars().all(|c| c.is_ascii_digit()) {
         return word.to_owned();
@@ -424,10 +469,16 @@ fn strip_link(piece: &str) -> &str {
 /// head), if every piece is a lexicon word; `None` for a lexicon word or one that does not
 /// split. The longest known head is preferred.
 fn split(word: &str) -> Option<Vec<String>> {
-    if word.chars().count() < 6 || is_known(word) {
+    if word.chars().count() < 6 {
         return None;
     }
-    split_pieces(word, 3)
+    cached(&SPLITS, word, || {
+        if is_known(word) {
+            None
+        } else {
+            split_pieces(word, 3)
+        }
+    })
 }
 
 fn split_pieces(word: &str, depth: usize) -> Option<Vec<String>> {
@@ -581,14 +632,7 @@ mod tests {
     }
 
     fn finds(text: &str, query: &str) -> bool {
-        let q = parse_query(query).expect("query");
-        let tokens = analyze(text);
-        q.terms.iter().all(|term| match term {
-            QueryTerm::Word(w) => tokens.iter().any(|t| &t.stem == w || t.parts.contains(w)),
-            QueryTerm::Phrase(p) => tokens
-                .windows(p.len())
-                .any(|win| win.iter().zip(p).all(|(t, w)| &t.stem == w)),
-        })
+        parse_query(query).expect("query").matches(text)
     }
 
     #[test]

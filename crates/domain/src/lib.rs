@@ -26,7 +26,7 @@ pub mod workflow;
 
 pub use access::{
     Actor, ComparisonAccess, DraftAccess, HistoricImportAccess, ReviewAccess, Role,
-    RoundReadAccess, Session, SubmissionAccess,
+    RoundReadAccess, SearchAccess, SearchScope, Session, SubmissionAccess,
 };
 pub use audit::{AuditAction, AuditSubject, NewAuditEntry};
 pub use body::{Body, BodyKind};

@@ -10,7 +10,9 @@ use tertial_domain::{
 };
 
 use crate::saves::{Refusable, SaveJob, save_in};
-use crate::{Result, Store, StoreError, audit, corrupt, millis, stored_precision, timestamp};
+use crate::{
+    Result, Store, StoreError, audit, corrupt, millis, search, stored_precision, timestamp,
+};
 
 /// A file read and shown as a preview, waiting to be confirmed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -248,6 +250,7 @@ impl Store {
         .bind(json)
         .execute(&mut *tx)
         .await?;
+        search::index_submission(&mut tx, self.backend, report, number, at, content).await?;
         sqlx::query(
             "INSERT INTO imported_versions
              (report_id, number, file_name, sha256, imported_by, imported_at)

@@ -10,7 +10,8 @@ use tertial_domain::{
 use crate::reports::field_from_row;
 use crate::saves::{Refusable, SaveJob, guard, save_in};
 use crate::{
-    Backend, Result, Store, audit, bind_transition, corrupt, millis, outbox, stored_precision,
+    Backend, Result, Store, audit, bind_transition, corrupt, millis, outbox, search,
+    stored_precision,
 };
 
 /// What became of a submission attempt that was not refused.
@@ -168,6 +169,7 @@ async fn submit_in(
     .bind(json)
     .execute(&mut *conn)
     .await?;
+    search::index_submission(conn, backend, report, number, at, &content).await?;
     let update = sqlx::query(
         "UPDATE reports SET status = $3, updated_at = $1, submitted_at = $1
          WHERE id = $2 AND status IN ($4, $5, $6)",

@@ -275,6 +275,8 @@ fn routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
             get(pages::sign_in_link::confirm_page).post(pages::sign_in_link::confirm),
         ),
         ("/personuppgifter", get(privacy::page)),
+        // Searching answers, for every signed-in role.
+        ("/sok", get(pages::search::search)),
     ]
 }
 

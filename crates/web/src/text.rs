@@ -1062,6 +1062,40 @@ pub const PRIVACY_RETENTION: &str = "Ett konto finns kvar så länge du behöver
     gått ut, och inloggningslänkar slutar gälla efter 15 minuter. Inskickade rapporter, \
     kontaktpersoner och händelseloggen bevaras eller gallras enligt organisationens \
     dokumenthanteringsplan.";
+/// The top menu's link to the search page (every role).
+pub const MENU_SEARCH: &str = "Sök";
+
+/// Why a search could not be run, shown above the search box.
+pub fn search_problem(problem: tertial_domain::analysis::QueryProblem) -> String {
+    use tertial_domain::analysis::{MAX_QUERY_CHARS, MAX_QUERY_TERMS, QueryProblem};
+    match problem {
+        QueryProblem::Empty => "Skriv ett eller flera ord att söka efter.".to_owned(),
+        QueryProblem::TooLong => {
+            format!("Sökningen får vara högst {MAX_QUERY_CHARS} tecken. Korta den.")
+        }
+        QueryProblem::TooManyTerms => format!(
+            "Sökningen får innehålla högst {MAX_QUERY_TERMS} ord och fraser. Ta bort några."
+        ),
+        QueryProblem::OnlyStopWords => "Sökningen innehåller bara vanliga småord (som \"och\" \
+            och \"att\"), som inte går att söka på. Lägg till ett ord som säger mer."
+            .to_owned(),
+        QueryProblem::Character => "Sökningen innehåller ett osynligt tecken eller ett \
+            styrtecken. Skriv in den igen."
+            .to_owned(),
+    }
+}
+
+/// Shown when a search took too long.
+pub const SEARCH_TIMED_OUT: &str =
+    "Sökningen tog för lång tid. Gör den smalare: fler ord, eller välj omgång eller organ.";
+
+/// What a hit is: the reporter's draft, a published version, a submitted version.
+pub const SEARCH_DRAFT: &str = "Utkast";
+pub const SEARCH_PUBLISHED: &str = "Publicerad version";
+pub const SEARCH_VERSION: &str = "Version";
+
+/// The heading of "Övriga upplysningar" hits.
+pub const OTHER_INFORMATION: &str = "Övriga upplysningar";
 
 #[cfg(test)]
 mod tests {

@@ -13,6 +13,7 @@ pub mod people;
 pub mod report;
 pub mod rounds;
 pub mod running;
+pub mod search;
 pub mod sign_in_link;
 pub mod sso;
 
@@ -97,7 +98,9 @@ impl Chrome {
                 ("/personer", text::MENU_PEOPLE),
             ],
             Role::Reader => vec![],
-        };
+        }
+        .into_iter()
+        .chain([("/sok", text::MENU_SEARCH)]);
         Chrome {
             brand: frame.brand,
             user: Some(UserChrome {

@@ -434,6 +434,18 @@ async fn coordinator_imports_a_historic_version(app: TestApp) {
         .await;
     assert!(version.text.contains("Importerad från bromma-t1-2022.txt"));
     assert!(version.text.contains("Kontaktperson Exempel"));
+    // The imported version is searchable at once, like a submitted one.
+    let bromma_id = app.body("Bromma").await.id.0;
+    let found = coordinator
+        .get(&format!("/sok?q=platssamverkan&organ={bromma_id}"))
+        .await;
+    assert!(
+        found
+            .text
+            .contains(&format!("/rapporter/{report}/versioner/1")),
+        "{}",
+        found.text
+    );
     let submissions = app
         .store
         .stored_submissions(tertial_domain::ReportId(report))

@@ -601,6 +601,7 @@ mod people;
 mod races;
 mod review;
 mod rounds;
+mod search;
 mod security;
 mod signin_links;
 mod sso;
