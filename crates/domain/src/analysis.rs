@@ -465,11 +465,17 @@ fn strip_link(piece: &str) -> &str {
     }
 }
 
+/// The longest word tried as a compound ("realisationsvinstbeskattningsregler" has 35).
+const MAX_COMPOUND_CHARS: usize = 60;
+
 /// The pieces of a closed compound as written (modifiers with their linking `s`, then the
 /// head), if every piece is a lexicon word; `None` for a lexicon word or one that does not
 /// split. The longest known head is preferred.
 fn split(word: &str) -> Option<Vec<String>> {
-    if word.chars().count() < 6 {
+    // Splitting tries every cut and stems every head: quadratic in the word's length. Real
+    // compounds are far shorter than the bound; a pasted run of characters with no space
+    // (thousands long) would otherwise hold up the submission that indexes it.
+    if !(6..=MAX_COMPOUND_CHARS).contains(&word.chars().count()) {
         return None;
     }
     cached(&SPLITS, word, || {
@@ -677,6 +683,13 @@ mod tests {
         let text = "Ett samarbete med kommun- och landstingsförbund.";
         assert!(finds(text, "kommunförbund"));
         assert!(finds(text, "landsting"));
+    }
+
+    #[test]
+    fn a_very_long_run_without_spaces_is_one_word_not_a_compound() {
+        // Two megabytes of analysis if every cut of it were tried and remembered.
+        let word = "företagsklimat".repeat(2_000);
+        assert_eq!(stems(&word), vec![stem(&word)]);
     }
 
     #[test]
