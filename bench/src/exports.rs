@@ -377,14 +377,35 @@ impl Database {
 /// `tertial generate` into the empty database, bounded in time.
 async fn generate(args: &Args, scale: &Scale, url: &str) -> Result<()> {
     let began = Instant::now();
-    let numbers = [
+    let shape = [
         scale.bodies,
         scale.questions,
         scale.rounds,
         scale.answer_chars,
-    ]
-    .map(|n| n.to_string());
-    let command = [
+    ];
+    let output = run_generate(args, url, shape, &[], Duration::from_secs(900)).await?;
+    println!(
+        "  generated in {:.1} s; the open round: {}",
+        began.elapsed().as_secs_f64(),
+        output
+            .lines()
+            .rfind(|l| l.starts_with("Round "))
+            .unwrap_or("?")
+    );
+    Ok(())
+}
+
+/// `tertial generate --seed 1` of `[bodies, questions, rounds, answer characters]` into
+/// `url`, with `extra` arguments, bounded by `limit`; its output.
+pub(crate) async fn run_generate(
+    args: &Args,
+    url: &str,
+    shape: [usize; 4],
+    extra: &[&str],
+    limit: Duration,
+) -> Result<String> {
+    let numbers = shape.map(|n| n.to_string());
+    let mut command = vec![
         "generate",
         "--database-url",
         url,
@@ -399,16 +420,8 @@ async fn generate(args: &Args, scale: &Scale, url: &str) -> Result<()> {
         "--seed",
         "1",
     ];
-    let output = run_tertial(args, &command, Duration::from_secs(900)).await?;
-    println!(
-        "  generated in {:.1} s; the open round: {}",
-        began.elapsed().as_secs_f64(),
-        output
-            .lines()
-            .rfind(|l| l.starts_with("Round "))
-            .unwrap_or("?")
-    );
-    Ok(())
+    command.extend_from_slice(extra);
+    run_tertial(args, &command, limit).await
 }
 
 /// The id of the open round in the coordinator's list of rounds.

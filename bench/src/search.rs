@@ -17,7 +17,7 @@ use tertial_domain::{Actor, BodyKind, Role, UserId};
 use tertial_store::{SearchFilters, Store};
 use tokio::time::Instant;
 
-use super::exports::Database;
+use super::exports::{Database, run_generate};
 use super::{Args, Result, ms, run_tertial};
 
 const QUESTIONS: usize = 10;
@@ -90,24 +90,9 @@ pub(crate) async fn run(args: &Args) -> Result<()> {
 
 async fn measure(args: &Args, url: &str, bodies: usize) -> Result<()> {
     let began = Instant::now();
-    let numbers = [bodies, QUESTIONS, ROUNDS, ANSWER_CHARS].map(|n| n.to_string());
-    let command = [
-        "generate",
-        "--database-url",
-        url,
-        "--bodies",
-        &numbers[0],
-        "--questions",
-        &numbers[1],
-        "--rounds",
-        &numbers[2],
-        "--answer-chars",
-        &numbers[3],
-        "--seed",
-        "1",
-        "--no-index",
-    ];
-    run_tertial(args, &command, Duration::from_secs(3600)).await?;
+    let shape = [bodies, QUESTIONS, ROUNDS, ANSWER_CHARS];
+    let limit = Duration::from_secs(3600);
+    run_generate(args, url, shape, &["--no-index"], limit).await?;
     println!("  generated in {:.1} s", began.elapsed().as_secs_f64());
     let began = Instant::now();
     let output = run_tertial(
