@@ -144,6 +144,17 @@ pub async fn ask(
     Ok(response)
 }
 
+/// Who opens a link: the browser's binding cookie, if any, and the client's address.
+fn opener(
+    state: &AppState,
+    headers: &HeaderMap,
+    peer: Option<Extension<Peer>>,
+) -> (Option<String>, Option<std::net::IpAddr>) {
+    let browser = cookie(headers, Cookie::LinkBrowser, state.settings.secure_cookies);
+    let client = client_address(headers, peer.map(|p| p.0), &state.settings);
+    (browser, client)
+}
+
 /// A value this server could have set: 64 hexadecimal digits.
 fn is_binding(value: &str) -> bool {
     value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit())
@@ -172,9 +183,7 @@ pub async fn confirm_page(
     peer: Option<Extension<Peer>>,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
-    let secure = state.settings.secure_cookies;
-    let browser = cookie(&headers, Cookie::LinkBrowser, secure);
-    let client = client_address(&headers, peer.map(|p| p.0), &state.settings);
+    let (browser, client) = opener(&state, &headers, peer);
     match state
         .app
         .sign_in_link(&token, browser.as_deref(), client)
@@ -201,9 +210,7 @@ pub async fn confirm(
     peer: Option<Extension<Peer>>,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
-    let secure = state.settings.secure_cookies;
-    let browser = cookie(&headers, Cookie::LinkBrowser, secure);
-    let client = client_address(&headers, peer.map(|p| p.0), &state.settings);
+    let (browser, client) = opener(&state, &headers, peer);
     match state
         .app
         .sign_in_with_link(&token, browser.as_deref(), client)
@@ -213,7 +220,12 @@ pub async fn confirm(
             let mut response = Redirect::to("/").into_response();
             response.headers_mut().append(
                 header::SET_COOKIE,
-                set_cookie(Cookie::Session, &session.token, secure, None),
+                set_cookie(
+                    Cookie::Session,
+                    &session.token,
+                    state.settings.secure_cookies,
+                    None,
+                ),
             );
             Ok(response)
         }
